@@ -1,0 +1,150 @@
+"""What the extractor knows while reading one article: the names it can spot, the
+legislature the article is about, and the current topic (chamber, election ...)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from kzgraph.document import Document, Sentence
+from kzgraph.extract.facts import Evidence, Fact, Mention, Value
+from kzgraph.resolve import fold, key_variants
+
+_WORD = re.compile(r"\w+(?:[’'\-.]\w+)*")
+MAX_NAME_WORDS = 9
+
+
+@dataclass
+class Article:
+    """Reading state for one document. ``names`` maps folded names to kinds."""
+
+    doc: Document
+    names: dict[str, str]
+    legislature: Mention
+    country: Mention | None = None
+    facts: list[Fact] = field(default_factory=list)
+    chamber_by_index: dict[int, Mention] = field(default_factory=dict)
+    topic: dict[str, Mention] = field(default_factory=dict)  # kind -> last subject
+    topic_paragraph: int = -1
+    last_date: dict[str, object] = field(default_factory=dict)
+    recent: dict[str, Mention] = field(default_factory=dict)  # kind -> last named, this section
+    recent_section: str = ""
+
+    def learn(self, name: str, kind: str) -> None:
+        self.names.setdefault(fold(name), kind)
+
+    def kind_of(self, name: str) -> str | None:
+        for key in key_variants(name):
+            if key in self.names:
+                return self.names[key]
+        return None
+
+    def add(
+        self,
+        subject: Mention,
+        relation: str,
+        value: Value,
+        evidence: Evidence,
+        qualifiers: tuple[tuple[str, Value], ...] = (),
+        rule: str = "",
+    ) -> None:
+        self.facts.append(Fact(subject, relation, value, evidence, qualifiers, rule))
+
+    # --- spotting names in prose -------------------------------------------------------
+
+    def mentions(self, sentence: Sentence, kinds: set[str] | None = None) -> list[Mention]:
+        """Known entity names in a sentence, longest match first, left to right."""
+        text = sentence.text
+        words = list(_WORD.finditer(text))
+        found: list[Mention] = []
+        i = 0
+        while i < len(words):
+            for j in range(min(len(words), i + MAX_NAME_WORDS) - 1, i - 1, -1):
+                start, end = words[i].start(), words[j].end()
+                name = text[start:end]
+                kind = self.names.get(fold(name))
+                if kind is None and j > i:
+                    # "the Nur Otan Party", "Party" trailing a known name
+                    kind = self.kind_of(name) if name.split()[-1].lower() == "party" else None
+                # A lone lower-case word ("parliament") is a common noun, not a name.
+                common = name[0].islower() and i == j
+                if kind and not common and (kinds is None or kind in kinds):
+                    found.append(
+                        Mention(name, kind, sentence.start + start, sentence.start + end)
+                    )
+                    i = j
+                    break
+            i += 1
+        return found
+
+    def evidence(self, sentence: Sentence, start: int, end: int) -> Evidence:
+        """Evidence for the words ``sentence.text[start:end]``."""
+        return Evidence(
+            source=self.doc.name,
+            start=sentence.start,
+            end=sentence.end,
+            text=sentence.text,
+            span_start=sentence.start + start,
+            span_end=sentence.start + end,
+            origin="prose",
+        )
+
+    def mention_at(self, sentence: Sentence, name: str, start: int, kind: str) -> Mention:
+        """A mention of ``name`` found at ``start`` within the sentence ("the X" -> "X")."""
+        article = re.match(r"(?:[Tt]he|[Aa]n?)\s+", name)
+        if article and len(name) > article.end():
+            name, start = name[article.end() :], start + article.end()
+        return Mention(name, kind, sentence.start + start, sentence.start + start + len(name))
+
+    def remember(self, mention: Mention, sentence: Sentence) -> None:
+        """The last election, referendum or convocation named, for the sentences after it."""
+        if sentence.section != self.recent_section:
+            self.recent, self.recent_section = {}, sentence.section
+        self.recent[mention.kind] = mention
+
+    def recall(self, kind: str, sentence: Sentence) -> Mention | None:
+        if sentence.section != self.recent_section:
+            return None
+        return self.recent.get(kind)
+
+    def set_topic(self, mention: Mention, sentence: Sentence) -> None:
+        if sentence.paragraph != self.topic_paragraph:
+            self.topic = {}
+            self.topic_paragraph = sentence.paragraph
+        self.topic[mention.kind] = mention
+
+    def current(self, kind: str, sentence: Sentence) -> Mention | None:
+        """The last ``kind`` subject in this paragraph (for "Members are elected ...")."""
+        if sentence.paragraph != self.topic_paragraph:
+            return None
+        return self.topic.get(kind)
+
+
+def relative(mention: Mention, sentence: Sentence) -> tuple[int, int]:
+    """The mention's offsets within the sentence text."""
+    assert mention.start is not None and mention.end is not None
+    return mention.start - sentence.start, mention.end - sentence.start
+
+
+def between(sentence: Sentence, a: Mention, b_start: int) -> str:
+    """The sentence text from the end of mention ``a`` to sentence offset ``b_start``."""
+    return sentence.text[relative(a, sentence)[1] : b_start]
+
+
+def split_list(text: str, conjunctions: bool = True) -> Iterator[tuple[str, int]]:
+    """Items of an English list ("A, B, or the C") with their offsets in ``text``."""
+    pos = 0
+    separators = r",\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+" if conjunctions else r",\s*"
+    for sep in re.finditer(separators, text):
+        yield from _list_item(text, pos, sep.start())
+        pos = sep.end()
+    yield from _list_item(text, pos, len(text))
+
+
+def _list_item(text: str, start: int, end: int) -> Iterator[tuple[str, int]]:
+    lead = re.match(r"\s*(?:(?:either|the|a|an)\s+)*", text[start:end])
+    start += lead.end() if lead else 0
+    item = text[start:end].rstrip(" .;")
+    if item:
+        yield item, start

@@ -1,0 +1,94 @@
+"""The ontology as data: which Wikidata property and class each native term stands for.
+
+``ontology/kzgraph.ttl`` is the single place these alignments are written; the
+RDF writer reads them from there rather than keeping a second table in code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kzgraph.settings import PROJECT_ROOT
+
+KZO = "https://w3id.org/kzgraph/ontology#"
+WD = "http://www.wikidata.org/entity/"
+WDT = "http://www.wikidata.org/prop/direct/"
+OWL = "http://www.w3.org/2002/07/owl#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+KIND_CLASSES = {
+    "legislature": "Legislature",
+    "chamber": "Chamber",
+    "office": "Office",
+    "position": "Position",
+    "person": "Person",
+    "party": "PoliticalParty",
+    "group": "ParliamentaryGroup",
+    "election": "Election",
+    "referendum": "Referendum",
+    "organization": "Organization",
+    "place": "Place",
+    "country": "Country",
+    "constitution": "Constitution",
+    "convocation": "Convocation",
+    "event": "Event",
+    "concept": "ElectoralSystem",
+    "title": "HonoraryTitle",
+}
+
+
+@dataclass(frozen=True)
+class Relation:
+    name: str  # local name in kzo:
+    pid: str | None  # Wikidata property, e.g. "P1342"
+    functional: bool  # one value expected: different values are a conflict
+    literal: bool  # a datatype property
+
+
+@dataclass(frozen=True)
+class Ontology:
+    relations: dict[str, Relation]
+    class_qids: dict[str, str]  # kzo class local name -> Wikidata QID
+
+    def relation(self, name: str) -> Relation:
+        try:
+            return self.relations[name]
+        except KeyError:
+            raise KeyError(f"relation {name!r} is not declared in ontology/kzgraph.ttl") from None
+
+
+@cache
+def load(path: Path | None = None) -> Ontology:
+    path = path or PROJECT_ROOT / "ontology" / "kzgraph.ttl"
+    triples = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    types: dict[str, set[str]] = {}
+    equivalent: dict[str, str] = {}
+    class_qids: dict[str, str] = {}
+    for t in triples:
+        s, p, o = t.subject, t.predicate.value, t.object
+        if not isinstance(s, ox.NamedNode) or not s.value.startswith(KZO):
+            continue
+        name = s.value[len(KZO) :]
+        if p == RDF_TYPE:
+            types.setdefault(name, set()).add(o.value)
+        elif p == OWL + "equivalentProperty" and o.value.startswith(WDT):
+            equivalent[name] = o.value[len(WDT) :]
+        elif p == KZO + "wikidataClass":
+            class_qids[name] = o.value[len(WD) :]
+    relations = {}
+    for name, kinds in types.items():
+        if OWL + "ObjectProperty" in kinds or OWL + "DatatypeProperty" in kinds:
+            relations[name] = Relation(
+                name=name,
+                pid=equivalent.get(name),
+                functional=OWL + "FunctionalProperty" in kinds,
+                literal=OWL + "DatatypeProperty" in kinds,
+            )
+    # A former name is an official name in the Wikibase shape.
+    if "formerName" in relations:
+        relations["formerName"] = Relation("formerName", "P1448", False, True)
+    return Ontology(relations=relations, class_qids=class_qids)

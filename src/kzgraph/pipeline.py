@@ -1,0 +1,138 @@
+"""The build: sources -> document -> extract -> resolve -> rdf, as one function.
+
+Kept apart from the CLI so that tests, benchmarks and the web layer's tests can
+build a graph without a subprocess, and apart from ``store`` so that a build can
+be validated before anything is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+import yaml
+
+from kzgraph import __version__, document
+from kzgraph.extract import extract
+from kzgraph.extract.infobox import load_rules
+from kzgraph.ontology import load as load_ontology
+from kzgraph.rdf import DCT, PROV, RDF, SCHEMA, XSD, GraphWriter, group_statements, node
+from kzgraph.resolve import Resolver, load_table, resolve_facts
+from kzgraph.settings import Settings
+
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+
+
+@dataclass
+class BuildResult:
+    quads: list[ox.Quad]
+    facts_per_relation: Counter = field(default_factory=Counter)
+    facts_per_source: Counter = field(default_factory=Counter)
+    statements: int = 0
+    entities: int = 0
+    conflicts: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def source_files(paths: list[str] | None, settings: Settings) -> list[Path]:
+    """The articles to build: those named, or every ``*.txt`` in the sources folder."""
+    if paths:
+        return [Path(p) for p in paths]
+    return sorted(Path(settings.sources).glob("*.txt"))
+
+
+def build(paths: list[Path], settings: Settings) -> BuildResult:
+    """Extract every article and return the whole dataset as quads (deterministic order)."""
+    if not paths:
+        raise document.DocumentError(settings.sources, "no articles to build (*.txt)")
+    mappings = Path(settings.mappings)
+    resolver = Resolver(load_table(mappings / "entities.yaml"))
+    rules = load_rules(mappings / "infobox.yaml")
+    ontology = load_ontology()
+    writer = GraphWriter(ontology, settings.base_iri)
+    result = BuildResult(quads=writer.quads)
+    docs = [document.load(p) for p in paths]  # every file parses, or nothing is built
+    used: dict[str, object] = {}
+    for doc in docs:
+        subject = resolver.begin_article(doc.title)
+        kinds = {name: resolver.entities[slug].kind for name, slug in resolver.known_names().items()}
+        claims = resolve_facts(extract(doc, kinds, rules), resolver)
+        used[subject.slug] = subject
+        graph = writer.ns.source(doc.name)
+        statements = group_statements(claims, ontology)
+        for st in statements:
+            writer.statement(st, graph)
+            used[st.subject.slug] = st.subject
+            for v in [st.value, *st.qualifiers.values()]:
+                if hasattr(v, "slug"):
+                    used[v.slug] = v
+        result.statements += len(statements)
+        result.conflicts += sum(1 for s in statements if s.conflicts)
+        result.facts_per_relation.update(c.relation for c in claims)
+        result.facts_per_source[doc.name] += len(claims)
+        result.warnings.extend(doc.warnings)
+    for slug in sorted(used):
+        writer.entity(used[slug])  # type: ignore[arg-type]
+    result.entities = len(used)
+    _describe_build(writer, paths, settings)
+    writer.quads.sort(key=str)
+    return result
+
+
+def _describe_build(writer: GraphWriter, paths: list[Path], settings: Settings) -> None:
+    """Sources, their licence and checksum, and the PROV activity that read them."""
+    meta = writer.ns.graph("meta")
+    base = settings.base_iri
+    catalogue = _source_catalogue(paths)
+    sums = {p.stem: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+    activity = node(f"{base}activity/build-{hashlib.sha256(''.join(sorted(sums.values())).encode()).hexdigest()[:12]}")
+    dataset = node(f"{base}dataset")
+    add = writer.add
+    add(activity, RDF + "type", node(PROV + "Activity"), meta)
+    add(activity, "https://w3id.org/kzgraph/ontology#extractorVersion", ox.Literal(__version__), meta)
+    add(activity, PROV + "wasAssociatedWith", node(f"{base}agent/kzgraph"), meta)
+    add(activity, PROV + "endedAtTime", ox.Literal(_build_time(paths), datatype=node(XSD + "dateTime")), meta)
+    add(dataset, RDF + "type", node(VOID + "Dataset"), meta)
+    add(dataset, RDF + "type", node(DCAT + "Dataset"), meta)
+    add(dataset, DCT + "title", ox.Literal("kzgraph: the Parliament of Kazakhstan as a knowledge graph", language="en"), meta)
+    add(dataset, DCT + "license", node("https://creativecommons.org/licenses/by-sa/4.0/"), meta)
+    add(dataset, PROV + "wasGeneratedBy", activity, meta)
+    for path in paths:
+        name = path.stem
+        info = catalogue.get(name, {})
+        src = writer.ns.source(name)
+        add(src, RDF + "type", node("https://w3id.org/kzgraph/ontology#SourceDocument"), meta)
+        add(src, SCHEMA + "name", ox.Literal(info.get("title", name), language="en"), meta)
+        add(src, "https://w3id.org/kzgraph/ontology#sha256", ox.Literal(sums[name]), meta)
+        if info.get("url"):
+            add(src, SCHEMA + "url", node(info["url"]), meta)
+        if info.get("license"):
+            add(src, DCT + "license", node(info["license"]), meta)
+        if info.get("attribution"):
+            add(src, DCT + "rights", ox.Literal(info["attribution"], language="en"), meta)
+        add(activity, PROV + "used", src, meta)
+        add(dataset, DCT + "source", src, meta)
+        add(writer.ns.source(name), PROV + "wasGeneratedBy", activity, meta)
+
+
+def _source_catalogue(paths: list[Path]) -> dict[str, dict]:
+    catalogue: dict[str, dict] = {}
+    for folder in sorted({p.parent for p in paths}):
+        listing = folder / "sources.yaml"
+        if listing.exists():
+            catalogue.update(yaml.safe_load(listing.read_text(encoding="utf-8")) or {})
+    return catalogue
+
+
+def _build_time(paths: list[Path]) -> str:
+    """SOURCE_DATE_EPOCH if set, else the newest source's mtime: the same input gives the
+    same graph, byte for byte (reproducible-builds.org convention)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    seconds = int(epoch) if epoch else int(max(p.stat().st_mtime for p in paths))
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

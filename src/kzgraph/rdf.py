@@ -1,0 +1,256 @@
+"""Claims to quads, in both shapes: the native ontology and the Wikibase statement model.
+
+One named graph per source document holds its statements and references; the
+``graph/entities`` graph holds labels, types and Wikidata links of every entity;
+``graph/meta`` holds the dataset description and the provenance of the build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pyoxigraph as ox
+
+from kzgraph.extract.facts import DateValue, Evidence
+from kzgraph.ontology import KIND_CLASSES, KZO, WD, Ontology, Relation
+from kzgraph.resolve import Claim, ClaimValue, Entity
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+SCHEMA = "http://schema.org/"
+PROV = "http://www.w3.org/ns/prov#"
+OWL = "http://www.w3.org/2002/07/owl#"
+DCT = "http://purl.org/dc/terms/"
+WIKIBASE = "http://wikiba.se/ontology#"
+WDT = "http://www.wikidata.org/prop/direct/"
+P = "http://www.wikidata.org/prop/"
+PS = "http://www.wikidata.org/prop/statement/"
+PQ = "http://www.wikidata.org/prop/qualifier/"
+PR = "http://www.wikidata.org/prop/reference/"
+
+PREFIXES = {
+    "kzo": KZO,
+    "wd": WD,
+    "wdt": WDT,
+    "p": P,
+    "ps": PS,
+    "pq": PQ,
+    "pr": PR,
+    "wikibase": WIKIBASE,
+    "prov": PROV,
+    "schema": SCHEMA,
+    "skos": SKOS,
+    "rdfs": RDFS,
+    "rdf": RDF,
+    "owl": OWL,
+    "xsd": XSD,
+    "dct": DCT,
+}
+DATE_TYPES = {"day": XSD + "date", "month": XSD + "gYearMonth", "year": XSD + "gYear"}
+TIME_PRECISION = {"day": 11, "month": 10, "year": 9}
+
+
+def node(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+@dataclass(frozen=True)
+class Namespaces:
+    """The IRIs of one deployment, derived from its base (``https://w3id.org/kzgraph/``)."""
+
+    base: str
+
+    def entity(self, slug: str) -> ox.NamedNode:
+        return node(f"{self.base}entity/{slug}")
+
+    def source(self, name: str) -> ox.NamedNode:
+        return node(f"{self.base}source/{name}")
+
+    def graph(self, name: str) -> ox.NamedNode:
+        return node(f"{self.base}graph/{name}")
+
+    def statement(self, key: str) -> ox.NamedNode:
+        return node(f"{self.base}statement/{key}")
+
+    def reference(self, key: str) -> ox.NamedNode:
+        return node(f"{self.base}reference/{key}")
+
+    def property_iris(self, relation: Relation) -> tuple[str, str, str, str]:
+        """(truthy, p, ps, pq) for a relation: Wikidata's where it has a PID, ours otherwise."""
+        if relation.pid:
+            pid = relation.pid
+            return WDT + pid, P + pid, PS + pid, PQ + pid
+        prop = f"{self.base}prop/"
+        name = relation.name
+        return KZO + name, prop + name, f"{prop}statement/{name}", f"{prop}qualifier/{name}"
+
+
+def digest(*parts: object, length: int = 12) -> str:
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:length]
+
+
+@dataclass
+class Statement:
+    """Claims that agree on subject, relation, value and qualifiers: one Wikibase statement."""
+
+    subject: Entity
+    relation: str
+    value: ClaimValue
+    qualifiers: dict[str, ClaimValue]
+    claims: list[Claim]
+    conflicts: list[Statement]
+
+    def key(self) -> str:
+        quals = sorted((k, value_key(v)) for k, v in self.qualifiers.items())
+        return f"{self.subject.slug}-{digest(self.relation, value_key(self.value), quals)}"
+
+
+def value_key(value: ClaimValue) -> str:
+    if isinstance(value, Entity):
+        return "entity:" + value.slug
+    if isinstance(value, DateValue):
+        return "date:" + value.iso
+    return f"{type(value).__name__}:{value}"
+
+
+def group_statements(claims: list[Claim], ontology: Ontology) -> list[Statement]:
+    """Merge agreeing claims; a claim whose qualifiers disagree gets a statement of its own.
+
+    Two statements of a single-valued relation with different values and no
+    distinguishing dates are marked as conflicting; both are kept.
+    """
+    buckets: dict[tuple, list[Statement]] = defaultdict(list)
+    for claim in claims:
+        bucket = buckets[(claim.subject.slug, claim.relation, value_key(claim.value))]
+        quals = dict(claim.qualifiers)
+        for statement in bucket:
+            if all(value_key(statement.qualifiers[k]) == value_key(v) for k, v in quals.items() if k in statement.qualifiers):
+                statement.qualifiers.update(quals)
+                statement.claims.append(claim)
+                break
+        else:
+            bucket.append(Statement(claim.subject, claim.relation, claim.value, quals, [claim], []))
+    statements = [s for bucket in buckets.values() for s in bucket]
+    by_property: dict[tuple, list[Statement]] = defaultdict(list)
+    for s in statements:
+        if ontology.relation(s.relation).functional:
+            dates = tuple(sorted((k, value_key(v)) for k, v in s.qualifiers.items() if isinstance(v, DateValue)))
+            by_property[(s.subject.slug, s.relation, dates)].append(s)
+    for group in by_property.values():
+        if len({value_key(s.value) for s in group}) > 1:
+            for s in group:
+                s.conflicts = [o for o in group if o is not s]
+    return sorted(statements, key=Statement.key)
+
+
+class GraphWriter:
+    """Writes quads for one build; ``quads`` is the result."""
+
+    def __init__(self, ontology: Ontology, base: str) -> None:
+        self.ontology = ontology
+        self.ns = Namespaces(base)
+        self.quads: list[ox.Quad] = []
+        self._entities_graph = self.ns.graph("entities")
+
+    def add(self, s: ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal, g: ox.NamedNode) -> None:
+        self.quads.append(ox.Quad(s, node(p), o, g))
+
+    # --- values ----------------------------------------------------------------------
+
+    def native(self, value: ClaimValue) -> ox.NamedNode | ox.Literal:
+        """A value in the native shape: dates keep their precision (xsd:gYear ...)."""
+        if isinstance(value, Entity):
+            return self.ns.entity(value.slug)
+        if isinstance(value, DateValue):
+            return ox.Literal(value.iso, datatype=node(DATE_TYPES[value.precision]))
+        if isinstance(value, bool):
+            return ox.Literal(str(value).lower(), datatype=node(XSD + "boolean"))
+        if isinstance(value, int):
+            return ox.Literal(str(value), datatype=node(XSD + "integer"))
+        if isinstance(value, Decimal):
+            return ox.Literal(format(value, "f"), datatype=node(XSD + "decimal"))
+        if value.startswith("wd:"):
+            return node(WD + value[3:])
+        return ox.Literal(value, language="en")
+
+    def wikibase(self, value: ClaimValue) -> ox.NamedNode | ox.Literal:
+        """A value as Wikidata publishes it: times are xsd:dateTime at the period's first day."""
+        if isinstance(value, DateValue):
+            return ox.Literal(f"{value.first_day}T00:00:00Z", datatype=node(XSD + "dateTime"))
+        return self.native(value)
+
+    # --- entities --------------------------------------------------------------------
+
+    def entity(self, e: Entity) -> None:
+        g, s = self._entities_graph, self.ns.entity(e.slug)
+        cls = KIND_CLASSES[e.kind]
+        self.add(s, RDF + "type", node(KZO + cls), g)
+        if e.kind == "concept":
+            self.add(s, RDF + "type", node(SKOS + "Concept"), g)
+            self.add(s, SKOS + "prefLabel", ox.Literal(e.label, language="en"), g)
+        qid = self.ontology.class_qids.get(cls)
+        if qid:
+            self.add(s, WDT + "P31", node(WD + qid), g)
+        self.add(s, RDFS + "label", ox.Literal(e.label, language="en"), g)
+        for lang, label in sorted(e.labels.items()):
+            self.add(s, RDFS + "label", ox.Literal(label, language=lang), g)
+        for alias in sorted(set(e.aliases + e.local_aliases) - {e.label}):
+            self.add(s, SKOS + "altLabel", ox.Literal(alias, language="en"), g)
+        if e.description:
+            self.add(s, SCHEMA + "description", ox.Literal(e.description, language="en"), g)
+        self.add(s, KZO + "slug", ox.Literal(e.slug), g)
+        if e.qid:
+            self.add(s, OWL + "sameAs", node(WD + e.qid), g)
+
+    # --- statements ------------------------------------------------------------------
+
+    def statement(self, st: Statement, graph: ox.NamedNode) -> None:
+        relation = self.ontology.relation(st.relation)
+        truthy, p, ps, pq = self.ns.property_iris(relation)
+        subject = self.ns.entity(st.subject.slug)
+        iri = self.ns.statement(st.key())
+        # Both shapes: the native triple, and Wikidata's truthy triple where they differ.
+        self.add(subject, KZO + st.relation, self.native(st.value), graph)
+        if truthy != KZO + st.relation:
+            self.add(subject, truthy, self.wikibase(st.value), graph)
+        self.add(subject, p, iri, graph)
+        self.add(iri, RDF + "type", node(WIKIBASE + "Statement"), graph)
+        self.add(iri, ps, self.wikibase(st.value), graph)
+        self.add(iri, WIKIBASE + "rank", node(WIKIBASE + "NormalRank"), graph)
+        self.add(iri, RDF + "type", node(WIKIBASE + "BestRank"), graph)
+        if isinstance(st.value, DateValue):
+            precision = ox.Literal(str(TIME_PRECISION[st.value.precision]), datatype=node(XSD + "integer"))
+            self.add(iri, WIKIBASE + "timePrecision", precision, graph)
+        for name, value in sorted(st.qualifiers.items()):
+            q = self.ns.property_iris(self.ontology.relation(name))[3]
+            self.add(iri, q, self.wikibase(value), graph)
+        if st.conflicts:
+            self.add(iri, KZO + "hasConflict", ox.Literal("true", datatype=node(XSD + "boolean")), graph)
+            for other in st.conflicts:
+                self.add(iri, KZO + "conflictsWith", self.ns.statement(other.key()), graph)
+        for claim in st.claims:
+            ref = self.reference(claim, graph)
+            self.add(iri, PROV + "wasDerivedFrom", ref, graph)
+
+    def reference(self, claim: Claim, graph: ox.NamedNode) -> ox.NamedNode:
+        ev: Evidence = claim.evidence
+        ref = self.ns.reference(f"{ev.source}-{ev.span_start}-{ev.span_end}-{digest(ev.start, ev.end, claim.rule, length=8)}")
+        integer = node(XSD + "integer")
+        self.add(ref, RDF + "type", node(WIKIBASE + "Reference"), graph)
+        self.add(ref, PR + "P248", self.ns.source(ev.source), graph)
+        self.add(ref, PR + "P1683", ox.Literal(ev.text, language="en"), graph)
+        self.add(ref, KZO + "sentenceStart", ox.Literal(str(ev.start), datatype=integer), graph)
+        self.add(ref, KZO + "sentenceEnd", ox.Literal(str(ev.end), datatype=integer), graph)
+        self.add(ref, KZO + "spanStart", ox.Literal(str(ev.span_start), datatype=integer), graph)
+        self.add(ref, KZO + "spanEnd", ox.Literal(str(ev.span_end), datatype=integer), graph)
+        words = ev.text[ev.span_start - ev.start : ev.span_end - ev.start]
+        self.add(ref, KZO + "evidenceText", ox.Literal(words, language="en"), graph)
+        self.add(ref, KZO + "origin", ox.Literal(ev.origin), graph)
+        if claim.rule:
+            self.add(ref, KZO + "extractionRule", ox.Literal(claim.rule), graph)
+        return ref

@@ -1,0 +1,286 @@
+"""Resolve mentions to canonical entities.
+
+Names are compared by a *folded key* that ignores case, accents, punctuation and the
+common ways Kazakh names are transliterated into English (Mäjilis = Mazhilis =
+Majilis, Qoşanov = Koshanov, Aq Jol = Ak Zhol), so a new article needs no table
+edits. A mention no table lists gets a deterministic slug derived from its name.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+
+from kzgraph.extract.facts import DateValue, Evidence, Fact, Mention
+
+KINDS = (
+    "legislature",
+    "chamber",
+    "office",
+    "position",
+    "person",
+    "party",
+    "group",
+    "election",
+    "referendum",
+    "organization",
+    "place",
+    "country",
+    "constitution",
+    "convocation",
+    "event",
+    "concept",
+    "title",
+)
+
+# Letters whose plain-ASCII folding would lose the sound the transliterations keep.
+_LETTERS = str.maketrans(
+    {
+        "ş": "sh",
+        "ș": "sh",
+        "ç": "ch",
+        "ğ": "g",
+        "ı": "i",
+        "ä": "a",
+        "ә": "a",
+        "ö": "o",
+        "ü": "u",
+        "ñ": "n",
+        "ß": "ss",
+        "æ": "ae",
+        "ø": "o",
+        "å": "a",
+    }
+)
+_CYRILLIC = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі",
+        "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya a g k n o u u h i".split(),
+        strict=True,
+    )
+)
+_CYRILLIC["ъ"] = _CYRILLIC["ь"] = ""
+# Spelling variants of the same sound in English transliterations of Kazakh and Russian.
+_SOUNDS = [
+    (re.compile(r"q"), "k"),
+    (re.compile(r"zh"), "j"),
+    (re.compile(r"kh"), "h"),
+    (re.compile(r"(?<=[aeiou])y(?=[aeiou])"), ""),
+    (re.compile(r"ye"), "e"),
+    (re.compile(r"iy\b"), "i"),
+    (re.compile(r"(.)\1"), r"\1"),
+]
+
+
+def fold(name: str) -> str:
+    """The matching key of a name: ``"Äşimbaev"`` and ``"Ashimbayev"`` both give ``ashimbaev``."""
+    text = unicodedata.normalize("NFKC", name).lower()
+    text = "".join(_CYRILLIC.get(ch, ch) for ch in text).translate(_LETTERS)
+    text = "".join(
+        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+    )
+    text = re.sub(r"['’‘`]", "", text)
+    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
+    for pattern, replacement in _SOUNDS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def slugify(name: str) -> str:
+    """A stable ASCII slug: lower case, accents folded, words joined by hyphens."""
+    text = unicodedata.normalize("NFKC", name).lower()
+    text = "".join(_CYRILLIC.get(ch, ch) for ch in text).translate(_LETTERS)
+    text = "".join(
+        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+    )
+    text = re.sub(r"['’‘`]", "", text)
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "unnamed"
+
+
+def key_variants(name: str) -> list[str]:
+    """Folded keys to try for a mention, most specific first ("the Nur Otan Party" -> "nur otan")."""
+    key = fold(name)
+    variants = [key]
+    stripped = re.sub(r"^the ", "", key)
+    variants.append(stripped)
+    variants.append(re.sub(r" party$", "", stripped))
+    variants.append(re.sub(r"^party ", "", stripped))
+    return list(dict.fromkeys(v for v in variants if v))
+
+
+@dataclass
+class Entity:
+    slug: str
+    kind: str
+    label: str
+    labels: dict[str, str] = field(default_factory=dict)
+    aliases: list[str] = field(default_factory=list)
+    local_aliases: list[str] = field(default_factory=list)
+    within: str | None = None
+    qid: str | None = None
+    description: str | None = None
+    from_table: bool = False
+
+    def names(self) -> list[str]:
+        return [self.label, *self.labels.values(), *self.aliases, *self.local_aliases]
+
+
+def load_table(path: str | Path) -> list[Entity]:
+    """Read ``mappings/entities.yaml``; raises ValueError naming the bad row."""
+    rows = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
+    entities, seen = [], set()
+    for number, row in enumerate(rows, 1):
+        missing = {"slug", "kind", "label"} - set(row)
+        if missing:
+            raise ValueError(f"{path}: row {number} lacks {', '.join(sorted(missing))}")
+        if row["kind"] not in KINDS:
+            raise ValueError(f"{path}: row {number} has unknown kind {row['kind']!r}")
+        if row["slug"] in seen or row["slug"] != slugify(row["slug"]):
+            raise ValueError(f"{path}: row {number} slug {row['slug']!r} is repeated or not ASCII")
+        qid = row.get("qid")
+        if qid in (None, "unknown"):
+            qid = None
+        elif not re.fullmatch(r"Q[1-9]\d*", str(qid)):
+            raise ValueError(f"{path}: row {number} qid {qid!r} is not a Wikidata item ID")
+        seen.add(row["slug"])
+        entities.append(
+            Entity(
+                slug=row["slug"],
+                kind=row["kind"],
+                label=row["label"],
+                labels=dict(row.get("labels") or {}),
+                aliases=list(row.get("aliases") or []),
+                local_aliases=list(row.get("local_aliases") or []),
+                within=row.get("within"),
+                qid=qid,
+                description=row.get("description"),
+                from_table=True,
+            )
+        )
+    return entities
+
+
+class Resolver:
+    """Maps names to entities for one build; ``context`` is the legislature being read.
+
+    Table entities are found by any of their names; ``local_aliases`` only count while
+    reading an article about their ``within`` legislature. Names learned from an article
+    (its infobox, abbreviations it introduces) stay local to that article.
+    """
+
+    def __init__(self, table: list[Entity]) -> None:
+        self.entities: dict[str, Entity] = {e.slug: e for e in table}
+        self._global: dict[str, str] = {}
+        self._local: dict[str, dict[str, str]] = {}
+        self._context: str | None = None
+        self._country = ""
+        self._article: dict[str, str] = {}
+        for entity in table:
+            for name in [entity.label, *entity.labels.values(), *entity.aliases]:
+                self._global.setdefault(fold(name), entity.slug)
+            if entity.within:
+                scope = self._local.setdefault(entity.within, {})
+                for name in entity.local_aliases:
+                    scope.setdefault(fold(name), entity.slug)
+
+    def begin_article(self, title: str) -> Entity:
+        """Start reading an article about the legislature ``title``; returns its entity."""
+        self._article = {}
+        self._context = None
+        found = self.lookup(title, "legislature")
+        self._context = found.slug if found else slugify(title)
+        self._country = title.rsplit(" of ", 1)[1] if " of " in title else ""
+        return self.resolve(title, "legislature")
+
+    def entity_for(self, mention: Mention) -> Entity:
+        """The entity a mention denotes; rules that name their entity (elections) pass a slug."""
+        entity = self.resolve(mention.name, mention.kind, slug=mention.slug)
+        if mention.description and not entity.description:
+            entity.description = mention.description
+        return entity
+
+    def lookup(self, name: str, kind: str | None = None) -> Entity | None:
+        """The known entity a name denotes, or None."""
+        scopes = [self._article, self._local.get(self._context or "", {}), self._global]
+        for key in key_variants(name):
+            for scope in scopes:
+                slug = scope.get(key)
+                if slug and (kind is None or _compatible(self.entities[slug].kind, kind)):
+                    return self.entities[slug]
+        return None
+
+    def resolve(self, name: str, kind: str, slug: str | None = None) -> Entity:
+        """The entity for ``name``, creating one with a deterministic slug if none is known."""
+        name = name.strip()
+        if slug is None:
+            found = self.lookup(name, kind)
+            if found:
+                return found
+            slug = slugify(name)
+            # "Senate" or "Speaker of the Senate" exist in many countries: qualify new ones.
+            if kind in ("chamber", "office") and self._country and fold(self._country) not in fold(name):
+                slug = slugify(f"{name} {self._country}")
+        existing = self.entities.get(slug)
+        if existing is None:
+            existing = Entity(slug=slug, kind=kind, label=name)
+            self.entities[slug] = existing
+        self.learn(name, existing)
+        return existing
+
+    def learn(self, name: str, entity: Entity) -> None:
+        """Remember that, in this article, ``name`` denotes ``entity``."""
+        self._article.setdefault(fold(name), entity.slug)
+        if name != entity.label and name not in entity.names() and not entity.from_table:
+            entity.aliases.append(name)
+
+    def known_names(self) -> dict[str, str]:
+        """Every folded name usable in the current article, mapped to its slug."""
+        names = dict(self._global)
+        names.update(self._local.get(self._context or "", {}))
+        names.update(self._article)
+        return names
+
+
+def _compatible(found: str, wanted: str) -> bool:
+    bodies = {"legislature", "chamber"}
+    groups = {"party", "group"}
+    return found == wanted or {found, wanted} <= bodies or {found, wanted} <= groups
+
+
+ClaimValue = Entity | DateValue | int | Decimal | str
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A Fact whose mentions are resolved to entities."""
+
+    subject: Entity
+    relation: str
+    value: ClaimValue
+    evidence: Evidence
+    qualifiers: tuple[tuple[str, ClaimValue], ...] = ()
+    rule: str = ""
+
+
+def resolve_facts(facts: list[Fact], resolver: Resolver) -> list[Claim]:
+    """Resolve every mention in ``facts`` (call after ``begin_article`` for their article)."""
+
+    def value(v: object) -> ClaimValue:
+        return resolver.entity_for(v) if isinstance(v, Mention) else v  # type: ignore[return-value]
+
+    return [
+        Claim(
+            subject=resolver.entity_for(f.subject),
+            relation=f.relation,
+            value=value(f.value),
+            evidence=f.evidence,
+            qualifiers=tuple((k, value(v)) for k, v in f.qualifiers),
+            rule=f.rule,
+        )
+        for f in facts
+    ]

@@ -1,0 +1,80 @@
+"""Configuration in one place: defaults, overridden by a TOML file, environment
+variables (``KZGRAPH_*``) and command-line flags, in that order."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(os.environ.get("KZGRAPH_HOME", Path(__file__).resolve().parents[2]))
+BASE_IRI = "https://w3id.org/kzgraph/"
+WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
+QLEVER_WIKIDATA = "https://qlever.cs.uni-freiburg.de/api/wikidata"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything kzgraph can be told; see README "Configuration"."""
+
+    store: str = str(PROJECT_ROOT / "var" / "store")
+    sources: str = str(PROJECT_ROOT / "sources")
+    mappings: str = str(PROJECT_ROOT / "mappings")
+    queries: str = str(PROJECT_ROOT / "queries")
+    base_iri: str = BASE_IRI
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 4
+    update_token: str | None = None
+    union_default_graph: bool = True
+    query_timeout: float = 30.0  # seconds
+    max_query_bytes: int = 100_000
+    max_body_bytes: int = 10_000_000
+    result_cache_entries: int = 256
+    result_cache_max_bytes: int = 2_000_000  # a larger result is streamed, not cached
+    service_allowlist: tuple[str, ...] = (WIKIDATA_SPARQL, QLEVER_WIKIDATA)
+    service_timeout: float = 20.0
+    user_agent: str = "kzgraph/0.1 (https://w3id.org/kzgraph/; kzgraph@example.org) pyoxigraph"
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def is_remote(self) -> bool:
+        return self.store.startswith(("http://", "https://"))
+
+
+def load_settings(config_file: str | None = None, **overrides: object) -> Settings:
+    """Defaults < TOML file (``KZGRAPH_CONFIG``) < ``KZGRAPH_*`` env vars < ``overrides``."""
+    settings = Settings()
+    path = config_file or os.environ.get("KZGRAPH_CONFIG")
+    if path:
+        with open(path, "rb") as f:
+            settings = _apply(settings, tomllib.load(f).get("kzgraph", {}), f"config file {path}")
+    env = {
+        f.name: os.environ[f"KZGRAPH_{f.name.upper()}"]
+        for f in fields(Settings)
+        if f"KZGRAPH_{f.name.upper()}" in os.environ
+    }
+    settings = _apply(settings, env, "environment")
+    return _apply(settings, {k: v for k, v in overrides.items() if v is not None}, "flags")
+
+
+def _apply(settings: Settings, values: dict, where: str) -> Settings:
+    known = {f.name: f for f in fields(Settings)}
+    changes = {}
+    for name, value in values.items():
+        if name not in known:
+            raise ValueError(f"unknown setting {name!r} in {where}")
+        default = getattr(Settings(), name)
+        if isinstance(default, bool) and isinstance(value, str):
+            value = value.lower() in ("1", "true", "yes", "on")
+        elif isinstance(default, int) and not isinstance(default, bool) and isinstance(value, str):
+            value = int(value)
+        elif isinstance(default, float) and isinstance(value, str | int):
+            value = float(value)
+        elif isinstance(default, tuple) and isinstance(value, str):
+            value = tuple(v.strip() for v in value.split(",") if v.strip())
+        elif isinstance(default, tuple) and isinstance(value, list):
+            value = tuple(value)
+        changes[name] = value
+    return replace(settings, **changes)
