@@ -258,7 +258,7 @@ def split_sentences(paragraph: str) -> list[tuple[int, int]]:
     """Split a paragraph into (start, end) sentence spans, relative to the paragraph."""
     spans, start = [], 0
     for m in _SENTENCE_END.finditer(paragraph):
-        cut = m.start() + (len(m.group(0)) - len(m.group(0).lstrip("\"”’)")))
+        cut = m.start() + (len(m.group(0)) - len(m.group(0).lstrip('"”’)')))
         candidate = paragraph[start:cut]
         if candidate.rstrip().endswith(_ABBREVIATIONS):
             continue

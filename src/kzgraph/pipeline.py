@@ -61,7 +61,9 @@ def build(paths: list[Path], settings: Settings) -> BuildResult:
     used: dict[str, object] = {}
     for doc in docs:
         subject = resolver.begin_article(doc.title)
-        kinds = {name: resolver.entities[slug].kind for name, slug in resolver.known_names().items()}
+        kinds = {
+            name: resolver.entities[slug].kind for name, slug in resolver.known_names().items()
+        }
         claims = resolve_facts(extract(doc, kinds, rules), resolver)
         used[subject.slug] = subject
         graph = writer.ns.source(doc.name)
@@ -91,16 +93,33 @@ def _describe_build(writer: GraphWriter, paths: list[Path], settings: Settings) 
     base = settings.base_iri
     catalogue = _source_catalogue(paths)
     sums = {p.stem: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
-    activity = node(f"{base}activity/build-{hashlib.sha256(''.join(sorted(sums.values())).encode()).hexdigest()[:12]}")
+    activity = node(
+        f"{base}activity/build-{hashlib.sha256(''.join(sorted(sums.values())).encode()).hexdigest()[:12]}"
+    )
     dataset = node(f"{base}dataset")
     add = writer.add
     add(activity, RDF + "type", node(PROV + "Activity"), meta)
-    add(activity, "https://w3id.org/kzgraph/ontology#extractorVersion", ox.Literal(__version__), meta)
+    add(
+        activity,
+        "https://w3id.org/kzgraph/ontology#extractorVersion",
+        ox.Literal(__version__),
+        meta,
+    )
     add(activity, PROV + "wasAssociatedWith", node(f"{base}agent/kzgraph"), meta)
-    add(activity, PROV + "endedAtTime", ox.Literal(_build_time(paths), datatype=node(XSD + "dateTime")), meta)
+    add(
+        activity,
+        PROV + "endedAtTime",
+        ox.Literal(_build_time(paths), datatype=node(XSD + "dateTime")),
+        meta,
+    )
     add(dataset, RDF + "type", node(VOID + "Dataset"), meta)
     add(dataset, RDF + "type", node(DCAT + "Dataset"), meta)
-    add(dataset, DCT + "title", ox.Literal("kzgraph: the Parliament of Kazakhstan as a knowledge graph", language="en"), meta)
+    add(
+        dataset,
+        DCT + "title",
+        ox.Literal("kzgraph: the Parliament of Kazakhstan as a knowledge graph", language="en"),
+        meta,
+    )
     add(dataset, DCT + "license", node("https://creativecommons.org/licenses/by-sa/4.0/"), meta)
     add(dataset, PROV + "wasGeneratedBy", activity, meta)
     for path in paths:

@@ -129,7 +129,11 @@ def group_statements(claims: list[Claim], ontology: Ontology) -> list[Statement]
         bucket = buckets[(claim.subject.slug, claim.relation, value_key(claim.value))]
         quals = dict(claim.qualifiers)
         for statement in bucket:
-            if all(value_key(statement.qualifiers[k]) == value_key(v) for k, v in quals.items() if k in statement.qualifiers):
+            if all(
+                value_key(statement.qualifiers[k]) == value_key(v)
+                for k, v in quals.items()
+                if k in statement.qualifiers
+            ):
                 statement.qualifiers.update(quals)
                 statement.claims.append(claim)
                 break
@@ -139,13 +143,23 @@ def group_statements(claims: list[Claim], ontology: Ontology) -> list[Statement]
     by_property: dict[tuple, list[Statement]] = defaultdict(list)
     for s in statements:
         if ontology.relation(s.relation).functional:
-            dates = tuple(sorted((k, value_key(v)) for k, v in s.qualifiers.items() if isinstance(v, DateValue)))
+            dates = tuple(
+                sorted(
+                    (k, value_key(v)) for k, v in s.qualifiers.items() if isinstance(v, DateValue)
+                )
+            )
             by_property[(s.subject.slug, s.relation, dates)].append(s)
     for group in by_property.values():
-        if len({value_key(s.value) for s in group}) > 1:
-            for s in group:
-                s.conflicts = [o for o in group if o is not s]
+        for s in group:
+            s.conflicts = [o for o in group if o is not s and not agree(s.value, o.value)]
     return sorted(statements, key=Statement.key)
+
+
+def agree(a: ClaimValue, b: ClaimValue) -> bool:
+    """Equal values agree; so do dates where one refines the other (1993 and 1993-01-28)."""
+    if isinstance(a, DateValue) and isinstance(b, DateValue):
+        return a.iso.startswith(b.iso) or b.iso.startswith(a.iso)
+    return value_key(a) == value_key(b)
 
 
 class GraphWriter:
@@ -224,13 +238,17 @@ class GraphWriter:
         self.add(iri, WIKIBASE + "rank", node(WIKIBASE + "NormalRank"), graph)
         self.add(iri, RDF + "type", node(WIKIBASE + "BestRank"), graph)
         if isinstance(st.value, DateValue):
-            precision = ox.Literal(str(TIME_PRECISION[st.value.precision]), datatype=node(XSD + "integer"))
+            precision = ox.Literal(
+                str(TIME_PRECISION[st.value.precision]), datatype=node(XSD + "integer")
+            )
             self.add(iri, WIKIBASE + "timePrecision", precision, graph)
         for name, value in sorted(st.qualifiers.items()):
             q = self.ns.property_iris(self.ontology.relation(name))[3]
             self.add(iri, q, self.wikibase(value), graph)
         if st.conflicts:
-            self.add(iri, KZO + "hasConflict", ox.Literal("true", datatype=node(XSD + "boolean")), graph)
+            self.add(
+                iri, KZO + "hasConflict", ox.Literal("true", datatype=node(XSD + "boolean")), graph
+            )
             for other in st.conflicts:
                 self.add(iri, KZO + "conflictsWith", self.ns.statement(other.key()), graph)
         for claim in st.claims:
@@ -239,7 +257,9 @@ class GraphWriter:
 
     def reference(self, claim: Claim, graph: ox.NamedNode) -> ox.NamedNode:
         ev: Evidence = claim.evidence
-        ref = self.ns.reference(f"{ev.source}-{ev.span_start}-{ev.span_end}-{digest(ev.start, ev.end, claim.rule, length=8)}")
+        ref = self.ns.reference(
+            f"{ev.source}-{ev.span_start}-{ev.span_end}-{digest(ev.start, ev.end, claim.rule, length=8)}"
+        )
         integer = node(XSD + "integer")
         self.add(ref, RDF + "type", node(WIKIBASE + "Reference"), graph)
         self.add(ref, PR + "P248", self.ns.source(ev.source), graph)

@@ -9,7 +9,6 @@ edits. A mention no table lists gets a deterministic slug derived from its name.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from kzgraph.extract.facts import DateValue, Evidence, Fact, Mention
+from kzgraph.names import fold, key_variants, slugify
 
 KINDS = (
     "legislature",
@@ -37,80 +37,6 @@ KINDS = (
     "concept",
     "title",
 )
-
-# Letters whose plain-ASCII folding would lose the sound the transliterations keep.
-_LETTERS = str.maketrans(
-    {
-        "ş": "sh",
-        "ș": "sh",
-        "ç": "ch",
-        "ğ": "g",
-        "ı": "i",
-        "ä": "a",
-        "ә": "a",
-        "ö": "o",
-        "ü": "u",
-        "ñ": "n",
-        "ß": "ss",
-        "æ": "ae",
-        "ø": "o",
-        "å": "a",
-    }
-)
-_CYRILLIC = dict(
-    zip(
-        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі",
-        "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya a g k n o u u h i".split(),
-        strict=True,
-    )
-)
-_CYRILLIC["ъ"] = _CYRILLIC["ь"] = ""
-# Spelling variants of the same sound in English transliterations of Kazakh and Russian.
-_SOUNDS = [
-    (re.compile(r"q"), "k"),
-    (re.compile(r"zh"), "j"),
-    (re.compile(r"kh"), "h"),
-    (re.compile(r"(?<=[aeiou])y(?=[aeiou])"), ""),
-    (re.compile(r"ye"), "e"),
-    (re.compile(r"iy\b"), "i"),
-    (re.compile(r"(.)\1"), r"\1"),
-]
-
-
-def fold(name: str) -> str:
-    """The matching key of a name: ``"Äşimbaev"`` and ``"Ashimbayev"`` both give ``ashimbaev``."""
-    text = unicodedata.normalize("NFKC", name).lower()
-    text = "".join(_CYRILLIC.get(ch, ch) for ch in text).translate(_LETTERS)
-    text = "".join(
-        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
-    )
-    text = re.sub(r"['’‘`]", "", text)
-    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
-    for pattern, replacement in _SOUNDS:
-        text = pattern.sub(replacement, text)
-    return text
-
-
-def slugify(name: str) -> str:
-    """A stable ASCII slug: lower case, accents folded, words joined by hyphens."""
-    text = unicodedata.normalize("NFKC", name).lower()
-    text = "".join(_CYRILLIC.get(ch, ch) for ch in text).translate(_LETTERS)
-    text = "".join(
-        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
-    )
-    text = re.sub(r"['’‘`]", "", text)
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "unnamed"
-
-
-def key_variants(name: str) -> list[str]:
-    """Folded keys to try for a mention, most specific first ("the Nur Otan Party" -> "nur otan")."""
-    key = fold(name)
-    variants = [key]
-    stripped = re.sub(r"^the ", "", key)
-    variants.append(stripped)
-    variants.append(re.sub(r" party$", "", stripped))
-    variants.append(re.sub(r"^party ", "", stripped))
-    return list(dict.fromkeys(v for v in variants if v))
 
 
 @dataclass
@@ -195,11 +121,19 @@ class Resolver:
         found = self.lookup(title, "legislature")
         self._context = found.slug if found else slugify(title)
         self._country = title.rsplit(" of ", 1)[1] if " of " in title else ""
-        return self.resolve(title, "legislature")
+        subject = self.resolve(title, "legislature")
+        if " of " in title:
+            # In "Parliament of Finland", "the Parliament" is the article's subject.
+            self.learn(title.split(" of ")[0], subject)
+        return subject
 
     def entity_for(self, mention: Mention) -> Entity:
         """The entity a mention denotes; rules that name their entity (elections) pass a slug."""
-        entity = self.resolve(mention.name, mention.kind, slug=mention.slug)
+        name, slug = mention.name, mention.slug
+        if mention.owner is not None:
+            owner = self.entity_for(mention.owner)
+            name, slug = name.format(owner.label), (slug or "").format(owner.slug)
+        entity = self.resolve(name, mention.kind, slug=slug)
         if mention.description and not entity.description:
             entity.description = mention.description
         return entity
@@ -223,7 +157,11 @@ class Resolver:
                 return found
             slug = slugify(name)
             # "Senate" or "Speaker of the Senate" exist in many countries: qualify new ones.
-            if kind in ("chamber", "office") and self._country and fold(self._country) not in fold(name):
+            if (
+                kind in ("chamber", "office")
+                and self._country
+                and fold(self._country) not in fold(name)
+            ):
                 slug = slugify(f"{name} {self._country}")
         existing = self.entities.get(slug)
         if existing is None:

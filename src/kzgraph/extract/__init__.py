@@ -11,12 +11,16 @@ from kzgraph.extract.prose import read_prose
 __all__ = ["DateValue", "Evidence", "Fact", "Mention", "Value", "extract"]
 
 
-def extract(doc: Document, known_names: dict[str, str], infobox_rules: dict[str, dict]) -> list[Fact]:
+def extract(
+    doc: Document, known_names: dict[str, str], infobox_rules: dict[str, dict]
+) -> list[Fact]:
     """Every fact the article states. ``known_names`` maps folded names to entity kinds
     (from the entity table); names the article introduces are learned as it is read."""
     legislature = Mention(doc.title, "legislature", 0, len(doc.title) + 4)
     article = Article(doc=doc, names=dict(known_names), legislature=legislature)
     article.learn(doc.title, "legislature")
+    if " of " in doc.title:
+        article.learn(doc.title.split(" of ")[0], "legislature")
     if doc.official_name and doc.official_name_span:
         span = doc.official_name_span
         article.learn(doc.official_name, "legislature")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from kzgraph.document import Document, Sentence
 from kzgraph.extract.facts import Evidence, Fact, Mention, Value
-from kzgraph.resolve import fold, key_variants
+from kzgraph.names import fold, key_variants
 
 _WORD = re.compile(r"\w+(?:[’'\-.]\w+)*")
 MAX_NAME_WORDS = 9
@@ -70,9 +70,7 @@ class Article:
                 # A lone lower-case word ("parliament") is a common noun, not a name.
                 common = name[0].islower() and i == j
                 if kind and not common and (kinds is None or kind in kinds):
-                    found.append(
-                        Mention(name, kind, sentence.start + start, sentence.start + end)
-                    )
+                    found.append(Mention(name, kind, sentence.start + start, sentence.start + end))
                     i = j
                     break
             i += 1

@@ -10,8 +10,12 @@ from decimal import Decimal
 
 @dataclass(frozen=True)
 class Mention:
-    """An entity named in the text. ``slug`` is set when a rule already knows the
-    canonical identifier (an election is named by its date and chamber)."""
+    """An entity named in the text.
+
+    ``slug`` is set when a rule names the entity itself (an election by its date and
+    chamber). Where that name depends on another entity, ``name`` and ``slug`` hold a
+    ``{}`` that the resolver fills with ``owner``'s label and slug.
+    """
 
     name: str
     kind: str
@@ -19,6 +23,7 @@ class Mention:
     end: int | None = None
     slug: str | None = None
     description: str | None = None
+    owner: Mention | None = None
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,9 @@ MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if 
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DATE_PATTERNS = [
     re.compile(r"\b(?P<year>\d{4})-(?P<mm>\d{2})-(?P<day>\d{2})\b"),
-    re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)? (?:of )?{_MONTH},? (?P<year>\d{{4}})\b", re.I),
+    re.compile(
+        rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)? (?:of )?{_MONTH},? (?P<year>\d{{4}})\b", re.I
+    ),
     re.compile(rf"\b{_MONTH} (?P<day>\d{{1,2}})(?:st|nd|rd|th)?,? (?P<year>\d{{4}})\b", re.I),
     re.compile(rf"\b{_MONTH},? (?P<year>\d{{4}})\b", re.I),
     re.compile(
@@ -136,14 +143,44 @@ def _date_of(m: re.Match) -> tuple[str, str] | None:
 NUMBER_WORDS = {
     w: i
     for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve".split()
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+        ]
     )
 }
 ORDINAL_WORDS = {
     w: i
     for i, w in enumerate(
-        "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
-        "twelfth thirteenth fourteenth fifteenth".split()
+        [
+            "zeroth",
+            "first",
+            "second",
+            "third",
+            "fourth",
+            "fifth",
+            "sixth",
+            "seventh",
+            "eighth",
+            "ninth",
+            "tenth",
+            "eleventh",
+            "twelfth",
+            "thirteenth",
+            "fourteenth",
+            "fifteenth",
+        ]
     )
 }
 

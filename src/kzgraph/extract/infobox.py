@@ -11,10 +11,23 @@ import yaml
 from kzgraph.document import InfoboxEntry, parse_groups
 from kzgraph.extract.article import Article, split_list
 from kzgraph.extract.facts import DateValue, Evidence, Mention, parse_date
+from kzgraph.names import slugify
 
-READERS = (
-    "entity entities concepts class date text chambers house seats groups leader election ignore"
-).split()
+READERS = [
+    "entity",
+    "entities",
+    "concepts",
+    "class",
+    "date",
+    "text",
+    "chambers",
+    "house",
+    "seats",
+    "groups",
+    "leader",
+    "election",
+    "ignore",
+]
 
 
 def load_rules(path: str | Path) -> dict[str, dict]:
@@ -23,9 +36,9 @@ def load_rules(path: str | Path) -> dict[str, dict]:
     for key, rule in rules.items():
         if not isinstance(rule, dict) or rule.get("read") not in READERS:
             raise ValueError(f"{path}: key {key!r} needs read: one of {', '.join(READERS)}")
-        if rule["read"] in ("entity", "entities", "concepts", "class", "date", "text"):
-            if "relation" not in rule:
-                raise ValueError(f"{path}: key {key!r} needs a relation")
+        needs_relation = rule["read"] in ("entity", "entities", "concepts", "class", "date", "text")
+        if needs_relation and "relation" not in rule:
+            raise ValueError(f"{path}: key {key!r} needs a relation")
     return {key.lower(): rule for key, rule in rules.items()}
 
 
@@ -54,7 +67,9 @@ def read_infobox(article: Article, rules: dict[str, dict]) -> None:
         if entry.index is not None:
             chamber = _entity(article, entry, entry.value, "chamber")
             article.chamber_by_index[entry.index] = chamber
-            article.add(article.legislature, "hasPart", chamber, whole(article, entry), rule="house")
+            article.add(
+                article.legislature, "hasPart", chamber, whole(article, entry), rule="house"
+            )
     for entry in doc.infobox:
         rule = rules.get(entry.base_key.lower())
         if rule is None:
@@ -200,14 +215,13 @@ def election_mention(
     date: DateValue | None, chamber: Mention | None, start: int | None, end: int | None
 ) -> Mention:
     """An election is named by its date and chamber: ``election-2016-03-20-majilis``."""
-    from kzgraph.resolve import slugify
-
-    parts = ["election", date.iso if date else "undated"]
-    if chamber is not None:
-        parts.append(chamber.name)
+    slug = slugify(f"election {date.iso if date else 'undated'}")
     year = date.iso[:4] if date else ""
-    label = f"{year} {chamber.name} election" if chamber else f"{year} legislative election"
-    return Mention(label.strip(), "election", start, end, slug=slugify(" ".join(parts)))
+    if chamber is None:
+        return Mention(f"{year} legislative election".strip(), "election", start, end, slug=slug)
+    return Mention(
+        f"{year} {{}} election".strip(), "election", start, end, slug=slug + "-{}", owner=chamber
+    )
 
 
 def _read_leader(article: Article, entry: InfoboxEntry, rule: dict) -> None:
@@ -219,7 +233,8 @@ def _read_leader(article: Article, entry: InfoboxEntry, rule: dict) -> None:
     party_entry = doc.entry("Party", entry.index)
     office = _entity(article, entry, entry.value.strip(), "office")
     m = re.search(r"\bof (?:the )?(?P<org>.+)$", entry.value)
-    org = _entity(article, entry, m.group("org"), "chamber", m.start("org")) if m else None
+    org_kind = (article.kind_of(m.group("org")) or "chamber") if m else "chamber"
+    org = _entity(article, entry, m.group("org"), org_kind, m.start("org")) if m else None
     ev = whole(article, entry)
     if org:
         article.add(org, "officeOfHead", office, ev, rule="leader")
@@ -235,7 +250,11 @@ def _read_leader(article: Article, entry: InfoboxEntry, rule: dict) -> None:
     if party_entry and party_entry.value.strip():
         party = _entity(article, party_entry, party_entry.value.strip(), "party")
         article.add(
-            person, "memberOfParty", party, _lines(article, person_entry, party_entry), rule="leader"
+            person,
+            "memberOfParty",
+            party,
+            _lines(article, person_entry, party_entry),
+            rule="leader",
         )
 
 

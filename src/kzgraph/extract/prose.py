@@ -16,7 +16,7 @@ from kzgraph.document import Sentence
 from kzgraph.extract.article import Article, relative, split_list
 from kzgraph.extract.facts import DateValue, Mention, find_dates, number
 from kzgraph.extract.infobox import ROLE_CLASSES, election_mention
-from kzgraph.resolve import slugify
+from kzgraph.names import slugify
 
 NAME = r"[A-Z][\w’'\-]+(?: [A-Z][\w’'\-]+)+"  # a personal name: two or more capitalised words
 BODIES = {"legislature", "chamber"}
@@ -72,7 +72,7 @@ CAMERAL = {"bicameral": "wd:Q189445", "unicameral": "wd:Q37002670"}
 
 
 def legislature_identity(article: Article, sentence: Sentence) -> None:
-    """"X is the bicameral legislature of Country" -> class and country."""
+    """ "X is the bicameral legislature of Country" -> class and country."""
     m = _IS_THE.search(sentence.text)
     if not m:
         return
@@ -87,14 +87,20 @@ def legislature_identity(article: Article, sentence: Sentence) -> None:
 
 
 _ROLE_PATTERNS = [
-    re.compile(r"\bthe (?P<role>upper|lower) house, (?:the )?(?P<name>[A-Z][\w’'\- ]*?)(?=[,.]| and\b)"),
-    re.compile(r"\b(?:the )?(?P<name>[A-Z][\w’'\-]*(?: [A-Z][\w’'\-]*)*),? (?:\()?the (?P<role>upper|lower) house\b"),
-    re.compile(r"\b(?:the )?(?P<name>[A-Z][\w’'\-]*(?: [A-Z][\w’'\-]*)*) \((?P<role>upper|lower) house\)"),
+    re.compile(
+        r"\bthe (?P<role>upper|lower) house, (?:the )?(?P<name>[A-Z][\w’'\- ]*?)(?=[,.]| and\b)"
+    ),
+    re.compile(
+        r"\b(?:the )?(?P<name>[A-Z][\w’'\-]*(?: [A-Z][\w’'\-]*)*),? (?:\()?the (?P<role>upper|lower) house\b"
+    ),
+    re.compile(
+        r"\b(?:the )?(?P<name>[A-Z][\w’'\-]*(?: [A-Z][\w’'\-]*)*) \((?P<role>upper|lower) house\)"
+    ),
 ]
 
 
 def chamber_roles(article: Article, sentence: Sentence) -> None:
-    """"the upper house, the Senate" / "the Mäjilis (lower house)" -> chamber and its role."""
+    """ "the upper house, the Senate" / "the Mäjilis (lower house)" -> chamber and its role."""
     seen = set()
     for pattern in _ROLE_PATTERNS:
         for m in pattern.finditer(sentence.text):
@@ -116,7 +122,7 @@ _SIZE = re.compile(
 
 
 def chamber_size(article: Article, sentence: Sentence) -> None:
-    """"The Mäjilis ... has 98 seats" -> number of seats."""
+    """ "The Mäjilis ... has 98 seats" -> number of seats."""
     for m in _SIZE.finditer(sentence.text):
         subject = _body_before(article, sentence, m.start())
         if subject:
@@ -128,14 +134,16 @@ _TERM = re.compile(r"\b(?P<n>\w+)[- ]year terms?\b|\bterms? of (?P<m>\w+) years\
 
 
 def term_length(article: Article, sentence: Sentence) -> None:
-    """"elected for five-year terms" -> term length in years."""
+    """ "elected for five-year terms" -> term length in years."""
     for m in _TERM.finditer(sentence.text):
         years = number(m.group("n") or m.group("m"))
         if "presiden" in sentence.text[max(0, m.start() - 40) : m.start()].lower():
             continue
         subject = _body_before(article, sentence, m.start())
-        if years and subject and subject.kind == "chamber":
-            article.add(subject, "termLength", years, article.evidence(sentence, m.start(), m.end()))
+        if years and subject and subject.kind in BODIES:
+            article.add(
+                subject, "termLength", years, article.evidence(sentence, m.start(), m.end())
+            )
 
 
 _APPOINTED = re.compile(
@@ -145,7 +153,7 @@ _APPOINTED = re.compile(
 
 
 def appointed_by(article: Article, sentence: Sentence) -> None:
-    """"appointed either by A, B, or C" -> each appoints members of the chamber."""
+    """ "appointed either by A, B, or C" -> each appoints members of the chamber."""
     m = _APPOINTED.search(sentence.text)
     if not m:
         return
@@ -167,7 +175,7 @@ _SHIFT = re.compile(
 
 
 def electoral_system(article: Article, sentence: Sentence) -> None:
-    """"through a mixed-member ... system"; "shifted from A to B" with its date."""
+    """ "through a mixed-member ... system"; "shifted from A to B" with its date."""
     for m in _SYSTEM.finditer(sentence.text):
         subject = _body_before(article, sentence, m.start())
         if subject and subject.kind == "chamber":
@@ -177,15 +185,23 @@ def electoral_system(article: Article, sentence: Sentence) -> None:
     m = _SHIFT.search(sentence.text)
     if not m:
         return
-    bodies = [x for x in article.mentions(sentence, {"chamber"}) if x.start and x.start >= sentence.start + m.start("body")]
+    bodies = [
+        x
+        for x in article.mentions(sentence, {"chamber"})
+        if x.start and x.start >= sentence.start + m.start("body")
+    ]
     date = _date_in(sentence)
     if not bodies:
         return
     ev = article.evidence(sentence, m.start(), m.end())
     old = article.mention_at(sentence, m.group("old"), m.start("old"), "concept")
     new = article.mention_at(sentence, m.group("new"), m.start("new"), "concept")
-    article.add(bodies[0], "electoralSystem", old, ev, (("endTime", date),) if date else (), "shift")
-    article.add(bodies[0], "electoralSystem", new, ev, (("startTime", date),) if date else (), "shift")
+    article.add(
+        bodies[0], "electoralSystem", old, ev, (("endTime", date),) if date else (), "shift"
+    )
+    article.add(
+        bodies[0], "electoralSystem", new, ev, (("startTime", date),) if date else (), "shift"
+    )
 
 
 # --- history: predecessors, establishment, dissolution, constitutions ---------------------
@@ -194,12 +210,16 @@ _REPLACED = re.compile(r"\breplaced the (?:(?:unicameral|bicameral|former|old) )
 
 
 def replaces(article: Article, sentence: Sentence) -> None:
-    """"X replaced the unicameral Y" -> X replaces Y, Y replaced by X."""
+    """ "X replaced the unicameral Y" -> X replaces Y, Y replaced by X."""
     for m in _REPLACED.finditer(sentence.text):
         subject = _body_before(article, sentence, m.start())
-        after = [x for x in article.mentions(sentence, BODIES) if x.start == sentence.start + m.end()]
+        after = [
+            x for x in article.mentions(sentence, BODIES) if x.start == sentence.start + m.end()
+        ]
         if subject and after and subject.name != after[0].name:
-            ev = article.evidence(sentence, relative(subject, sentence)[0], relative(after[0], sentence)[1])
+            ev = article.evidence(
+                sentence, relative(subject, sentence)[0], relative(after[0], sentence)[1]
+            )
             article.add(subject, "replaces", after[0], ev, rule="replaces")
             article.add(after[0], "replacedBy", subject, ev, rule="replaces")
 
@@ -211,7 +231,7 @@ _ESTABLISHED = re.compile(
 
 
 def established(article: Article, sentence: Sentence) -> None:
-    """"X was established ... in 1995", "X, a body first established in 1938" -> inception."""
+    """ "X was established ... in 1995", "X, a body first established in 1938" -> inception."""
     for body in article.mentions(sentence, BODIES):
         end = relative(body, sentence)[1]
         m = _ESTABLISHED.match(sentence.text, end)
@@ -223,11 +243,13 @@ def established(article: Article, sentence: Sentence) -> None:
             article.add(body, "inception", date, ev, rule="established")
 
 
-_DISSOLVED = re.compile(r"^ (?:decided to dissolve itself|dissolved itself|was dissolved|was abolished)")
+_DISSOLVED = re.compile(
+    r"^ (?:decided to dissolve itself|dissolved itself|was dissolved|was abolished)"
+)
 
 
 def dissolved(article: Article, sentence: Sentence) -> None:
-    """"In December 1993, the X decided to dissolve itself" -> dissolution date."""
+    """ "In December 1993, the X decided to dissolve itself" -> dissolution date."""
     for body in article.mentions(sentence, BODIES):
         end = relative(body, sentence)[1]
         m = _DISSOLVED.match(sentence.text[end:])
@@ -248,7 +270,11 @@ def constitution_mention(article: Article, place: str, year: str, start: int, en
     label = f"{year} Constitution of {place_name}"
     article.learn(place_name, article.kind_of(place_name) or "place")
     return Mention(
-        label, "constitution", start, end, slug=slugify(f"constitution of {_canonical(article, place_name)} {year}")
+        label,
+        "constitution",
+        start,
+        end,
+        slug=slugify(f"constitution of {_canonical(article, place_name)} {year}"),
     )
 
 
@@ -258,20 +284,24 @@ def _canonical(article: Article, place: str) -> str:
 
 
 def constitutions(article: Article, sentence: Sentence) -> None:
-    """"the 1937 Constitution of the Kazakh SSR" -> a constitution of that year, the body's basis."""
+    """ "the 1937 Constitution of the Kazakh SSR" -> a constitution of that year, the body's basis."""
     found = list(_CONSTITUTION.finditer(sentence.text))
     if not found:
         return
     for m in found:
         c = constitution_mention(
-            article, m.group("place"), m.group("year"), sentence.start + m.start("year"), sentence.start + m.end()
+            article,
+            m.group("place"),
+            m.group("year"),
+            sentence.start + m.start("year"),
+            sentence.start + m.end(),
         )
         ev = article.evidence(sentence, m.start("year"), m.end())
         article.add(c, "inception", DateValue(m.group("year"), "year"), ev, rule="constitution")
         # "a body established under the 1937 Constitution", "formed based on the 1978 Constitution"
-        if re.search(r"\b(?:under|based on|pursuant to)(?: the)? ?$", sentence.text[: m.start("year")]) or (
-            "based on" in sentence.text[: m.start()]
-        ):
+        if re.search(
+            r"\b(?:under|based on|pursuant to)(?: the)? ?$", sentence.text[: m.start("year")]
+        ) or ("based on" in sentence.text[: m.start()]):
             subject = _body_before(article, sentence, m.start())
             if subject:
                 article.add(subject, "basedOn", c, ev, rule="constitution")
@@ -281,7 +311,7 @@ _ADOPTED = re.compile(r"^ adopted (?:a|the|its) (?:new )?constitution\b")
 
 
 def constitution_adopted(article: Article, sentence: Sentence) -> None:
-    """"On January 28, 1993, the X adopted a constitution" -> that year's constitution."""
+    """ "On January 28, 1993, the X adopted a constitution" -> that year's constitution."""
     date = _date_in(sentence)
     if date is None:
         return
@@ -290,21 +320,25 @@ def constitution_adopted(article: Article, sentence: Sentence) -> None:
         m = _ADOPTED.match(sentence.text[end:])
         if not m:
             continue
-        country = article.country.name if article.country else article.doc.title.rsplit(" of ", 1)[-1]
+        country = (
+            article.country.name if article.country else article.doc.title.rsplit(" of ", 1)[-1]
+        )
         c = constitution_mention(article, country, date.iso[:4], None, None)
         ev = article.evidence(sentence, 0, end + m.end())
         article.add(c, "adoptedBy", body, ev, rule="constitution-adopted")
         article.add(c, "inception", date, ev, rule="constitution-adopted")
 
 
-_REFERENDUM = re.compile(r"\b(?P<adj>(?:constitutional|national|independence) )?referendum (?:was )?held (?:on|in) ")
+_REFERENDUM = re.compile(
+    r"\b(?P<adj>(?:constitutional|national|independence) )?referendum (?:was )?held (?:on|in) "
+)
 _REFERENDUM_ADOPTS = re.compile(
     r"\b[Tt]his referendum resulted in the adoption of (?:a |the )?(?:new )?(?:draft of )?(?:the )?Constitution of (?:the )?(?P<place>[A-Z][\w ]*?[A-Za-z])\b"
 )
 
 
 def referendums(article: Article, sentence: Sentence) -> None:
-    """"a constitutional referendum held on 30 August 1995"; "This referendum resulted in the adoption of the Constitution"."""
+    """ "a constitutional referendum held on 30 August 1995"; "This referendum resulted in the adoption of the Constitution"."""
     m = _REFERENDUM.search(sentence.text)
     if m:
         date = _date_in(sentence, m.end() - 3, m.end() + 30)
@@ -312,7 +346,13 @@ def referendums(article: Article, sentence: Sentence) -> None:
             adj = (m.group("adj") or "").strip()
             country = article.country.name if article.country else ""
             label = f"{date.iso[:4]} {country} {adj} referendum".replace("  ", " ").strip()
-            ref = Mention(label, "referendum", sentence.start + m.start(), date.end, slug=slugify(f"referendum {date.iso}"))
+            ref = Mention(
+                label,
+                "referendum",
+                sentence.start + m.start(),
+                date.end,
+                slug=slugify(f"referendum {date.iso}"),
+            )
             ev = article.evidence(sentence, m.start(), date.end - sentence.start)
             article.add(ref, "pointInTime", date, ev, rule="referendum")
             if article.country:
@@ -323,13 +363,21 @@ def referendums(article: Article, sentence: Sentence) -> None:
     ref = article.recall("referendum", sentence)
     date = article.last_date.get("referendum")
     if m and ref and isinstance(date, DateValue):
-        c = constitution_mention(article, m.group("place"), date.iso[:4], sentence.start + m.start("place"), sentence.start + m.end())
+        c = constitution_mention(
+            article,
+            m.group("place"),
+            date.iso[:4],
+            sentence.start + m.start("place"),
+            sentence.start + m.end(),
+        )
         ev = article.evidence(sentence, m.start(), m.end())
         article.add(c, "adoptedThrough", ref, ev, rule="referendum-adopts")
         article.add(c, "inception", date, ev, rule="referendum-adopts")
 
 
-_FIRST_SESSION = re.compile(r"\b(?:convened for its first session|held its first session|first (?:session|sitting) (?:was held|took place)) on ")
+_FIRST_SESSION = re.compile(
+    r"\b(?:convened for its first session|held its first session|first (?:session|sitting) (?:was held|took place)) on "
+)
 
 
 def first_session(article: Article, sentence: Sentence) -> None:
@@ -347,22 +395,29 @@ def first_session(article: Article, sentence: Sentence) -> None:
 
 _ELECTION_PATTERNS = [
     # "the Mäjilis elections taking place in two rounds in December 1995"
-    re.compile(r"\bthe (?P<chamber>[A-Z][\w’' ]*?) elections? (?:taking place|took place|held|were held|was held)(?: in (?P<rounds>\w+) rounds)? (?:on|in) "),
+    re.compile(
+        r"\bthe (?P<chamber>[A-Z][\w’' ]*?) elections? (?:taking place|took place|held|were held|was held)(?: in (?P<rounds>\w+) rounds)? (?:on|in) "
+    ),
     # "held elections to the Senate on 1 October 2014", "The elections to the X of the Sixth convocation took place on"
-    re.compile(r"\belections? to the (?P<chamber>[A-Z][\w’' ]*?)(?: of the (?P<convocation>\w+) [Cc]onvocation)?(?: of the [A-Z][\w ]*?)? (?:took place |was held |were held |was scheduled for |is scheduled for )?(?:on|in|for) "),
+    re.compile(
+        r"\belections? to the (?P<chamber>[A-Z][\w’' ]*?)(?: of the (?P<convocation>\w+) [Cc]onvocation)?(?: of the [A-Z][\w ]*?)? (?:took place |was held |were held |was scheduled for |is scheduled for )?(?:on|in|for) "
+    ),
 ]
-_YEAR_ELECTION = re.compile(r"\b(?:the )?(?P<year>\d{4}) (?:[A-Z][a-z]+ )?(?:legislative|parliamentary|general) elections?\b")
+_YEAR_ELECTION = re.compile(
+    r"\b(?:the )?(?P<year>\d{4}) (?:[A-Z][a-z]+ )?(?:legislative|parliamentary|general) elections?\b"
+)
 
 
 def elections(article: Article, sentence: Sentence) -> None:
     """Elections of a chamber with their date, rounds and convocation."""
     for pattern in _ELECTION_PATTERNS:
         for m in pattern.finditer(sentence.text):
-            chamber = _known(article, m.group("chamber"), "chamber")
+            chamber = _known(article, m.group("chamber"), BODIES)
             date = _date_in(sentence, m.end() - 4, m.end() + 30)
             if chamber is None or date is None:
                 continue
-            chamber_m = article.mention_at(sentence, m.group("chamber"), m.start("chamber"), "chamber")
+            kind = article.kind_of(m.group("chamber")) or "chamber"
+            chamber_m = article.mention_at(sentence, m.group("chamber"), m.start("chamber"), kind)
             election = election_mention(date, chamber_m, sentence.start + m.start(), date.end)
             ev = article.evidence(sentence, m.start(), date.end - sentence.start)
             article.add(election, "pointInTime", date, ev, rule="election")
@@ -384,7 +439,9 @@ def elections(article: Article, sentence: Sentence) -> None:
         chambers = article.mentions(sentence, {"chamber"})
         chamber = chambers[0] if chambers else None
         date = DateValue(m.group("year"), "year")
-        election = election_mention(date, chamber, sentence.start + m.start("year"), sentence.start + m.end())
+        election = election_mention(
+            date, chamber, sentence.start + m.start("year"), sentence.start + m.end()
+        )
         ev = article.evidence(sentence, m.start("year"), m.end())
         article.add(election, "pointInTime", date, ev, rule="election-year")
         if chamber:
@@ -392,27 +449,40 @@ def elections(article: Article, sentence: Sentence) -> None:
         article.remember(election, sentence)
         article.last_date["election"] = date
         article.last_date["election-chamber"] = chamber
-        winner = re.search(r"\bwhere the (?:ruling )?(?P<party>[A-Z][\w ]+?) party won\b", sentence.text)
+        winner = re.search(
+            r"\bwhere the (?:ruling )?(?P<party>[A-Z][\w ]+?) party won\b", sentence.text
+        )
         if winner:
-            party = _entity_here(article, sentence, winner.group("party"), winner.start("party"), "party")
-            article.add(election, "participant", party, article.evidence(sentence, winner.start(), winner.end()), rule="winner")
+            party = _entity_here(
+                article, sentence, winner.group("party"), winner.start("party"), "party"
+            )
+            article.add(
+                election,
+                "participant",
+                party,
+                article.evidence(sentence, winner.start(), winner.end()),
+                rule="winner",
+            )
 
 
 def convocation_mention(chamber: Mention, ordinal: int) -> Mention:
     suffix = {1: "st", 2: "nd", 3: "rd"}.get(ordinal if ordinal < 20 else ordinal % 10, "th")
     return Mention(
-        f"{ordinal}{suffix} convocation of the {chamber.name}",
+        f"{ordinal}{suffix} convocation of the {{}}",
         "convocation",
-        slug=slugify(f"{chamber.name} convocation {ordinal}"),
+        slug=f"{{}}-convocation-{ordinal}",
+        owner=chamber,
     )
 
 
-def _known(article: Article, name: str, kind: str) -> str | None:
-    return name if article.kind_of(name) == kind else None
+def _known(article: Article, name: str, kinds: set[str]) -> str | None:
+    return name if article.kind_of(name) in kinds else None
 
 
 _SHARE = re.compile(r"\((?P<pct>\d+(?:\.\d+)?)%\)")
-_PARTIES_COUNT = re.compile(r"\b(?P<n>\w+) (?:political )?parties (?:attended|took part in|participated in|contested|submitted party lists)\b")
+_PARTIES_COUNT = re.compile(
+    r"\b(?P<n>\w+) (?:political )?parties (?:attended|took part in|participated in|contested|submitted party lists)\b"
+)
 
 
 def election_results(article: Article, sentence: Sentence) -> None:
@@ -422,29 +492,44 @@ def election_results(article: Article, sentence: Sentence) -> None:
         return
     parties = article.mentions(sentence, {"party", "group"})
     for m in _SHARE.finditer(sentence.text):
-        before = [p for p in parties if relative(p, sentence)[1] <= m.start() and m.start() - relative(p, sentence)[1] <= 12]
+        before = [
+            p
+            for p in parties
+            if relative(p, sentence)[1] <= m.start() and m.start() - relative(p, sentence)[1] <= 12
+        ]
         if before:
             party = before[-1]
             share = (Decimal(m.group("pct")) / 100).normalize()
             ev = article.evidence(sentence, relative(party, sentence)[0], m.end())
-            article.add(election, "participant", party, ev, (("proportion", share),), rule="vote-share")
+            article.add(
+                election, "participant", party, ev, (("proportion", share),), rule="vote-share"
+            )
     for party in parties:
         end = relative(party, sentence)[1]
-        seats = re.match(r"(?: Party)?(?: accounts for| won| received| gained|\s*[–—-])\s*(?P<n>\d+) (?:deputies|seats|mandates)", sentence.text[end:])
+        seats = re.match(
+            r"(?: Party)?(?: accounts for| won| received| gained|\s*[–—-])\s*(?P<n>\d+) (?:deputies|seats|mandates)",
+            sentence.text[end:],
+        )
         if seats:
             n = int(seats.group("n"))
             ev = article.evidence(sentence, relative(party, sentence)[0], end + seats.end())
             article.add(election, "participant", party, ev, (("seats", n),), rule="seats-won")
             chamber = article.last_date.get("election-chamber")
             date = article.last_date.get("election")
-            if isinstance(chamber, Mention) and isinstance(date, DateValue) and date.precision == "day":
+            if (
+                isinstance(chamber, Mention)
+                and isinstance(date, DateValue)
+                and date.precision == "day"
+            ):
                 q = (("legislativeBody", chamber), ("startTime", date))
                 article.add(party, "partySeats", n, ev, q, rule="seats-won")
     m = _PARTIES_COUNT.search(sentence.text)
     if m and number(m.group("n")):
         ev = article.evidence(sentence, m.start(), m.end())
         article.add(election, "numberOfParticipants", number(m.group("n")), ev, rule="participants")
-    included = re.match(r"^(?:They|These|The parties) (?:included|were) (?P<list>.+?)\.?$", sentence.text)
+    included = re.match(
+        r"^(?:They|These|The parties) (?:included|were) (?P<list>.+?)\.?$", sentence.text
+    )
     if included:
         text = re.sub(r"\s*\([^)]*\)", lambda p: " " * len(p.group(0)), included.group("list"))
         for item, offset in split_list(text):
@@ -510,16 +595,24 @@ def convocation_statistics(article: Article, sentence: Sentence) -> None:
     m = _RENEWED.search(sentence.text)
     if m:
         share = (Decimal(m.group("pct")) / 100).normalize()
-        article.add(convocation, "renewalShare", share, article.evidence(sentence, m.start(), m.end()), rule="statistics")
+        article.add(
+            convocation,
+            "renewalShare",
+            share,
+            article.evidence(sentence, m.start(), m.end()),
+            rule="statistics",
+        )
 
 
 # --- parties, offices, titles ------------------------------------------------------------------
 
-_FORMER = re.compile(r"\b(?P<name>[A-Z][\w’'\-]*(?: [A-Z][\w’'\-]*)*) \((?:former|formerly|previously)(?: the)? (?P<old>[^)]+)\)")
+_FORMER = re.compile(
+    r"\b(?P<name>[A-Z][\w’'\-]*(?: [A-Z][\w’'\-]*)*) \((?:former|formerly|previously)(?: the)? (?P<old>[^)]+)\)"
+)
 
 
 def party_renames(article: Article, sentence: Sentence) -> None:
-    """"Adal (former Birlik Party)" -> a party with its former name."""
+    """ "Adal (former Birlik Party)" -> a party with its former name."""
     for m in _FORMER.finditer(sentence.text):
         kind = article.kind_of(m.group("name")) or "party"
         party = _entity_here(article, sentence, m.group("name"), m.start("name"), kind)
@@ -532,7 +625,7 @@ _ABBREVIATION = re.compile(r"\((?P<abbr>[A-Z]{2,6})\)")
 
 
 def abbreviations(article: Article, sentence: Sentence) -> None:
-    """"the Communist People's Party of Kazakhstan (CPPK)" -> CPPK is a name of it."""
+    """ "the Communist People's Party of Kazakhstan (CPPK)" -> CPPK is a name of it."""
     mentions = article.mentions(sentence)
     for m in _ABBREVIATION.finditer(sentence.text):
         before = [x for x in mentions if relative(x, sentence)[1] in (m.start() - 1, m.start())]
@@ -549,14 +642,16 @@ _CHAIR = re.compile(
 
 
 def office_holders(article: Article, sentence: Sentence) -> None:
-    """"The chairman of the 12th Supreme Soviet, Serikbolsyn Abdildin," -> office and holder."""
+    """ "The chairman of the 12th Supreme Soviet, Serikbolsyn Abdildin," -> office and holder."""
     for m in _CHAIR.finditer(sentence.text):
-        org = _known(article, m.group("org"), "legislature") or _known(article, m.group("org"), "chamber")
+        org = _known(article, m.group("org"), BODIES)
         if org is None:
             continue
         org_m = _entity_here(article, sentence, m.group("org"), m.start("org"), "legislature")
         office_name = f"{m.group('title').capitalize()} of the {m.group('org')}"
-        office = Mention(office_name, "office", sentence.start + m.start("title"), sentence.start + m.end("org"))
+        office = Mention(
+            office_name, "office", sentence.start + m.start("title"), sentence.start + m.end("org")
+        )
         article.learn(office_name, "office")
         person = _entity_here(article, sentence, m.group("person"), m.start("person"), "person")
         ev = article.evidence(sentence, m.start("title"), m.end("person"))
@@ -578,7 +673,7 @@ _DEPUTY = re.compile(rf"(?P<org>[A-Z][\w ]+?) (?:Deputy|deputy|Member|member) (?
 
 
 def titled_people(article: Article, sentence: Sentence) -> None:
-    """"President Nursultan Nazarbayev" (a known office), "X, then mayor of Almaty", "Supreme Soviet Deputy X"."""
+    """ "President Nursultan Nazarbayev" (a known office), "X, then mayor of Almaty", "Supreme Soviet Deputy X"."""
     for m in _TITLED.finditer(sentence.text):
         if article.kind_of(m.group("office")) != "office":
             continue
@@ -599,8 +694,15 @@ def titled_people(article: Article, sentence: Sentence) -> None:
         if article.kind_of(org_name) not in BODIES:
             continue
         start = m.start("org") + m.group("org").find(org_name)
-        org = article.mention_at(sentence, org_name, start, article.kind_of(org_name) or "legislature")
-        position = Mention(f"Member of the {org_name}", "position", sentence.start + start, sentence.start + m.end("org") + 7)
+        org = article.mention_at(
+            sentence, org_name, start, article.kind_of(org_name) or "legislature"
+        )
+        position = Mention(
+            f"Member of the {org_name}",
+            "position",
+            sentence.start + start,
+            sentence.start + m.end("org") + 7,
+        )
         person = _entity_here(article, sentence, m.group("person"), m.start("person"), "person")
         ev = article.evidence(sentence, start, m.end())
         article.add(person, "positionHeld", position, ev, rule="deputy")
@@ -613,10 +715,16 @@ _HONORARY = re.compile(
 
 
 def honorary_titles(article: Article, sentence: Sentence) -> None:
-    """"X granted Y the honorary title of "Z" (meaning "...")" -> title, date, conferred by."""
+    """ "X granted Y the honorary title of "Z" (meaning "...")" -> title, date, conferred by."""
     for m in _HONORARY.finditer(sentence.text):
         person = _entity_here(article, sentence, m.group("person"), m.start("person"), "person")
-        title = Mention(m.group("title"), "title", sentence.start + m.start("title"), sentence.start + m.end("title"), description=m.group("meaning"))
+        title = Mention(
+            m.group("title"),
+            "title",
+            sentence.start + m.start("title"),
+            sentence.start + m.end("title"),
+            description=m.group("meaning"),
+        )
         q: list = []
         date = _date_in(sentence, 0, m.start())
         if date:
@@ -630,7 +738,9 @@ def honorary_titles(article: Article, sentence: Sentence) -> None:
 
 # --- dated events ------------------------------------------------------------------------------
 
-_DATED = re.compile(r"^(?:In|On|By) (?P<date>(?:\d{1,2} )?(?:[A-Z][a-z]+ )?(?:\d{1,2}, )?\d{4}), (?P<rest>.+)$")
+_DATED = re.compile(
+    r"^(?:In|On|By) (?P<date>(?:\d{1,2} )?(?:[A-Z][a-z]+ )?(?:\d{1,2}, )?\d{4}), (?P<rest>.+)$"
+)
 
 
 def events(article: Article, sentence: Sentence) -> None:
@@ -642,20 +752,28 @@ def events(article: Article, sentence: Sentence) -> None:
     if date is None:
         return
     rest = m.group("rest")
-    clause = re.split(r", (?:following|transferring|including|with|which|where|laying|describing)\b", rest)[0]
+    clause = re.split(
+        r", (?:following|transferring|including|with|which|where|laying|describing)\b", rest
+    )[0]
     label = clause.rstrip(".")
     if len(label) > 90:
         label = label[:90].rsplit(" ", 1)[0] + "…"
     label = label[0].upper() + label[1:]
     words = "-".join(slugify(label).split("-")[:6])
-    event = Mention(label, "event", sentence.start + m.start("rest"), sentence.end, slug=f"event-{date.iso}-{words}")
+    event = Mention(
+        label,
+        "event",
+        sentence.start + m.start("rest"),
+        sentence.end,
+        slug=f"event-{date.iso}-{words}",
+    )
     ev = article.evidence(sentence, 0, len(sentence.text))
     article.add(event, "pointInTime", date, ev, rule="event")
     article.add(event, "concerns", article.legislature, ev, rule="event")
+    actors = ("person", "party", "organization", "legislature", "chamber", "office")
     for mention in article.mentions(sentence):
-        if mention.kind in ("person", "party", "organization", "legislature", "chamber", "office"):
-            if mention.name != article.legislature.name:
-                article.add(event, "participant", mention, ev, rule="event")
+        if mention.kind in actors and mention.name != article.legislature.name:
+            article.add(event, "participant", mention, ev, rule="event")
 
 
 RULES: list[Rule] = [

@@ -1,0 +1,135 @@
+"""The ``kzgraph`` command: build, export, serve, query."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from kzgraph import __version__
+from kzgraph.document import DocumentError
+from kzgraph.settings import Settings, load_settings
+from kzgraph.store import StoreError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="kzgraph", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"kzgraph {__version__}")
+    parser.add_argument("--config", help="a TOML settings file ([kzgraph] table)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    b = commands.add_parser("build", help="extract the articles and write the store")
+    b.add_argument("sources", nargs="*", help="article files (default: every sources/*.txt)")
+    b.add_argument("--store", help="store directory (default var/store)")
+    b.set_defaults(run=cmd_build)
+
+    e = commands.add_parser("export", help="write the whole dataset to stdout")
+    e.add_argument("--store")
+    e.add_argument(
+        "--format", default="nquads", choices=["nquads", "trig", "turtle", "jsonld", "ntriples"]
+    )
+    e.set_defaults(run=cmd_export)
+
+    s = commands.add_parser("serve", help="serve the SPARQL endpoint and web pages")
+    s.add_argument("--store")
+    s.add_argument("--host")
+    s.add_argument("--port", type=int)
+    s.add_argument("--workers", type=int)
+    s.add_argument("--update-token", help="enables SPARQL Update and the Graph Store Protocol")
+    s.add_argument("--query-timeout", type=float, help="seconds (default 30)")
+    s.add_argument("--no-union-default-graph", action="store_true")
+    s.set_defaults(run=cmd_serve)
+
+    q = commands.add_parser("query", help="run a canned query or SPARQL text against the store")
+    what = q.add_mutually_exclusive_group(required=True)
+    what.add_argument("name", nargs="?", help="a canned query (see --list)")
+    what.add_argument("--sparql", help="SPARQL query text")
+    what.add_argument("--file", help="a file of SPARQL")
+    what.add_argument("--list", action="store_true", help="list the canned queries")
+    q.add_argument("--param", action="append", default=[], metavar="K=V")
+    q.add_argument(
+        "--format",
+        default="table",
+        choices=["table", "csv", "tsv", "json", "xml", "turtle", "ntriples"],
+    )
+    q.add_argument("--store")
+    q.set_defaults(run=cmd_query)
+
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings(args.config, store=getattr(args, "store", None))
+        return args.run(args, settings)
+    except (DocumentError, StoreError, ValueError, OSError) as exc:
+        print(f"kzgraph: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
+    from kzgraph import pipeline, store
+    from kzgraph.validate import validate
+
+    started = time.perf_counter()
+    paths = pipeline.source_files(args.sources, settings)
+    say(f"reading {len(paths)} article(s): {', '.join(p.name for p in paths)}")
+    result = pipeline.build(paths, settings)
+    for warning in result.warnings:
+        say(f"warning: {warning}")
+    say("facts per relation:")
+    for relation, count in sorted(result.facts_per_relation.items()):
+        say(f"  {relation:24} {count}")
+    for source, count in sorted(result.facts_per_source.items()):
+        say(f"facts from {source}: {count}")
+    report = validate(result.quads)
+    if not report.conforms:
+        say(report.text)
+        say(f"validation failed with {report.violations} violation(s); the store was not changed")
+        return 1
+    if settings.is_remote:
+        from kzgraph.remote import RemoteStore
+
+        RemoteStore(settings.store, settings.user_agent).replace_all(result.quads)
+    else:
+        store.write(result.quads, settings.store)
+    say(
+        f"built {len(result.quads)} triples, {result.statements} statements "
+        f"({result.conflicts} in conflict, kept with their references), {result.entities} entities; "
+        f"validation: conforms; store: {settings.store}; {time.perf_counter() - started:.2f} s"
+    )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from kzgraph import store
+
+    sys.stdout.buffer.write(store.export(store.open_read_only(settings.store), args.format))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from kzgraph.web.server import serve
+
+    settings = load_settings(
+        args.config,
+        store=args.store,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        update_token=args.update_token,
+        query_timeout=args.query_timeout,
+        union_default_graph=False if args.no_union_default_graph else None,
+    )
+    return serve(settings)
+
+
+def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
+    from kzgraph.querycli import run
+
+    return run(args, settings)
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

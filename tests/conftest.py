@@ -1,0 +1,60 @@
+"""Shared fixtures: graphs built from the seed and from the fixture articles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kzgraph.pipeline import build
+from kzgraph.rdf import PREFIXES
+from kzgraph.settings import PROJECT_ROOT, load_settings
+
+SEED = PROJECT_ROOT / "sources" / "parliament-of-kazakhstan.txt"
+FIXTURES = Path(__file__).parent / "fixtures"
+SHARED = PROJECT_ROOT.parent / "shared"
+PREFIX_TEXT = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
+
+
+class Graph:
+    """An in-memory store with a helper that runs Wikidata-style queries over the union graph."""
+
+    def __init__(self, quads: list[ox.Quad]) -> None:
+        self.quads = quads
+        self.store = ox.Store()
+        self.store.extend(quads)
+
+    def rows(self, sparql: str) -> list[dict[str, str]]:
+        result = self.store.query(PREFIX_TEXT + sparql, use_default_graph_as_union=True)
+        return [
+            {v.value: (s[v].value if s[v] is not None else None) for v in result.variables}
+            for s in result
+        ]
+
+    def ask(self, sparql: str) -> bool:
+        return bool(self.store.query(PREFIX_TEXT + sparql, use_default_graph_as_union=True))
+
+
+def built(*paths: Path) -> Graph:
+    return Graph(build(list(paths), load_settings()).quads)
+
+
+@pytest.fixture(scope="session")
+def seed() -> Graph:
+    return built(SEED)
+
+
+@pytest.fixture(scope="session")
+def finland() -> Graph:
+    return built(FIXTURES / "parliament-of-finland.txt")
+
+
+@pytest.fixture(scope="session")
+def kenya() -> Graph:
+    return built(FIXTURES / "parliament-of-kenya.txt")
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")

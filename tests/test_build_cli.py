@@ -1,0 +1,118 @@
+"""`kzgraph build` and `kzgraph export` as a user runs them."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import rdflib
+
+from .conftest import FIXTURES, SEED
+
+KZGRAPH = [sys.executable, "-m", "kzgraph.cli"]
+
+
+def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    proc = subprocess.run([*KZGRAPH, *args], capture_output=True, env=env, timeout=120)
+    if check and proc.returncode != 0:
+        raise AssertionError(proc.stderr.decode())
+    return proc
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("cli") / "store"
+    run("build", str(SEED), "--store", str(path))
+    return path
+
+
+def test_build_prints_a_summary(tmp_path: Path):
+    proc = run("build", str(SEED), "--store", str(tmp_path / "s"))
+    err = proc.stderr.decode()
+    assert "numberOfSeats" in err and "validation: conforms" in err
+    assert "2 in conflict" in err
+
+
+def test_same_input_gives_a_byte_identical_nquads_export(store: Path, tmp_path: Path):
+    again = tmp_path / "again"
+    run("build", str(SEED), "--store", str(again))
+    first = run("export", "--store", str(store), "--format", "nquads").stdout
+    second = run("export", "--store", str(again), "--format", "nquads").stdout
+    assert first == second
+    assert first.decode().splitlines() == sorted(first.decode().splitlines())
+
+
+@pytest.mark.parametrize(
+    "fmt, rdflib_format",
+    [("nquads", "nquads"), ("trig", "trig"), ("turtle", "turtle"), ("jsonld", "json-ld")],
+)
+def test_every_export_format_parses(store: Path, fmt: str, rdflib_format: str):
+    data = run("export", "--store", str(store), "--format", fmt).stdout
+    graph = rdflib.Dataset() if fmt in ("nquads", "trig", "jsonld") else rdflib.Graph()
+    graph.parse(data=data, format=rdflib_format)
+    count = sum(1 for _ in graph.quads()) if isinstance(graph, rdflib.Dataset) else len(graph)
+    assert count > 2000
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "empty article"),
+        (b"\x00\x01\x02garbage", "binary"),
+        ("= Parliament of X =\n\nThe M\u00e4jilis\n".encode("latin-1"), "not UTF-8"),
+        (b"no title here\n", "the first line must be the title"),
+    ],
+)
+def test_bad_input_fails_clearly_and_leaves_the_store_alone(
+    store: Path, tmp_path: Path, content: bytes, message: str
+):
+    before = run("export", "--store", str(store)).stdout
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    proc = run("build", str(SEED), str(bad), "--store", str(store), check=False)
+    assert proc.returncode != 0
+    err = proc.stderr.decode()
+    assert "bad.txt" in err and message in err
+    assert "Traceback" not in err
+    assert run("export", "--store", str(store)).stdout == before
+
+
+def test_a_killed_build_leaves_the_previous_store(tmp_path: Path):
+    path = tmp_path / "store"
+    run("build", str(SEED), "--store", str(path))
+    before = run("export", "--store", str(path)).stdout
+    rng = random.Random(7)
+    for _ in range(4):
+        env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+        proc = subprocess.Popen(
+            [
+                *KZGRAPH,
+                "build",
+                str(SEED),
+                str(FIXTURES / "parliament-of-kenya.txt"),
+                "--store",
+                str(path),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+        time.sleep(rng.uniform(0.2, 1.2))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        after = run("export", "--store", str(path)).stdout
+        # Either the previous graph or the complete new one: never a broken store.
+        assert after == before or b"parliament-of-kenya" in after
+
+
+def test_export_without_a_store_says_what_to_do(tmp_path: Path):
+    proc = run("export", "--store", str(tmp_path / "nothing"), check=False)
+    assert proc.returncode == 2
+    assert "kzgraph build" in proc.stderr.decode()
