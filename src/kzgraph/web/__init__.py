@@ -1,0 +1,137 @@
+"""The web layer: ``create_app(settings)`` builds the Flask application.
+
+Requests pass through ``Gateway`` (CORS, security headers, the request
+deadline, the access log) and reach either the SPARQL endpoint, a plain WSGI app
+kept off Flask's slower path, or Flask's routes for everything else.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Iterable
+
+from flask import Flask
+
+from kzgraph.settings import Settings, load_settings
+from kzgraph.web.dataset import Dataset
+from kzgraph.web.sparql import HTTPProblem, QueryService, SparqlEndpoint, problem_response
+from kzgraph.web.watchdog import Watchdog
+
+access_log = logging.getLogger("kzgraph.access")
+
+CORS_HEADERS = [
+    ("Access-Control-Allow-Origin", "*"),
+    ("Access-Control-Expose-Headers", "ETag, Link, Content-Type, Server-Timing, X-Cache"),
+]
+PREFLIGHT_HEADERS = [
+    ("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, DELETE, OPTIONS"),
+    ("Access-Control-Allow-Headers", "Accept, Authorization, Content-Type, If-None-Match"),
+    ("Access-Control-Max-Age", "86400"),
+]
+MAX_HEADER_BYTES = 16_384
+
+
+class Gateway:
+    """WSGI middleware around the whole application."""
+
+    def __init__(self, app: Callable, sparql: SparqlEndpoint, watchdog: Watchdog) -> None:
+        self.app = app
+        self.sparql = sparql
+        self.watchdog = watchdog
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        started = time.perf_counter()
+        status_holder: list[str] = []
+
+        def respond(status: str, headers: list, exc_info=None):
+            status_holder.append(status)
+            headers = [h for h in headers if h[0].lower() != "access-control-allow-origin"]
+            headers += CORS_HEADERS
+            headers.append(("X-Content-Type-Options", "nosniff"))
+            self.watchdog.responded()
+            return start_response(status, headers, exc_info)
+
+        self.watchdog.arm(environ)
+        try:
+            if environ["REQUEST_METHOD"] == "OPTIONS":
+                respond(
+                    "204 No Content",
+                    [*PREFLIGHT_HEADERS, ("Allow", "GET, HEAD, POST, PUT, DELETE, OPTIONS")],
+                )
+                return []
+            if (
+                sum(len(k) + len(str(v)) for k, v in environ.items() if k.startswith("HTTP_"))
+                > MAX_HEADER_BYTES
+            ):
+                return problem_response(
+                    respond, HTTPProblem(431, "the request headers are too large")
+                )
+            if environ.get("PATH_INFO") == "/sparql":
+                body = self.sparql(environ, respond)
+            else:
+                body = self.app(environ, respond)
+            return _Finishing(body, lambda: self._finished(environ, status_holder, started))
+        except Exception:
+            self.watchdog.disarm()
+            access_log.exception("unexpected error on %s", environ.get("PATH_INFO"))
+            if status_holder:
+                raise  # the response has started; the server drops the connection
+            return problem_response(
+                respond, HTTPProblem(500, "an unexpected error occurred; it has been logged")
+            )
+
+    def _finished(self, environ: dict, status: list[str], started: float) -> None:
+        self.watchdog.disarm()
+        record = {
+            "method": environ.get("REQUEST_METHOD"),
+            "path": environ.get("PATH_INFO"),
+            "status": int(status[0].split()[0]) if status else 0,
+            "ms": round((time.perf_counter() - started) * 1000, 2),
+        }
+        if "kzgraph.query_ms" in environ:
+            record["query_ms"] = round(environ["kzgraph.query_ms"], 2)
+        access_log.info(json.dumps(record))
+
+
+class _Finishing:
+    """Calls ``on_close`` once the server has sent (or abandoned) the body."""
+
+    def __init__(self, body: Iterable[bytes], on_close: Callable[[], None]) -> None:
+        self.body = body
+        self.on_close = on_close
+
+    def __iter__(self):
+        return iter(self.body)
+
+    def close(self) -> None:
+        try:
+            close = getattr(self.body, "close", None)
+            if close:
+                close()
+        finally:
+            self.on_close()
+
+
+def create_app(settings: Settings | None = None, dataset: Dataset | None = None) -> Flask:
+    """The kzgraph application. Loads the dataset into memory now, so that a preloading
+    server (gunicorn --preload) shares it across its workers."""
+    settings = settings or load_settings()
+    dataset = dataset or Dataset(settings.store)
+    app = Flask(__name__)
+    app.config["KZGRAPH"] = settings
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    service = QueryService(dataset, settings)
+    app.extensions["kzgraph.dataset"] = dataset
+    app.extensions["kzgraph.service"] = service
+
+    from kzgraph.web import pages
+
+    app.register_blueprint(pages.blueprint)
+    watchdog = Watchdog(settings.query_timeout)
+    app.extensions["kzgraph.watchdog"] = watchdog
+    endpoint = SparqlEndpoint(service, pages.describe_service(app))
+    app.wsgi_app = Gateway(app.wsgi_app, endpoint, watchdog)  # type: ignore[method-assign]
+    pages.register_error_handlers(app)
+    return app

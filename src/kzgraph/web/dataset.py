@@ -1,0 +1,97 @@
+"""The dataset a server answers from: an in-memory copy of the on-disk store.
+
+Each worker process holds its own copy, loaded before the workers fork (so the
+pages are shared copy-on-write) and reloaded when the store changes. The store
+changes in two ways, and both are seen by every worker before its next request:
+
+- ``kzgraph build`` swaps the ``var/store`` symlink to a new release;
+- an authorised update (SPARQL Update, Graph Store Protocol) is applied to the
+  on-disk store under an exclusive file lock, then the generation file beside
+  the store is rewritten.
+
+A worker compares the symlink target and the generation file (two ``stat``
+calls, a few microseconds) at the start of each request.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kzgraph import store as on_disk
+
+
+class StoreUnavailable(RuntimeError):
+    """The store cannot be read now; requests get 503 until it can."""
+
+
+class Dataset:
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._generation_file = self.path.with_name(self.path.name + ".generation")
+        self._lock_file = self.path.with_name(self.path.name + ".lock")
+        self._reload_lock = threading.Lock()
+        self.store: ox.Store = ox.Store()
+        self.version = ""
+        self.reload()
+
+    # --- reading ----------------------------------------------------------------------
+
+    def current_version(self) -> str:
+        """Identifies the data: the release directory and the update generation."""
+        try:
+            target = os.path.realpath(self.path)
+            generation = (
+                self._generation_file.stat().st_mtime_ns if self._generation_file.exists() else 0
+            )
+            stat = os.stat(target)
+        except OSError as exc:
+            raise StoreUnavailable(
+                f"the store at {self.path} cannot be read: {exc.strerror}"
+            ) from exc
+        return f"{os.path.basename(target)}:{stat.st_ino}:{generation}"
+
+    def reload(self) -> None:
+        try:
+            version = self.current_version()
+            self.store = on_disk.load_in_memory(self.path)
+        except (on_disk.StoreError, OSError) as exc:
+            raise StoreUnavailable(str(exc)) from exc
+        self.version = version
+
+    def fresh(self) -> ox.Store:
+        """The store, reloaded first if another process changed it."""
+        version = self.current_version()
+        if version != self.version:
+            with self._reload_lock:
+                if self.current_version() != self.version:
+                    self.reload()
+        return self.store
+
+    # --- writing ----------------------------------------------------------------------
+
+    @contextmanager
+    def writable(self):
+        """An exclusive read-write handle on the on-disk store; bumps the generation after."""
+        self._lock_file.parent.mkdir(parents=True, exist_ok=True)
+        with open(self._lock_file, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                disk = ox.Store(str(self.path.resolve()))
+            except OSError as exc:
+                raise StoreUnavailable(
+                    f"the store at {self.path} cannot be written: {exc}"
+                ) from exc
+            try:
+                yield disk
+                disk.flush()
+            finally:
+                del disk
+                self._generation_file.write_text(str(os.getpid()))
+                os.utime(self._generation_file)
+        self.reload()

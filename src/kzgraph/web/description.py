@@ -1,0 +1,176 @@
+"""What the server says about itself: the SPARQL 1.1 Service Description at GET /sparql
+and the VoID description of the dataset at /.well-known/void, both with real counts."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from kzgraph.rdf import DCT, RDF, RDFS, XSD, node
+from kzgraph.settings import Settings
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+VOID = "http://rdfs.org/ns/void#"
+FORMATS_NS = "http://www.w3.org/ns/formats/"
+KZO = "https://w3id.org/kzgraph/ontology#"
+PREFIXES = {"sd": SD, "void": VOID, "dct": DCT, "rdfs": RDFS, "xsd": XSD, "kzo": KZO}
+
+
+def _int(n: int) -> ox.Literal:
+    return ox.Literal(str(n), datatype=node(XSD + "integer"))
+
+
+def statistics(store: ox.Store) -> dict:
+    """Counts for VoID: triples, entities, classes, properties, graphs (one pass of queries)."""
+
+    def rows(q: str) -> list:
+        return list(store.query(q, use_default_graph_as_union=True))
+
+    triples = sum(1 for _ in store.quads_for_pattern(None, None, None, None))
+    entities = int(
+        rows(f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e <{KZO}slug> ?s }}")[0]["n"].value
+    )
+    classes = [
+        (r["c"].value, int(r["n"].value))
+        for r in rows(
+            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c"
+        )
+    ]
+    properties = [
+        (r["p"].value, int(r["n"].value))
+        for r in rows("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p")
+    ]
+    graphs = []
+    for g in sorted(store.named_graphs(), key=lambda g: g.value):
+        graphs.append((g.value, sum(1 for _ in store.quads_for_pattern(None, None, None, g))))
+    return {
+        "triples": triples,
+        "entities": entities,
+        "classes": classes,
+        "properties": properties,
+        "graphs": graphs,
+    }
+
+
+def void_triples(
+    stats: dict, settings: Settings, root: str, dumps: list[tuple[str, str]]
+) -> list[ox.Triple]:
+    ds = node(f"{settings.base_iri}dataset")
+    t: list[ox.Triple] = []
+
+    def add(s, p, o):
+        t.append(ox.Triple(s, node(p), o))
+
+    add(ds, RDF + "type", node(VOID + "Dataset"))
+    add(
+        ds,
+        DCT + "title",
+        ox.Literal("kzgraph: the Parliament of Kazakhstan as a knowledge graph", language="en"),
+    )
+    add(ds, DCT + "license", node("https://creativecommons.org/licenses/by-sa/4.0/"))
+    add(ds, VOID + "sparqlEndpoint", node(f"{root}sparql"))
+    add(ds, VOID + "uriSpace", ox.Literal(f"{settings.base_iri}entity/"))
+    add(ds, VOID + "vocabulary", node(KZO))
+    add(ds, VOID + "vocabulary", node("http://www.wikidata.org/prop/direct/"))
+    add(ds, VOID + "triples", _int(stats["triples"]))
+    add(ds, VOID + "entities", _int(stats["entities"]))
+    add(ds, VOID + "classes", _int(len(stats["classes"])))
+    add(ds, VOID + "properties", _int(len(stats["properties"])))
+    add(ds, VOID + "exampleResource", node(f"{settings.base_iri}entity/parliament-of-kazakhstan"))
+    for name, url in dumps:
+        add(ds, VOID + "dataDump", node(url))
+    for i, (cls, n) in enumerate(stats["classes"]):
+        part = node(f"{settings.base_iri}dataset/class/{i}")
+        add(ds, VOID + "classPartition", part)
+        add(part, VOID + "class", node(cls))
+        add(part, VOID + "entities", _int(n))
+    for i, (prop, n) in enumerate(stats["properties"]):
+        part = node(f"{settings.base_iri}dataset/property/{i}")
+        add(ds, VOID + "propertyPartition", part)
+        add(part, VOID + "property", node(prop))
+        add(part, VOID + "triples", _int(n))
+    for graph, n in stats["graphs"]:
+        sub = node(f"{graph}#dataset")
+        add(ds, VOID + "subset", sub)
+        add(sub, RDF + "type", node(VOID + "Dataset"))
+        add(sub, SD + "name", node(graph))
+        add(sub, VOID + "triples", _int(n))
+    return t
+
+
+def service_triples(
+    stats: dict, settings: Settings, root: str, queries: list[tuple[str, str]]
+) -> list[ox.Triple]:
+    """The SPARQL 1.1 Service Description of this endpoint."""
+    service = node(f"{root}sparql")
+    t: list[ox.Triple] = []
+
+    def add(s, p, o):
+        t.append(ox.Triple(s, node(p), o))
+
+    add(service, RDF + "type", node(SD + "Service"))
+    add(service, SD + "endpoint", service)
+    add(service, SD + "supportedLanguage", node(SD + "SPARQL11Query"))
+    if settings.update_token:
+        add(service, SD + "supportedLanguage", node(SD + "SPARQL11Update"))
+    if settings.union_default_graph:
+        add(service, SD + "feature", node(SD + "UnionDefaultGraph"))
+    add(service, SD + "feature", node(SD + "BasicFederatedQuery"))
+    for fmt in (
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_XML",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_TSV",
+        "Turtle",
+        "N-Triples",
+        "RDF_XML",
+        "JSON-LD",
+        "TriG",
+        "N-Quads",
+    ):
+        add(service, SD + "resultFormat", node(FORMATS_NS + fmt))
+    add(
+        service,
+        RDFS + "comment",
+        ox.Literal(
+            f"Queries run for at most {settings.query_timeout:g} s (then 503). Results are never truncated: "
+            "there is no row cap; large results are streamed. SERVICE may call only: "
+            + ", ".join(settings.service_allowlist)
+            + ".",
+            language="en",
+        ),
+    )
+    add(
+        service,
+        KZO + "queryTimeoutSeconds",
+        ox.Literal(f"{settings.query_timeout:g}", datatype=node(XSD + "decimal")),
+    )
+    add(service, KZO + "resultRowLimit", ox.Literal("none"))
+    for endpoint in settings.service_allowlist:
+        add(service, KZO + "federationAllowlist", node(endpoint))
+    dataset = node(f"{root}sparql#dataset")
+    add(service, SD + "defaultDataset", dataset)
+    add(dataset, RDF + "type", node(SD + "Dataset"))
+    default = node(f"{root}sparql#default-graph")
+    add(dataset, SD + "defaultGraph", default)
+    add(default, RDF + "type", node(SD + "Graph"))
+    add(default, VOID + "triples", _int(stats["triples"]))
+    if settings.union_default_graph:
+        add(
+            default,
+            RDFS + "comment",
+            ox.Literal("The default graph is the union of all named graphs.", language="en"),
+        )
+    for graph, n in stats["graphs"]:
+        named = node(f"{graph}#named-graph")
+        add(dataset, SD + "namedGraph", named)
+        add(named, RDF + "type", node(SD + "NamedGraph"))
+        add(named, SD + "name", node(graph))
+        inner = node(f"{graph}#graph")
+        add(named, SD + "graph", inner)
+        add(inner, RDF + "type", node(SD + "Graph"))
+        add(inner, VOID + "triples", _int(n))
+    for name, url in queries:
+        q = node(url)
+        add(service, KZO + "cannedQuery", q)
+        add(q, RDFS + "label", ox.Literal(name))
+    return t

@@ -1,0 +1,217 @@
+"""Flask routes other than the SPARQL hot path: home and query UI, health, VoID,
+the service description, and error pages."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+
+import pyoxigraph as ox
+from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
+
+from kzgraph import __version__
+from kzgraph.settings import Settings
+from kzgraph.web.dataset import StoreUnavailable
+from kzgraph.web.description import PREFIXES, service_triples, statistics, void_triples
+from kzgraph.web.formats import GRAPH_FORMATS, NotAcceptable, UnknownFormat, negotiate
+from kzgraph.web.sparql import HTTPProblem, problem_response
+
+blueprint = Blueprint("pages", __name__)
+DESCRIPTION_FORMATS = [f for f in GRAPH_FORMATS if f.name in ("ttl", "jsonld", "rdf", "nt")]
+_stats_cache: dict[str, dict] = {}
+
+
+def settings() -> Settings:
+    return current_app.config["KZGRAPH"]
+
+
+def dataset_statistics(app: Flask) -> dict:
+    """VoID counts for the current data, computed once per dataset version."""
+    dataset = app.extensions["kzgraph.dataset"]
+    store = dataset.fresh()
+    if dataset.version not in _stats_cache:
+        _stats_cache.clear()
+        _stats_cache[dataset.version] = statistics(store)
+    return _stats_cache[dataset.version]
+
+
+def root_url(environ: dict | None = None) -> str:
+    env = environ or request.environ
+    scheme = env.get("HTTP_X_FORWARDED_PROTO") or env.get("wsgi.url_scheme", "http")
+    host = (
+        env.get("HTTP_X_FORWARDED_HOST")
+        or env.get("HTTP_HOST")
+        or f"{env.get('SERVER_NAME')}:{env.get('SERVER_PORT')}"
+    )
+    return f"{scheme}://{host}{env.get('SCRIPT_NAME', '')}/"
+
+
+def rdf_response(
+    triples: list[ox.Triple], accept: str | None, explicit: str | None = None
+) -> Response:
+    fmt = negotiate(accept, DESCRIPTION_FORMATS, explicit)
+    body = ox.serialize(
+        triples, format=fmt.oxigraph, prefixes=PREFIXES if fmt.name == "ttl" else None
+    )
+    return Response(body, content_type=fmt.content_type, headers={"Vary": "Accept"})
+
+
+def canned_query_links(app: Flask, root: str) -> list[tuple[str, str]]:
+    catalogue = app.extensions.get("kzgraph.queries")
+    return [(q.name, f"{root}queries/{q.name}") for q in catalogue] if catalogue else []
+
+
+def describe_service(app: Flask) -> Callable[[dict, Callable], Iterable[bytes]]:
+    """The WSGI handler for GET /sparql without a query."""
+
+    def describe(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        accept = environ.get("HTTP_ACCEPT", "")
+        root = root_url(environ)
+        if "text/html" in accept:
+            body = render_page(app, "service.html", root=root).encode()
+            start_response(
+                "200 OK",
+                [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))],
+            )
+            return [body]
+        try:
+            with app.app_context():
+                stats = dataset_statistics(app)
+                triples = service_triples(
+                    stats, app.config["KZGRAPH"], root, canned_query_links(app, root)
+                )
+                response = rdf_response(triples, accept)
+        except StoreUnavailable as exc:
+            return problem_response(
+                start_response, HTTPProblem(503, str(exc), [("Retry-After", "5")])
+            )
+        except NotAcceptable as exc:
+            return problem_response(start_response, HTTPProblem(406, str(exc)))
+        body = response.get_data()
+        start_response(
+            "200 OK",
+            [
+                ("Content-Type", response.content_type),
+                ("Content-Length", str(len(body))),
+                ("Vary", "Accept"),
+            ],
+        )
+        return [body]
+
+    return describe
+
+
+def render_page(app: Flask, template: str, **context) -> str:
+    with app.app_context():
+        return render_template(template, version=__version__, **context)
+
+
+@blueprint.route("/health")
+def health():
+    """For load balancers: 200 when the store can be read, 503 when it cannot."""
+    app = current_app
+    dataset = app.extensions["kzgraph.dataset"]
+    started = time.perf_counter()
+    try:
+        store = dataset.fresh()
+        bool(store.query("ASK { ?s ?p ?o }", use_default_graph_as_union=True))
+    except (StoreUnavailable, OSError) as exc:
+        return jsonify(status="unavailable", message=str(exc)), 503
+    return jsonify(
+        status="ok",
+        version=__version__,
+        data_version=dataset.version,
+        store=settings().store,
+        writable=bool(settings().update_token),
+        check_ms=round((time.perf_counter() - started) * 1000, 2),
+    )
+
+
+@blueprint.route("/.well-known/void")
+def void():
+    root = root_url()
+    stats = dataset_statistics(current_app)
+    dumps = [
+        (name, f"{root}dumps/{name}") for name in current_app.extensions.get("kzgraph.dumps", [])
+    ]
+    return rdf_response(
+        void_triples(stats, settings(), root, dumps),
+        request.headers.get("Accept"),
+        request.args.get("format"),
+    )
+
+
+@blueprint.route("/")
+def home():
+    root = root_url()
+    stats = dataset_statistics(current_app)
+    return render_template(
+        "home.html",
+        version=__version__,
+        root=root,
+        stats=stats,
+        queries=current_app.extensions.get("kzgraph.queries") or [],
+        prefixes=_ui_prefixes(),
+    )
+
+
+def _ui_prefixes() -> dict[str, str]:
+    from kzgraph.web.sparql import PREDEFINED
+
+    return PREDEFINED
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(HTTPProblem)
+    def _problem(problem: HTTPProblem):
+        response = jsonify(error=problem.message, status=problem.status, message=problem.message)
+        response.status_code = problem.status
+        for k, v in problem.headers:
+            response.headers[k] = v
+        return response
+
+    @app.errorhandler(StoreUnavailable)
+    def _unavailable(exc: StoreUnavailable):
+        response = jsonify(error="store unavailable", status=503, message=str(exc))
+        response.status_code = 503
+        response.headers["Retry-After"] = "5"
+        return response
+
+    @app.errorhandler(NotAcceptable)
+    def _not_acceptable(exc: NotAcceptable):
+        return jsonify(error="not acceptable", status=406, message=str(exc)), 406
+
+    @app.errorhandler(UnknownFormat)
+    def _unknown_format(exc: UnknownFormat):
+        return jsonify(error="unknown format", status=400, message=str(exc)), 400
+
+    @app.errorhandler(404)
+    def _not_found(exc):
+        return jsonify(
+            error="not found",
+            status=404,
+            message=f"nothing at {request.path}; see / for what this server offers",
+        ), 404
+
+    @app.errorhandler(405)
+    def _method(exc):
+        return jsonify(
+            error="method not allowed",
+            status=405,
+            message=f"{request.method} is not allowed on {request.path}",
+        ), 405
+
+    @app.errorhandler(413)
+    def _too_large(exc):
+        return jsonify(
+            error="content too large", status=413, message="the request body is too large"
+        ), 413
+
+    @app.errorhandler(500)
+    def _internal(exc):
+        app.logger.exception("unexpected error")
+        return jsonify(
+            error="internal error",
+            status=500,
+            message="an unexpected error occurred; it has been logged",
+        ), 500

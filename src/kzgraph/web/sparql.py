@@ -1,0 +1,503 @@
+"""The SPARQL 1.1 Protocol endpoint, written as a plain WSGI application.
+
+It sits in front of Flask (``app.wsgi_app``) because it is the hot path: a query
+costs about a millisecond in pyoxigraph, and every layer of request parsing
+shows. It also needs WSGI's ``write`` callable, which Flask hides, to stream a
+large result while pyoxigraph serializes it.
+
+Small results (up to ``result_cache_max_bytes``) are buffered, given an ETag
+and a Content-Length, and kept in a per-worker cache until the data changes.
+Larger ones are streamed as pyoxigraph writes them: the first bytes leave at
+once and memory does not grow with the result. A streamed result whose client
+leaves raises in ``write``, which stops pyoxigraph's evaluation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from urllib.parse import unquote_to_bytes
+
+import pyoxigraph as ox
+
+from kzgraph.rdf import PREFIXES
+from kzgraph.settings import Settings
+from kzgraph.web.dataset import Dataset, StoreUnavailable
+from kzgraph.web.formats import (
+    GRAPH_FORMATS,
+    SOLUTION_FORMATS,
+    NotAcceptable,
+    UnknownFormat,
+    negotiate,
+)
+from kzgraph.web.sparql_text import QueryTextError, called_iris, rewrite_label_service
+
+log = logging.getLogger("kzgraph.sparql")
+
+# Prefixes every query may use undeclared, as on the Wikidata Query Service.
+PREDEFINED = {
+    **PREFIXES,
+    "bd": "http://www.bigdata.com/rdf#",
+    "psv": "http://www.wikidata.org/prop/statement/value/",
+    "pqv": "http://www.wikidata.org/prop/qualifier/value/",
+    "sd": "http://www.w3.org/ns/sparql-service-description#",
+    "void": "http://rdfs.org/ns/void#",
+}
+FORM = "application/x-www-form-urlencoded"
+QUERY_TYPE = "application/sparql-query"
+UPDATE_TYPE = "application/sparql-update"
+
+
+class HTTPProblem(Exception):
+    """An error answer: status, a message a person can act on, and extra headers."""
+
+    def __init__(self, status: int, message: str, headers: Iterable[tuple[str, str]] = ()) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = list(headers)
+
+
+STATUS_TEXT = {
+    200: "OK",
+    204: "No Content",
+    304: "Not Modified",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    406: "Not Acceptable",
+    413: "Content Too Large",
+    415: "Unsupported Media Type",
+    500: "Internal Server Error",
+    431: "Request Header Fields Too Large",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+}
+
+
+def problem_response(start_response: Callable, problem: HTTPProblem) -> list[bytes]:
+    body = json.dumps(
+        {
+            "error": STATUS_TEXT.get(problem.status, "Error").lower(),
+            "status": problem.status,
+            "message": problem.message,
+        }
+    ).encode()
+    headers = [
+        ("Content-Type", "application/json"),
+        ("Content-Length", str(len(body))),
+        *problem.headers,
+    ]
+    start_response(f"{problem.status} {STATUS_TEXT.get(problem.status, 'Error')}", headers)
+    return [body]
+
+
+@dataclass
+class QueryRequest:
+    """What a client asked: the operation text and the dataset it names."""
+
+    query: str | None = None
+    update: str | None = None
+    default_graphs: list[str] = field(default_factory=list)
+    named_graphs: list[str] = field(default_factory=list)
+    format: str | None = None
+    accept: str | None = None
+    authorization: str | None = None
+
+
+def read_request(environ: dict, settings: Settings) -> QueryRequest:
+    """Parse a SPARQL Protocol request (GET, POST form, POST direct); 4xx on anything odd."""
+    method = environ["REQUEST_METHOD"]
+    params = _params(environ.get("QUERY_STRING", ""))
+    body_params: list[tuple[str, str]] = []
+    req = QueryRequest(
+        accept=environ.get("HTTP_ACCEPT"), authorization=environ.get("HTTP_AUTHORIZATION")
+    )
+    if method == "POST":
+        ctype = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+        body = _read_body(environ, settings)
+        if ctype == FORM:
+            body_params = _params(body) if body else []
+        elif ctype in (QUERY_TYPE, UPDATE_TYPE):
+            text = _utf8(body, "the request body")
+            if ctype == QUERY_TYPE:
+                req.query = text
+            else:
+                req.update = text
+        else:
+            raise HTTPProblem(
+                415,
+                f"unsupported Content-Type {ctype or '(none)'!r}: POST a query as {QUERY_TYPE}, "
+                f"an update as {UPDATE_TYPE}, or either as {FORM} (query= or update=)",
+            )
+    elif method not in ("GET", "HEAD"):
+        raise HTTPProblem(
+            405,
+            f"{method} is not allowed on the SPARQL endpoint; use GET or POST",
+            [("Allow", "GET, HEAD, POST, OPTIONS")],
+        )
+    all_params = params + body_params
+    for key, value in all_params:
+        if key == "query" and req.query is None:
+            req.query = value
+        elif key == "update" and req.update is None:
+            if method != "POST":
+                raise HTTPProblem(405, "SPARQL Update must be sent with POST", [("Allow", "POST")])
+            req.update = value
+        elif key == "default-graph-uri":
+            req.default_graphs.append(value)
+        elif key == "named-graph-uri":
+            req.named_graphs.append(value)
+        elif key == "format":
+            req.format = value
+    if req.query is not None and req.update is not None:
+        raise HTTPProblem(400, "send either query or update, not both")
+    text = req.query if req.query is not None else req.update
+    if text is not None and len(text.encode("utf-8", "surrogatepass")) > settings.max_query_bytes:
+        raise HTTPProblem(
+            413, f"the query is longer than the {settings.max_query_bytes}-byte limit"
+        )
+    return req
+
+
+def _params(raw: str | bytes) -> list[tuple[str, str]]:
+    """Decode ``a=1&b=2`` strictly as UTF-8 (WSGI hands the query string over as latin-1)."""
+    data = raw.encode("latin-1") if isinstance(raw, str) else raw
+    pairs = []
+    for part in data.split(b"&"):
+        if not part:
+            continue
+        key, _, value = part.partition(b"=")
+        try:
+            pairs.append((_unquote(key), _unquote(value)))
+        except UnicodeDecodeError as exc:
+            raise HTTPProblem(
+                400, f"the parameters are not valid UTF-8 after percent-decoding (byte {exc.start})"
+            ) from exc
+    return pairs
+
+
+def _unquote(data: bytes) -> str:
+    return unquote_to_bytes(data.replace(b"+", b" ")).decode("utf-8")
+
+
+def _utf8(data: bytes, what: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise HTTPProblem(400, f"{what} is not valid UTF-8 (byte {exc.start})") from exc
+
+
+def _read_body(environ: dict, settings: Settings) -> bytes:
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError as exc:
+        raise HTTPProblem(400, "the Content-Length header is not a number") from exc
+    if length > settings.max_body_bytes:
+        raise HTTPProblem(
+            413, f"the request body is larger than the {settings.max_body_bytes}-byte limit"
+        )
+    return environ["wsgi.input"].read(length) if length else b""
+
+
+def check_calls(text: str, settings: Settings) -> None:
+    """Refuse SERVICE and LOAD to anything but the allowlist: an open SERVICE lets any
+    anonymous user make the server request internal addresses (SSRF)."""
+    lowered = text.lower()
+    if "service" not in lowered and "load" not in lowered:
+        return
+    try:
+        calls = called_iris(text, PREDEFINED)
+    except QueryTextError as exc:
+        raise HTTPProblem(400, str(exc)) from exc
+    for keyword, iri in calls:
+        if keyword == "SERVICE" and iri == "http://wikiba.se/ontology#label":
+            continue
+        if iri.startswith(("?", "$")):
+            raise HTTPProblem(
+                400,
+                f"SERVICE with a variable endpoint ({iri}) is not allowed: name an allowlisted endpoint",
+            )
+        if iri not in settings.service_allowlist:
+            raise HTTPProblem(
+                400,
+                f"{keyword} <{iri}> is not allowed: this server only calls the endpoints on its "
+                f"allowlist ({', '.join(settings.service_allowlist) or 'none'}); an operator can add one "
+                "with KZGRAPH_SERVICE_ALLOWLIST",
+            )
+
+
+class SpillWriter:
+    """A file-like target for pyoxigraph's serializer: buffers the first ``limit`` bytes,
+    then starts the response and streams everything after through WSGI ``write``."""
+
+    def __init__(
+        self, limit: int, start_streaming: Callable[[], Callable[[bytes], object]]
+    ) -> None:
+        self.limit = limit
+        self.buffer = bytearray()
+        self._start_streaming = start_streaming
+        self._write: Callable[[bytes], object] | None = None
+        self.streamed = 0
+
+    def write(self, data: bytes) -> int:
+        if self._write is None:
+            self.buffer += data
+            if len(self.buffer) > self.limit:
+                self._write = self._start_streaming()
+                self._write(bytes(self.buffer))
+                self.streamed += len(self.buffer)
+                self.buffer = bytearray()
+        else:
+            self._write(bytes(data))
+            self.streamed += len(data)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    @property
+    def streaming(self) -> bool:
+        return self._write is not None
+
+
+class ResultCache:
+    """Serialized results by request key, least recently used first out; one per worker."""
+
+    def __init__(self, entries: int) -> None:
+        self.entries = entries
+        self._items: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
+
+    def get(self, key: str) -> tuple[str, bytes] | None:
+        item = self._items.get(key)
+        if item is not None:
+            self._items.move_to_end(key)
+        return item
+
+    def put(self, key: str, content_type: str, body: bytes) -> None:
+        if self.entries <= 0:
+            return
+        self._items[key] = (content_type, body)
+        self._items.move_to_end(key)
+        while len(self._items) > self.entries:
+            self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        self._items.clear()
+
+
+class QueryService:
+    """Runs queries for /sparql and /queries: dataset selection, negotiation, caching, streaming."""
+
+    def __init__(self, dataset: Dataset, settings: Settings) -> None:
+        self.dataset = dataset
+        self.settings = settings
+        self.cache = ResultCache(settings.result_cache_entries)
+        self._cache_version = ""
+        self.cache_control = "public, max-age=60" if not settings.update_token else "no-cache"
+
+    def store(self) -> ox.Store:
+        try:
+            store = self.dataset.fresh()
+        except StoreUnavailable as exc:
+            raise HTTPProblem(503, str(exc), [("Retry-After", "5")]) from exc
+        if self.dataset.version != self._cache_version:
+            self.cache.clear()
+            self._cache_version = self.dataset.version
+        return store
+
+    def run(
+        self,
+        environ: dict,
+        start_response: Callable,
+        text: str,
+        req: QueryRequest,
+        substitutions: dict | None = None,
+        extra_headers: Iterable[tuple[str, str]] = (),
+    ) -> Iterable[bytes]:
+        store = self.store()
+        check_calls(text, self.settings)
+        if "wikibase:label" in text or "wikiba.se/ontology#label" in text:
+            text = rewrite_label_service(text)
+        key = hashlib.sha256(
+            "\x1f".join(
+                [
+                    self.dataset.version,
+                    text,
+                    repr(sorted((substitutions or {}).items(), key=str)),
+                    repr(req.default_graphs),
+                    repr(req.named_graphs),
+                    req.accept or "",
+                    req.format or "",
+                ]
+            ).encode()
+        ).hexdigest()[:32]
+        etag = f'"{key}"'
+        common = [
+            ("ETag", etag),
+            ("Cache-Control", self.cache_control),
+            ("Vary", "Accept"),
+            *extra_headers,
+        ]
+        if etag in _etags(environ.get("HTTP_IF_NONE_MATCH", "")):
+            start_response("304 Not Modified", common)
+            return []
+        cached = self.cache.get(key)
+        if cached is not None:
+            content_type, body = cached
+            start_response(
+                "200 OK",
+                [
+                    ("Content-Type", content_type),
+                    ("Content-Length", str(len(body))),
+                    ("X-Cache", "hit"),
+                    *common,
+                ],
+            )
+            return [body] if environ["REQUEST_METHOD"] != "HEAD" else []
+        started = time.perf_counter()
+        results = self._evaluate(store, text, req, substitutions)
+        if isinstance(results, ox.QuerySolutions | ox.QueryBoolean):
+            offered = SOLUTION_FORMATS
+        else:
+            offered = GRAPH_FORMATS
+        try:
+            fmt = negotiate(req.accept, offered, req.format)
+        except NotAcceptable as exc:
+            raise HTTPProblem(406, str(exc)) from exc
+        except UnknownFormat as exc:
+            raise HTTPProblem(400, str(exc)) from exc
+
+        def start_streaming() -> Callable[[bytes], object]:
+            return start_response(
+                "200 OK", [("Content-Type", fmt.content_type), ("X-Streamed", "true"), *common]
+            )
+
+        out = SpillWriter(self.settings.result_cache_max_bytes, start_streaming)
+        try:
+            if isinstance(fmt.oxigraph, ox.RdfFormat):
+                results.serialize(
+                    out, fmt.oxigraph, prefixes=PREFIXES if fmt.name in ("ttl", "trig") else None
+                )
+            else:
+                results.serialize(out, fmt.oxigraph)
+        except (SyntaxError, ValueError, OSError) as exc:
+            if out.streaming:
+                raise  # headers are sent: dropping the connection is the only signal left
+            raise HTTPProblem(*self._evaluation_problem(exc, text)) from exc
+        elapsed = (time.perf_counter() - started) * 1000
+        environ["kzgraph.query_ms"] = elapsed
+        if out.streaming:
+            return []
+        body = bytes(out.buffer)
+        self.cache.put(key, fmt.content_type, body)
+        start_response(
+            "200 OK",
+            [
+                ("Content-Type", fmt.content_type),
+                ("Content-Length", str(len(body))),
+                ("Server-Timing", f"query;dur={elapsed:.2f}"),
+                *common,
+            ],
+        )
+        return [body] if environ["REQUEST_METHOD"] != "HEAD" else []
+
+    def _evaluate(self, store: ox.Store, text: str, req: QueryRequest, substitutions: dict | None):
+        kwargs: dict = {"prefixes": PREDEFINED, "substitutions": substitutions}
+        if req.default_graphs or req.named_graphs:
+            known = {g.value for g in store.named_graphs()}
+            for iri in req.default_graphs + req.named_graphs:
+                if iri not in known:
+                    raise HTTPProblem(
+                        400,
+                        f"unknown graph <{iri}>: see the service description (GET /sparql) for the named graphs",
+                    )
+            if req.default_graphs:
+                kwargs["default_graph"] = [ox.NamedNode(g) for g in req.default_graphs]
+            if req.named_graphs:
+                kwargs["named_graphs"] = [ox.NamedNode(g) for g in req.named_graphs]
+        elif self.settings.union_default_graph:
+            kwargs["use_default_graph_as_union"] = True
+        try:
+            return store.query(text, **kwargs)
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise HTTPProblem(*self._evaluation_problem(exc, text)) from exc
+
+    @staticmethod
+    def _evaluation_problem(exc: Exception, text: str) -> tuple[int, str]:
+        if isinstance(exc, SyntaxError):
+            return 400, f"SPARQL syntax error: {exc}"
+        if isinstance(exc, OSError) and "service" in text.lower():
+            return 502, f"a federated SERVICE call failed: {exc}"
+        if isinstance(exc, OSError):
+            return 503, f"the store could not answer: {exc}"
+        return 400, f"the query cannot be evaluated: {exc}"
+
+    # --- updates ------------------------------------------------------------------------
+
+    def authorize(self, authorization: str | None) -> None:
+        """Writes need the configured token as ``Authorization: Bearer <token>``."""
+        token = self.settings.update_token
+        if not token:
+            raise HTTPProblem(
+                403, "this server is read-only: start it with --update-token to accept updates"
+            )
+        given = (
+            (authorization or "").removeprefix("Bearer ").strip()
+            if (authorization or "").startswith("Bearer ")
+            else ""
+        )
+        if not given or not hmac.compare_digest(given.encode(), token.encode()):
+            raise HTTPProblem(
+                401,
+                "updates need a valid token: send Authorization: Bearer <token>",
+                [("WWW-Authenticate", 'Bearer realm="kzgraph"')],
+            )
+
+    def update(self, text: str, req: QueryRequest) -> None:
+        self.authorize(req.authorization)
+        check_calls(text, self.settings)
+        try:
+            with self.dataset.writable() as disk:
+                disk.update(text, prefixes=PREDEFINED)
+        except SyntaxError as exc:
+            raise HTTPProblem(400, f"SPARQL Update syntax error: {exc}") from exc
+        except StoreUnavailable as exc:
+            raise HTTPProblem(503, str(exc), [("Retry-After", "5")]) from exc
+        except (ValueError, OSError) as exc:
+            raise HTTPProblem(400, f"the update cannot be applied: {exc}") from exc
+
+
+def _etags(header: str) -> set[str]:
+    return {t.strip().removeprefix("W/") for t in header.split(",") if t.strip()}
+
+
+class SparqlEndpoint:
+    """WSGI app for ``/sparql``: queries, updates, and the service description."""
+
+    def __init__(
+        self, service: QueryService, describe: Callable[[dict, Callable], Iterable[bytes]]
+    ) -> None:
+        self.service = service
+        self.describe = describe
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        try:
+            req = read_request(environ, self.service.settings)
+            if req.update is not None:
+                self.service.update(req.update, req)
+                start_response("204 No Content", [])
+                return []
+            if req.query is None:
+                return self.describe(environ, start_response)
+            return self.service.run(environ, start_response, req.query, req)
+        except HTTPProblem as problem:
+            return problem_response(start_response, problem)
