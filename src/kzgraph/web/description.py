@@ -76,7 +76,7 @@ def void_triples(
     add(ds, VOID + "classes", _int(len(stats["classes"])))
     add(ds, VOID + "properties", _int(len(stats["properties"])))
     add(ds, VOID + "exampleResource", node(f"{settings.base_iri}entity/parliament-of-kazakhstan"))
-    for name, url in dumps:
+    for _name, url in dumps:
         add(ds, VOID + "dataDump", node(url))
     for i, (cls, n) in enumerate(stats["classes"]):
         part = node(f"{settings.base_iri}dataset/class/{i}")

@@ -15,6 +15,7 @@ watch and the watchdog does nothing.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -108,7 +109,5 @@ def _send_timeout(sock: socket.socket, timeout: float) -> None:
         "Access-Control-Allow-Origin: *\r\n"
         "Connection: close\r\n\r\n"
     ).encode()
-    try:
+    with contextlib.suppress(OSError):
         sock.sendall(head + body)
-    except OSError:
-        pass
