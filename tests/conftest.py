@@ -58,3 +58,41 @@ def kenya() -> Graph:
 @pytest.fixture(scope="session")
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def seed_store(tmp_path_factory) -> Path:
+    """The seed graph written as an on-disk store, as `kzgraph build` does."""
+    from kzgraph import store
+
+    path = tmp_path_factory.mktemp("seed-store") / "store"
+    store.write(build([SEED], load_settings()).quads, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def live(seed_store, tmp_path_factory):
+    """`kzgraph serve` on the seed, read-only, with a short query timeout for the tests."""
+    from .servers import start_kzgraph
+
+    log = tmp_path_factory.mktemp("logs") / "kzgraph-live.log"
+    server = start_kzgraph(seed_store, log, "--workers", "3", "--query-timeout", "3")
+    yield server
+    server.stop()
+
+
+TOKEN = "test-token-0123456789"
+
+
+@pytest.fixture()
+def writable(tmp_path):
+    """A fresh store and a server that accepts writes with TOKEN (per test: writes change it)."""
+    from kzgraph import store
+
+    from .servers import start_kzgraph
+
+    path = tmp_path / "store"
+    store.write(build([SEED], load_settings()).quads, path)
+    server = start_kzgraph(path, tmp_path / "server.log", "--workers", "2", "--update-token", TOKEN)
+    yield server
+    server.stop()

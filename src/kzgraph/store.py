@@ -1,5 +1,11 @@
 """Where the graph lives: an embedded pyoxigraph store on disk.
 
+Each release is a RocksDB directory plus an N-Quads snapshot beside it
+(``<release>.nq``). Servers load the snapshot into memory instead of opening
+RocksDB: a process that has opened RocksDB and then forks leaves its children
+unable to open it again (they wait for background threads that were not
+copied), and gunicorn forks its workers from a preloaded master.
+
 A build never writes into the store being served. It writes a complete new
 store into ``<store>.d/<stamp>`` and then swaps the ``<store>`` symlink to it
 with one ``rename(2)``, which is atomic: readers see the old store or the new
@@ -46,11 +52,13 @@ def write(quads: Iterable[ox.Quad], store: str | Path, keep: int = 1) -> Path:
             # A store from before releases existed: keep it as a release.
             store.rename(releases / f"legacy-{int(time.time())}")
         release = releases / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+        quads = list(quads)
         target = ox.Store(str(release))
         target.bulk_extend(quads)
         target.flush()
         target.optimize()
         del target  # close before it is published
+        write_snapshot(quads, snapshot_path(release))
         link = store.with_name(f".{store.name}.{os.getpid()}.tmp")
         if link.is_symlink() or link.exists():
             link.unlink()
@@ -71,9 +79,26 @@ def _remove_old_releases(store: Path, releases: Path, keep: int) -> None:
     reading the files they hold open until they reload.
     """
     current = store.resolve()
-    others = sorted((p for p in releases.iterdir() if p.resolve() != current), key=lambda p: p.name)
+    others = sorted(
+        (p for p in releases.iterdir() if p.is_dir() and p.resolve() != current),
+        key=lambda p: p.name,
+    )
     for old in others[: max(0, len(others) - keep)]:
         shutil.rmtree(old, ignore_errors=True)
+        snapshot_path(old).unlink(missing_ok=True)
+
+
+def snapshot_path(release: str | Path) -> Path:
+    release = Path(release).resolve()
+    return release.with_name(release.name + ".nq")
+
+
+def write_snapshot(quads: Iterable[ox.Quad], path: Path) -> None:
+    """Write sorted N-Quads atomically (a temporary file, then rename)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    lines = sorted(ox.serialize(list(quads), format=ox.RdfFormat.N_QUADS).decode().splitlines())
+    tmp.write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def open_read_only(store: str | Path) -> ox.Store:
@@ -87,10 +112,18 @@ def open_read_only(store: str | Path) -> ox.Store:
 
 
 def load_in_memory(store: str | Path) -> ox.Store:
-    """Copy an on-disk store into memory: 3-5x faster queries for a read-mostly graph
-    (see ../shared/engine-notes.md), at ~370 bytes per triple."""
-    source = open_read_only(store)
+    """The store's data in memory: 3-5x faster queries for a read-mostly graph
+    (see ../shared/engine-notes.md), at ~370 bytes per triple. Reads the release's
+    snapshot, so that RocksDB is never opened in the calling process."""
+    path = Path(store)
+    if not path.exists():
+        raise StoreError(f"no store at {path}: run `kzgraph build` first")
+    snapshot = snapshot_path(path)
     memory = ox.Store()
+    if snapshot.exists():
+        memory.bulk_load(path=str(snapshot), format=ox.RdfFormat.N_QUADS)
+        return memory
+    source = open_read_only(path)  # a store written before snapshots existed
     memory.bulk_extend(source.quads_for_pattern(None, None, None, None))
     return memory
 

@@ -126,9 +126,10 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
     app.extensions["kzgraph.dataset"] = dataset
     app.extensions["kzgraph.service"] = service
 
-    from kzgraph.web import pages
+    from kzgraph.web import graphstore, pages
 
     app.register_blueprint(pages.blueprint)
+    app.register_blueprint(graphstore.blueprint)
     watchdog = Watchdog(settings.query_timeout)
     app.extensions["kzgraph.watchdog"] = watchdog
     endpoint = SparqlEndpoint(service, pages.describe_service(app))

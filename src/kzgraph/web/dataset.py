@@ -6,8 +6,10 @@ changes in two ways, and both are seen by every worker before its next request:
 
 - ``kzgraph build`` swaps the ``var/store`` symlink to a new release;
 - an authorised update (SPARQL Update, Graph Store Protocol) is applied to the
-  on-disk store under an exclusive file lock, then the generation file beside
-  the store is rewritten.
+  on-disk store under an exclusive file lock, the release's N-Quads snapshot is
+  rewritten, then the generation file beside the store is touched.
+
+Workers load the snapshot, never RocksDB (see ``kzgraph.store``).
 
 A worker compares the symlink target and the generation file (two ``stat``
 calls, a few microseconds) at the start of each request.
@@ -90,8 +92,10 @@ class Dataset:
             try:
                 yield disk
                 disk.flush()
+                on_disk.write_snapshot(
+                    disk.quads_for_pattern(None, None, None, None), on_disk.snapshot_path(self.path)
+                )
             finally:
-                del disk
                 self._generation_file.write_text(str(os.getpid()))
                 os.utime(self._generation_file)
         self.reload()

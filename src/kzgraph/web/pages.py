@@ -102,7 +102,8 @@ def describe_service(app: Flask) -> Callable[[dict, Callable], Iterable[bytes]]:
 
 
 def render_page(app: Flask, template: str, **context) -> str:
-    with app.app_context():
+    """Render outside Flask's routing (the SPARQL endpoint is plain WSGI)."""
+    with app.test_request_context():
         return render_template(template, version=__version__, **context)
 
 

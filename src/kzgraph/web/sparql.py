@@ -383,12 +383,7 @@ class QueryService:
 
         out = SpillWriter(self.settings.result_cache_max_bytes, start_streaming)
         try:
-            if isinstance(fmt.oxigraph, ox.RdfFormat):
-                results.serialize(
-                    out, fmt.oxigraph, prefixes=PREFIXES if fmt.name in ("ttl", "trig") else None
-                )
-            else:
-                results.serialize(out, fmt.oxigraph)
+            results.serialize(out, fmt.oxigraph)
         except (SyntaxError, ValueError, OSError) as exc:
             if out.streaming:
                 raise  # headers are sent: dropping the connection is the only signal left
