@@ -67,7 +67,7 @@ def wait_for(url: str, process: subprocess.Popen, log: Path, seconds: float = 60
 
 def start_kzgraph(store: Path, log: Path, *flags: str, env: dict | None = None) -> Running:
     port = free_port()
-    out = open(log, "wb")
+    out = open(log, "wb")  # noqa: SIM115 - the server process writes to it until stopped
     process = subprocess.Popen(
         [
             sys.executable,
@@ -109,7 +109,7 @@ def start_oxigraph(location: Path, log: Path, *extra: str) -> Running:
     if binary is None:
         raise RuntimeError("the Oxigraph server is not installed (pip install oxigraph)")
     port = free_port()
-    out = open(log, "wb")
+    out = open(log, "wb")  # noqa: SIM115 - the server process writes to it until stopped
     process = subprocess.Popen(
         [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", *extra],
         stdout=out,

@@ -91,7 +91,7 @@ def test_csv_and_tsv_carry_the_rows(live):
     ],
 )
 def test_construct_formats_parse(live, accept, rdflib_format):
-    q = f"CONSTRUCT {{ ?c wdt:P1342 ?n }} WHERE {{ ?c wdt:P1342 ?n }}"
+    q = "CONSTRUCT { ?c wdt:P1342 ?n } WHERE { ?c wdt:P1342 ?n }"
     r = sparql(live, params={"query": q}, headers={"Accept": accept})
     assert r.status_code == 200, r.text
     assert r.headers["Content-Type"].split(";")[0] == accept
