@@ -31,6 +31,11 @@ PREFLIGHT_HEADERS = [
     ("Access-Control-Max-Age", "86400"),
 ]
 MAX_HEADER_BYTES = 16_384
+# Pages load scripts and styles from this server only; YASGUI styles elements inline.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; frame-ancestors *; base-uri 'none'; form-action 'self'"
+)
 
 
 class Gateway:
@@ -126,10 +131,22 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
     app.extensions["kzgraph.dataset"] = dataset
     app.extensions["kzgraph.service"] = service
 
-    from kzgraph.web import graphstore, pages
+    from kzgraph.queries import load_catalogue
+    from kzgraph.web import graphstore, pages, queries
 
+    # A malformed canned query stops the start-up: it is never silently missing.
+    app.extensions["kzgraph.queries"] = load_catalogue(settings.queries)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(graphstore.blueprint)
+    app.register_blueprint(queries.blueprint)
+
+    @app.after_request
+    def _security_headers(response):
+        if response.mimetype == "text/html":
+            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+            response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
     watchdog = Watchdog(settings.query_timeout)
     app.extensions["kzgraph.watchdog"] = watchdog
     endpoint = SparqlEndpoint(service, pages.describe_service(app))

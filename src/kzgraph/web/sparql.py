@@ -26,6 +26,7 @@ from urllib.parse import unquote_to_bytes
 
 import pyoxigraph as ox
 
+from kzgraph.functions import CUSTOM_FUNCTIONS
 from kzgraph.rdf import PREFIXES
 from kzgraph.settings import Settings
 from kzgraph.web.dataset import Dataset, StoreUnavailable
@@ -322,6 +323,7 @@ class QueryService:
         req: QueryRequest,
         substitutions: dict | None = None,
         extra_headers: Iterable[tuple[str, str]] = (),
+        stream: bool = True,
     ) -> Iterable[bytes]:
         store = self.store()
         check_calls(text, self.settings)
@@ -381,7 +383,9 @@ class QueryService:
                 "200 OK", [("Content-Type", fmt.content_type), ("X-Streamed", "true"), *common]
             )
 
-        out = SpillWriter(self.settings.result_cache_max_bytes, start_streaming)
+        out = SpillWriter(
+            self.settings.result_cache_max_bytes if stream else float("inf"), start_streaming
+        )
         try:
             results.serialize(out, fmt.oxigraph)
         except (SyntaxError, ValueError, OSError) as exc:
@@ -393,7 +397,8 @@ class QueryService:
         if out.streaming:
             return []
         body = bytes(out.buffer)
-        self.cache.put(key, fmt.content_type, body)
+        if len(body) <= self.settings.result_cache_max_bytes:
+            self.cache.put(key, fmt.content_type, body)
         start_response(
             "200 OK",
             [
@@ -406,7 +411,11 @@ class QueryService:
         return [body] if environ["REQUEST_METHOD"] != "HEAD" else []
 
     def _evaluate(self, store: ox.Store, text: str, req: QueryRequest, substitutions: dict | None):
-        kwargs: dict = {"prefixes": PREDEFINED, "substitutions": substitutions}
+        kwargs: dict = {
+            "prefixes": PREDEFINED,
+            "substitutions": substitutions,
+            "custom_functions": CUSTOM_FUNCTIONS,
+        }
         if req.default_graphs or req.named_graphs:
             known = {g.value for g in store.named_graphs()}
             for iri in req.default_graphs + req.named_graphs:
