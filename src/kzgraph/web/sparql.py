@@ -28,7 +28,7 @@ import pyoxigraph as ox
 
 from kzgraph.functions import CUSTOM_FUNCTIONS
 from kzgraph.rdf import PREFIXES
-from kzgraph.settings import Settings
+from kzgraph.settings import BASE_IRI, Settings
 from kzgraph.web.dataset import Dataset, StoreUnavailable
 from kzgraph.web.formats import (
     GRAPH_FORMATS,
@@ -44,6 +44,7 @@ log = logging.getLogger("kzgraph.sparql")
 # Prefixes every query may use undeclared, as on the Wikidata Query Service.
 PREDEFINED = {
     **PREFIXES,
+    "kz": f"{BASE_IRI}entity/",
     "bd": "http://www.bigdata.com/rdf#",
     "psv": "http://www.wikidata.org/prop/statement/value/",
     "pqv": "http://www.wikidata.org/prop/qualifier/value/",
