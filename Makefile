@@ -7,13 +7,23 @@ PORT   ?= 8000
 
 .PHONY: install serve build test lint format bench clean
 
+UI     := src/kzgraph/web/static/yasgui
+
 $(BIN)/kzgraph: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(BIN)/kzgraph
+# The query UI (YASGUI) comes from the npm registry at setup and is served by kzgraph itself.
+$(UI)/yasgui.min.js: package.json
+	@if command -v npm >/dev/null; then \
+		npm install --silent --no-audit --no-fund --ignore-scripts && \
+		mkdir -p $(UI) && \
+		cp node_modules/@triply/yasgui/build/yasgui.min.js node_modules/@triply/yasgui/build/yasgui.min.css $(UI)/; \
+	else echo "npm not found: the query UI falls back to a plain form"; fi
+
+install: $(BIN)/kzgraph $(UI)/yasgui.min.js
 
 build: install
 	$(BIN)/kzgraph build
