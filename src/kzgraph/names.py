@@ -91,15 +91,20 @@ _SOUNDS = [
 ]
 
 
-def fold(name: str) -> str:
-    """The matching key of a name: ``"Äşimbaev"`` and ``"Ashimbayev"`` both give ``ashimbaev``."""
+def simplify(name: str) -> str:
+    """Lower case, Latin letters without accents, words separated by single spaces."""
     text = unicodedata.normalize("NFKC", name).lower()
     text = "".join(_CYRILLIC.get(ch, ch) for ch in text).translate(_LETTERS)
     text = "".join(
         ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
     )
     text = re.sub(r"['’‘`]", "", text)
-    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
+    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+
+
+def fold(name: str) -> str:
+    """The matching key of a name: ``"Äşimbaev"`` and ``"Ashimbayev"`` both give ``ashimbaev``."""
+    text = simplify(name)
     for pattern, replacement in _SOUNDS:
         text = pattern.sub(replacement, text)
     return text
@@ -107,13 +112,7 @@ def fold(name: str) -> str:
 
 def slugify(name: str) -> str:
     """A stable ASCII slug: lower case, accents folded, words joined by hyphens."""
-    text = unicodedata.normalize("NFKC", name).lower()
-    text = "".join(_CYRILLIC.get(ch, ch) for ch in text).translate(_LETTERS)
-    text = "".join(
-        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
-    )
-    text = re.sub(r"['’‘`]", "", text)
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "unnamed"
+    return simplify(name).replace(" ", "-") or "unnamed"
 
 
 def key_variants(name: str) -> list[str]:

@@ -132,13 +132,14 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
     app.extensions["kzgraph.service"] = service
 
     from kzgraph.queries import load_catalogue
-    from kzgraph.web import graphstore, pages, queries
+    from kzgraph.web import graphstore, pages, queries, reconcile
 
     # A malformed canned query stops the start-up: it is never silently missing.
     app.extensions["kzgraph.queries"] = load_catalogue(settings.queries)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(graphstore.blueprint)
     app.register_blueprint(queries.blueprint)
+    app.register_blueprint(reconcile.blueprint)
 
     @app.after_request
     def _security_headers(response):

@@ -1,0 +1,533 @@
+"""The Reconciliation API for OpenRefine: 0.2 at /reconcile, the 1.0 draft at /reconcile/v1.
+
+Both share ``kzgraph.reconcile`` for scoring; this module only reads requests and writes
+responses in each version's shape. No client input can cause a 5xx: every body is
+size-checked and parsed defensively, and a malformed query in a batch gets an empty
+result without failing the others.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html import escape
+
+from flask import Blueprint, Response, current_app, request
+
+from kzgraph import __version__
+from kzgraph.ontology import load as load_ontology
+from kzgraph.reconcile import Candidate, EntityIndex, PropertyCondition, Query
+from kzgraph.web.sparql import HTTPProblem
+
+blueprint = Blueprint("reconcile", __name__)
+MAX_BODY = 1_000_000
+MAX_DEPTH = 20
+MAX_BATCH = 500
+DEFAULT_TYPES = [
+    "Legislature",
+    "Chamber",
+    "Person",
+    "PoliticalParty",
+    "Election",
+    "Office",
+    "Event",
+]
+_CALLBACK = re.compile(r"^[A-Za-z_$][\w$.]{0,63}$")
+_index_cache: dict[str, EntityIndex] = {}
+
+
+def index() -> EntityIndex:
+    """The entity index for the current data, built once per dataset version."""
+    dataset = current_app.extensions["kzgraph.dataset"]
+    store = dataset.fresh()
+    if dataset.version not in _index_cache:
+        _index_cache.clear()
+        _index_cache[dataset.version] = EntityIndex(
+            store, load_ontology(), current_app.config["KZGRAPH"].base_iri
+        )
+    return _index_cache[dataset.version]
+
+
+def root() -> str:
+    from kzgraph.web.pages import root_url
+
+    return root_url()
+
+
+# --- reading input -------------------------------------------------------------------------
+
+
+def parse_json(text: str | bytes, what: str) -> object:
+    """JSON from a client; 400 for malformed or too deeply nested input, 413 for too much."""
+    if len(text) > MAX_BODY:
+        raise HTTPProblem(413, f"{what} is larger than {MAX_BODY} bytes")
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise HTTPProblem(400, f"{what} is not valid UTF-8") from exc
+    if _depth(text) > MAX_DEPTH:
+        raise HTTPProblem(400, f"{what} is nested more than {MAX_DEPTH} levels deep")
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise HTTPProblem(400, f"{what} is not valid JSON: {exc}") from exc
+
+
+def _depth(text: str) -> int:
+    """The deepest bracket nesting, outside strings (before json.loads can recurse)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+def param(name: str) -> str | None:
+    """A parameter from the query string or a form body (OpenRefine sends either)."""
+    if request.content_length and request.content_length > MAX_BODY:
+        raise HTTPProblem(413, f"the request body is larger than {MAX_BODY} bytes")
+    value = request.args.get(name)
+    if (
+        value is None
+        and request.method == "POST"
+        and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        value = request.form.get(name)
+    return value
+
+
+def query_from(raw: object) -> Query | None:
+    """A 0.2 query object, or None when it is not one (it then gets an empty result)."""
+    if isinstance(raw, str):
+        raw = {"query": raw}
+    if not isinstance(raw, dict):
+        return None
+    text = raw.get("query", "")
+    if not isinstance(text, str):
+        return None
+    types = raw.get("type") or ()
+    if isinstance(types, str):
+        types = (types,)
+    if not isinstance(types, list | tuple) or not all(isinstance(t, str) for t in types):
+        return None
+    limit = raw.get("limit", 10)
+    if not isinstance(limit, int) or isinstance(limit, bool):
+        limit = 10
+    conditions = []
+    for prop in raw.get("properties") or ():
+        if not isinstance(prop, dict):
+            return None
+        pid = prop.get("pid") or prop.get("p")
+        if not isinstance(pid, str):
+            return None
+        v = prop.get("v")
+        values = tuple(v) if isinstance(v, list) else (v,)
+        conditions.append(PropertyCondition(pid, values))
+    if not text.strip() and not conditions:
+        return None
+    type_strict = raw.get("type_strict", "any")
+    return Query(
+        text=text.strip(),
+        types=tuple(types),
+        type_strict=type_strict if isinstance(type_strict, str) else "any",
+        limit=max(1, min(limit, 100)),
+        properties=tuple(conditions),
+    )
+
+
+# --- writing output ------------------------------------------------------------------------
+
+
+def respond(payload: object, status: int = 200) -> Response:
+    """JSON, or JSONP when ``callback=`` names a function."""
+    callback = request.args.get("callback")
+    body = json.dumps(payload, ensure_ascii=False)
+    if callback:
+        if not _CALLBACK.match(callback):
+            return Response(
+                json.dumps(
+                    {
+                        "error": "bad request",
+                        "status": 400,
+                        "message": "callback must be a JavaScript identifier",
+                    }
+                ),
+                400,
+                mimetype="application/json",
+            )
+        return Response(f"/**/{callback}({body});", status, mimetype="application/javascript")
+    return Response(body, status, mimetype="application/json")
+
+
+def type_ref(idx: EntityIndex, cls: str) -> dict:
+    return {"id": cls, "name": idx.class_names.get(cls, cls)}
+
+
+def candidate_json(idx: EntityIndex, c: Candidate) -> dict:
+    out = {
+        "id": c.entry.slug,
+        "name": c.entry.label,
+        "score": c.score,
+        "match": c.match,
+        "type": [type_ref(idx, t) for t in c.entry.types],
+        "features": [{"id": fid, "name": name, "value": value} for fid, name, value in c.features],
+    }
+    if c.entry.description:
+        out["description"] = c.entry.description
+    return out
+
+
+def manifest_02() -> dict:
+    base = root()
+    service = f"{base}reconcile"
+    settings = current_app.config["KZGRAPH"]
+    idx = index()
+    return {
+        "versions": ["0.1", "0.2"],
+        "name": "kzgraph: Parliament of Kazakhstan",
+        "identifierSpace": f"{settings.base_iri}entity/",
+        "schemaSpace": f"{settings.base_iri}ontology#",
+        "documentation": f"{base}queries",
+        "serviceVersion": __version__,
+        "view": {"url": f"{base}entity/{{{{id}}}}"},
+        "defaultTypes": [type_ref(idx, t) for t in DEFAULT_TYPES],
+        "preview": {"url": f"{service}/preview?id={{{{id}}}}", "width": 400, "height": 200},
+        "suggest": {
+            "entity": {"service_url": service, "service_path": "/suggest/entity"},
+            "type": {"service_url": service, "service_path": "/suggest/type"},
+            "property": {"service_url": service, "service_path": "/suggest/property"},
+        },
+        "extend": {
+            "propose_properties": {"service_url": service, "service_path": "/propose_properties"},
+            "property_settings": [],
+        },
+        "batchSize": 50,
+    }
+
+
+# --- 0.2 -----------------------------------------------------------------------------------
+
+
+@blueprint.route("/reconcile", methods=["GET", "POST"])
+def service_02():
+    queries = param("queries")
+    extend = param("extend")
+    if queries is None and extend is None:
+        return respond(manifest_02())
+    idx = index()
+    if extend is not None:
+        return respond(extend_02(idx, parse_json(extend, "extend")))
+    batch = parse_json(queries, "queries")
+    if not isinstance(batch, dict):
+        raise HTTPProblem(400, 'queries must be a JSON object: {"q0": {"query": "..."}, ...}')
+    if len(batch) > MAX_BATCH:
+        raise HTTPProblem(413, f"a batch holds at most {MAX_BATCH} queries")
+    results = {}
+    for key, raw in batch.items():
+        query = query_from(raw)
+        results[key] = {
+            "result": [candidate_json(idx, c) for c in idx.reconcile(query)] if query else []
+        }
+    return respond(results)
+
+
+def extend_02(idx: EntityIndex, spec: object) -> dict:
+    ids, props = _extension_spec(spec)
+    meta = [{"id": p, "name": idx.property_names.get(idx.property_id(p) or "", p)} for p in props]
+    rows = {}
+    for ident in ids:
+        entry = idx.by_id(ident)
+        rows[ident] = {
+            p: [v.as_extension() for v in idx.values(entry, idx.property_id(p) or "")]
+            if entry
+            else []
+            for p in props
+        }
+    return {"meta": meta, "rows": rows}
+
+
+def _extension_spec(spec: object) -> tuple[list[str], list[str]]:
+    if (
+        not isinstance(spec, dict)
+        or not isinstance(spec.get("ids"), list)
+        or not isinstance(spec.get("properties"), list)
+    ):
+        raise HTTPProblem(400, 'extend must be {"ids": [...], "properties": [{"id": "..."}]}')
+    ids = [i for i in spec["ids"] if isinstance(i, str)]
+    props = [
+        p["id"] for p in spec["properties"] if isinstance(p, dict) and isinstance(p.get("id"), str)
+    ]
+    if len(ids) > MAX_BATCH:
+        raise HTTPProblem(413, f"extend at most {MAX_BATCH} ids at once")
+    return ids, props
+
+
+def _page(items: list, limit_default: int = 10) -> tuple[list, int, int]:
+    try:
+        cursor = max(0, int(request.args.get("cursor", 0)))
+        limit = max(1, min(100, int(request.args.get("limit", limit_default))))
+    except ValueError as exc:
+        raise HTTPProblem(400, "cursor and limit must be whole numbers") from exc
+    return items[cursor : cursor + limit], cursor, limit
+
+
+@blueprint.route("/reconcile/suggest/entity")
+def suggest_entity_02():
+    return respond({"result": suggest_entities()})
+
+
+def suggest_entities() -> list[dict]:
+    idx = index()
+    prefix = request.args.get("prefix", "")
+    kinds = {t for t in (idx.type_id(x) for x in request.args.getlist("type")) if t} or None
+    entries, _, _ = _page(idx.suggest(prefix, kinds))
+    out = []
+    for e in entries:
+        item = {"id": e.slug, "name": e.label, "notable": [type_ref(idx, t) for t in e.types]}
+        if e.description:
+            item["description"] = e.description
+        out.append(item)
+    return out
+
+
+@blueprint.route("/reconcile/suggest/type")
+def suggest_type_02():
+    return respond({"result": suggest_types()})
+
+
+def suggest_types() -> list[dict]:
+    idx = index()
+    key = request.args.get("prefix", "").strip().lower()
+    matches = [
+        type_ref(idx, cls)
+        for cls, name in sorted(idx.class_names.items())
+        if key in cls.lower() or key in name
+    ]
+    return _page(matches)[0]
+
+
+@blueprint.route("/reconcile/suggest/property")
+def suggest_property_02():
+    return respond({"result": suggest_properties()})
+
+
+def suggest_properties() -> list[dict]:
+    idx = index()
+    key = request.args.get("prefix", "").strip().lower()
+    matches = []
+    for pid, name in sorted(idx.property_names.items()):
+        rel = idx.ontology.relations.get(pid)
+        wikidata = rel.pid if rel else None
+        if key in pid.lower() or key in name or (wikidata and key == wikidata.lower()):
+            item = {"id": pid, "name": name}
+            if wikidata:
+                item["description"] = f"Wikidata {wikidata}"
+            matches.append(item)
+    return _page(matches)[0]
+
+
+@blueprint.route("/reconcile/propose_properties")
+def propose_properties_02():
+    return respond(propose())
+
+
+def propose() -> dict:
+    idx = index()
+    type_ = request.args.get("type", "")
+    cls = idx.type_id(type_) if type_ else None
+    try:
+        limit = max(1, min(100, int(request.args.get("limit", 20))))
+    except ValueError as exc:
+        raise HTTPProblem(400, "limit must be a whole number") from exc
+    counts: dict[str, int] = {}
+    for entry in idx.entries.values():
+        if cls and cls not in entry.types:
+            continue
+        for pid in entry.values:
+            counts[pid] = counts.get(pid, 0) + 1
+    ranked = ["qid", *sorted(counts, key=lambda p: (-counts[p], p))]
+    result = {
+        "properties": [{"id": p, "name": idx.property_names.get(p, p)} for p in ranked[:limit]],
+        "limit": limit,
+    }
+    if type_:
+        result["type"] = type_
+    return result
+
+
+@blueprint.route("/reconcile/preview")
+def preview_02():
+    return preview_html(request.args.get("id", ""))
+
+
+def preview_html(ident: str) -> Response:
+    """A small HTML card, everything escaped, embeddable in OpenRefine's iframe."""
+    idx = index()
+    entry = idx.by_id(ident)
+    if entry is None:
+        return Response(f"<p>No entity {escape(ident)}.</p>", 404, mimetype="text/html")
+    facts = []
+    for pid in sorted(entry.values)[:8]:
+        values = ", ".join(escape(v.text) for v in entry.values[pid][:3])
+        facts.append(f"<li><b>{escape(idx.property_names.get(pid, pid))}</b>: {values}</li>")
+    qid = (
+        f' · <a href="https://www.wikidata.org/wiki/{escape(entry.qid)}" target="_blank">{escape(entry.qid)}</a>'
+        if entry.qid
+        else ""
+    )
+    body = (
+        '<!doctype html><html><head><meta charset="utf-8"><style>body{font:13px sans-serif;margin:6px}ul{padding-left:1.2em;margin:4px 0}</style></head><body>'
+        f"<b>{escape(entry.label)}</b> <small>{escape(', '.join(idx.class_names.get(t, t) for t in entry.types))}{qid}</small>"
+        f"<p>{escape(entry.description)}</p><ul>{''.join(facts)}</ul></body></html>"
+    )
+    response = Response(body, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *"
+    )
+    return response
+
+
+# --- 1.0 draft -------------------------------------------------------------------------------
+
+
+@blueprint.route("/reconcile/v1", methods=["GET"])
+def manifest_v1():
+    idx = index()
+    return respond(
+        {
+            "versions": ["1.0-draft"],
+            "name": "kzgraph: Parliament of Kazakhstan",
+            "documentation": f"{root()}queries",
+            "serviceVersion": __version__,
+            "view": {"url": f"{root()}entity/{{id}}"},
+            "defaultTypes": [type_ref(idx, t) for t in DEFAULT_TYPES],
+            "suggest": {"entity": True, "property": True, "type": True},
+            "preview": {"width": 400, "height": 200},
+            "extend": {"proposeProperties": True, "propertySettings": []},
+            "standardizedScore": True,
+        }
+    )
+
+
+def _json_body() -> object:
+    if request.content_length and request.content_length > MAX_BODY:
+        raise HTTPProblem(413, f"the request body is larger than {MAX_BODY} bytes")
+    if request.mimetype == "application/json":
+        return parse_json(request.get_data(), "the request body")
+    if request.mimetype == "application/x-www-form-urlencoded" and "queries" in request.form:
+        return parse_json(request.form["queries"], "queries")
+    raise HTTPProblem(415, "send a JSON body (Content-Type: application/json)")
+
+
+@blueprint.route("/reconcile/v1/match", methods=["POST"])
+def match_v1():
+    body = _json_body()
+    if not isinstance(body, dict) or not isinstance(body.get("queries"), list):
+        raise HTTPProblem(400, 'the body must be {"queries": [{"conditions": [...]}, ...]}')
+    if len(body["queries"]) > MAX_BATCH:
+        raise HTTPProblem(413, f"a batch holds at most {MAX_BATCH} queries")
+    idx = index()
+    results = []
+    for raw in body["queries"]:
+        query = query_from_v1(raw)
+        results.append(
+            {"candidates": [candidate_json(idx, c) for c in idx.reconcile(query)] if query else []}
+        )
+    return respond({"results": results})
+
+
+def query_from_v1(raw: object) -> Query | None:
+    """A 1.0 query (conditions with matchType name / id / property) as a Query."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("conditions"), list):
+        return None
+    text, props = "", []
+    for cond in raw["conditions"]:
+        if not isinstance(cond, dict):
+            return None
+        kind, value = cond.get("matchType"), cond.get("propertyValue")
+        if kind in ("name", "id") and isinstance(value, str):
+            text = value
+        elif kind == "property" and isinstance(cond.get("propertyId"), str):
+            props.append(
+                PropertyCondition(
+                    cond["propertyId"], tuple(value) if isinstance(value, list) else (value,)
+                )
+            )
+    limit = raw.get("limit", 10)
+    type_ = raw.get("type")
+    if not text and not props:
+        return None
+    return Query(
+        text=text.strip(),
+        types=(type_,) if isinstance(type_, str) else (),
+        limit=max(1, min(int(limit), 100))
+        if isinstance(limit, int | float) and not isinstance(limit, bool)
+        else 10,
+        properties=tuple(props),
+    )
+
+
+@blueprint.route("/reconcile/v1/suggest/entity")
+def suggest_entity_v1():
+    return respond({"result": suggest_entities()})
+
+
+@blueprint.route("/reconcile/v1/suggest/type")
+def suggest_type_v1():
+    return respond({"result": suggest_types()})
+
+
+@blueprint.route("/reconcile/v1/suggest/property")
+def suggest_property_v1():
+    return respond({"result": suggest_properties()})
+
+
+@blueprint.route("/reconcile/v1/preview")
+def preview_v1():
+    return preview_html(request.args.get("id", ""))
+
+
+@blueprint.route("/reconcile/v1/extend", methods=["POST"])
+def extend_v1():
+    idx = index()
+    ids, props = _extension_spec(_json_body())
+    meta = [{"id": p, "name": idx.property_names.get(idx.property_id(p) or "", p)} for p in props]
+    rows = []
+    for ident in ids:
+        entry = idx.by_id(ident)
+        rows.append(
+            {
+                "id": ident,
+                "properties": [
+                    {
+                        "id": p,
+                        "values": [
+                            v.as_extension() for v in idx.values(entry, idx.property_id(p) or "")
+                        ]
+                        if entry
+                        else [],
+                    }
+                    for p in props
+                ],
+            }
+        )
+    return respond({"meta": meta, "rows": rows})
+
+
+@blueprint.route("/reconcile/v1/extend/propose")
+def propose_v1():
+    return respond(propose())
