@@ -71,3 +71,37 @@ def test_canned_query_page_renders_results(browser, live):
     page.wait_for_load_state("load")
     assert "62" in page.inner_text("table")
     shot(page, "canned-query")
+
+
+def test_chamber_page_seat_diagram_has_one_mark_per_seat(browser, live):
+    page = browser.new_page()
+    page.goto(live.url + "entity/majilis", wait_until="load")
+    seats = page.locator("svg.hemicycle circle.seat").count()
+    declared = page.evaluate(
+        "() => [...document.querySelectorAll('.legend li')].reduce((n, li) => n + parseInt(li.textContent.split(':').pop()), 0)"
+    )
+    assert seats == declared == 98
+    assert page.locator("svg.hemicycle").bounding_box()["width"] > 200
+    shot(page, "chamber-page")
+
+
+def test_entity_page_shows_quotations_and_conflicts(browser, live):
+    page = browser.new_page()
+    page.goto(live.url + "entity/senate", wait_until="load")
+    assert page.locator(".conflict").count() == 2
+    assert (
+        "consists of 50 deputies" in page.inner_text("mark >> nth=0")
+        or page.locator("mark", has_text="50 deputies").count() == 1
+    )
+    shot(page, "entity-page")
+
+
+def test_source_view_links_evidence_to_statements(browser, live):
+    page = browser.new_page()
+    page.goto(live.url + "source/parliament-of-kazakhstan", wait_until="load")
+    marks = page.locator("pre.source a.evidence")
+    assert marks.count() > 50
+    marks.first.click()
+    page.wait_for_load_state("load")
+    assert "/entity/" in page.url
+    shot(page, "source-view")

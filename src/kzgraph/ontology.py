@@ -19,6 +19,7 @@ WD = "http://www.wikidata.org/entity/"
 WDT = "http://www.wikidata.org/prop/direct/"
 OWL = "http://www.w3.org/2002/07/owl#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 
 KIND_CLASSES = {
     "legislature": "Legislature",
@@ -47,12 +48,19 @@ class Relation:
     pid: str | None  # Wikidata property, e.g. "P1342"
     functional: bool  # one value expected: different values are a conflict
     literal: bool  # a datatype property
+    label: str = ""
+    comment: str = ""
 
 
 @dataclass(frozen=True)
 class Ontology:
     relations: dict[str, Relation]
     class_qids: dict[str, str]  # kzo class local name -> Wikidata QID
+    labels: dict[str, str]  # kzo term local name -> English label
+    comments: dict[str, str]  # kzo term local name -> English comment
+    alignments: dict[
+        str, list[tuple[str, str]]
+    ]  # kzo term -> (relation, IRI) to other vocabularies
 
     def relation(self, name: str) -> Relation:
         try:
@@ -68,6 +76,16 @@ def load(path: Path | None = None) -> Ontology:
     types: dict[str, set[str]] = {}
     equivalent: dict[str, str] = {}
     class_qids: dict[str, str] = {}
+    labels: dict[str, str] = {}
+    comments: dict[str, str] = {}
+    alignments: dict[str, list[tuple[str, str]]] = {}
+    aligning = {
+        OWL + "equivalentClass",
+        OWL + "equivalentProperty",
+        RDFS + "subClassOf",
+        RDFS + "subPropertyOf",
+        OWL + "inverseOf",
+    }
     for t in triples:
         s, p, o = t.subject, t.predicate.value, t.object
         if not isinstance(s, ox.NamedNode) or not s.value.startswith(KZO):
@@ -79,6 +97,12 @@ def load(path: Path | None = None) -> Ontology:
             equivalent[name] = o.value[len(WDT) :]
         elif p == KZO + "wikidataClass":
             class_qids[name] = o.value[len(WD) :]
+        elif p == RDFS + "label":
+            labels[name] = o.value
+        elif p == RDFS + "comment":
+            comments[name] = o.value
+        if p in aligning or p == KZO + "wikidataClass":
+            alignments.setdefault(name, []).append((p, o.value))
     relations = {}
     for name, kinds in types.items():
         if OWL + "ObjectProperty" in kinds or OWL + "DatatypeProperty" in kinds:
@@ -87,8 +111,19 @@ def load(path: Path | None = None) -> Ontology:
                 pid=equivalent.get(name),
                 functional=OWL + "FunctionalProperty" in kinds,
                 literal=OWL + "DatatypeProperty" in kinds,
+                label=labels.get(name, name),
+                comment=comments.get(name, ""),
             )
     # A former name is an official name in the Wikibase shape.
     if "formerName" in relations:
-        relations["formerName"] = Relation("formerName", "P1448", False, True)
-    return Ontology(relations=relations, class_qids=class_qids)
+        former = relations["formerName"]
+        relations["formerName"] = Relation(
+            "formerName", "P1448", False, True, former.label, former.comment
+        )
+    return Ontology(
+        relations=relations,
+        class_qids=class_qids,
+        labels=labels,
+        comments=comments,
+        alignments=alignments,
+    )

@@ -144,7 +144,9 @@ class EntityIndex:
                 entry.qid = o.value[len(WD) :]
             elif p == RDF_TYPE and o.value.startswith(KZO):
                 entry.types.append(o.value[len(KZO) :])
-            elif p.startswith(KZO) and p[len(KZO) :] in self.ontology.relations:
+            elif (
+                p.startswith(KZO) and p[len(KZO) :] in self.ontology.relations and p != KZO + "slug"
+            ):
                 entry.values.setdefault(p[len(KZO) :], []).append(self._value(o))
         for entry in self.entries.values():
             entry.names = sorted(set(entry.names), key=lambda n: (n != entry.label, n))

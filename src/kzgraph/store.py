@@ -15,6 +15,7 @@ unreferenced directory, which the next build removes.
 
 from __future__ import annotations
 
+import gzip
 import os
 import shutil
 import time
@@ -59,6 +60,7 @@ def write(quads: Iterable[ox.Quad], store: str | Path, keep: int = 1) -> Path:
         target.optimize()
         del target  # close before it is published
         write_snapshot(quads, snapshot_path(release))
+        write_dumps(quads, dumps_path(release))
         link = store.with_name(f".{store.name}.{os.getpid()}.tmp")
         if link.is_symlink() or link.exists():
             link.unlink()
@@ -91,6 +93,29 @@ def _remove_old_releases(store: Path, releases: Path, keep: int) -> None:
 def snapshot_path(release: str | Path) -> Path:
     release = Path(release).resolve()
     return release.with_name(release.name + ".nq")
+
+
+def dumps_path(release: str | Path) -> Path:
+    """The folder of downloadable dumps of a release (or of the store's current release)."""
+    release = Path(release).resolve()
+    return release.with_name(release.name + ".dumps")
+
+
+def write_dumps(quads: list[ox.Quad], folder: Path) -> None:
+    """Gzipped N-Quads, TriG, Turtle and JSON-LD, byte-identical for the same graph."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, suffix in (
+        ("nquads", "nq"),
+        ("trig", "trig"),
+        ("turtle", "ttl"),
+        ("jsonld", "jsonld"),
+    ):
+        data = serialize_dataset(quads, name)
+        with (
+            open(folder / f"kzgraph.{suffix}.gz", "wb") as raw,
+            gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz,
+        ):
+            gz.write(data)
 
 
 def write_snapshot(quads: Iterable[ox.Quad], path: Path) -> None:
@@ -133,10 +158,14 @@ def export(store: ox.Store, fmt: str) -> bytes:
 
     Turtle and N-Triples hold one graph: they get the union of all named graphs.
     """
+    return serialize_dataset(list(store.quads_for_pattern(None, None, None, None)), fmt)
+
+
+def serialize_dataset(quads: list[ox.Quad], fmt: str) -> bytes:
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
     rdf_format = EXPORT_FORMATS[fmt]
-    quads = list(store.quads_for_pattern(None, None, None, None))
+    quads = list(quads)
     if fmt == "nquads":
         lines = sorted(ox.serialize(quads, format=rdf_format).decode().splitlines())
         return ("\n".join(lines) + "\n").encode() if lines else b""

@@ -132,7 +132,7 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
     app.extensions["kzgraph.service"] = service
 
     from kzgraph.queries import load_catalogue
-    from kzgraph.web import graphstore, pages, queries, reconcile
+    from kzgraph.web import graphstore, linked, pages, queries, reconcile
 
     # A malformed canned query stops the start-up: it is never silently missing.
     app.extensions["kzgraph.queries"] = load_catalogue(settings.queries)
@@ -140,6 +140,8 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
     app.register_blueprint(graphstore.blueprint)
     app.register_blueprint(queries.blueprint)
     app.register_blueprint(reconcile.blueprint)
+    app.register_blueprint(linked.blueprint)
+    app.jinja_env.filters["local"] = lambda iri: linked.local(iri)
 
     @app.after_request
     def _security_headers(response):

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
 
 from kzgraph import __version__
 from kzgraph.settings import Settings
+from kzgraph.store import dumps_path
 from kzgraph.web.dataset import StoreUnavailable
 from kzgraph.web.description import PREFIXES, service_triples, statistics, void_triples
 from kzgraph.web.formats import GRAPH_FORMATS, NotAcceptable, UnknownFormat, negotiate
@@ -133,7 +135,8 @@ def void():
     root = root_url()
     stats = dataset_statistics(current_app)
     dumps = [
-        (name, f"{root}dumps/{name}") for name in current_app.extensions.get("kzgraph.dumps", [])
+        (p.name, f"{root}dumps/{p.name}")
+        for p in sorted(dumps_path(Path(settings().store)).glob("*.gz"))
     ]
     return rdf_response(
         void_triples(stats, settings(), root, dumps),

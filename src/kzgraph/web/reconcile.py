@@ -392,7 +392,13 @@ def preview_html(ident: str) -> Response:
     body = (
         '<!doctype html><html><head><meta charset="utf-8"><style>body{font:13px sans-serif;margin:6px}ul{padding-left:1.2em;margin:4px 0}</style></head><body>'
         f"<b>{escape(entry.label)}</b> <small>{escape(', '.join(idx.class_names.get(t, t) for t in entry.types))}{qid}</small>"
-        f"<p>{escape(entry.description)}</p><ul>{''.join(facts)}</ul></body></html>"
+        f"<p>{escape(entry.description)}</p>"
+        + (
+            f"<p><i>Also:</i> {escape(' · '.join(n for n in entry.names[:6] if n != entry.label))}</p>"
+            if len(entry.names) > 1
+            else ""
+        )
+        + f"<ul>{''.join(facts)}</ul></body></html>"
     )
     response = Response(body, mimetype="text/html")
     response.headers["Content-Security-Policy"] = (

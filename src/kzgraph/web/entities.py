@@ -1,0 +1,230 @@
+"""Reading one entity out of the store for its page: labels, statements with their
+qualifiers and quotations, incoming links, a timeline and (for chambers) the seats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from kzgraph.ontology import KZO, WD, Ontology
+from kzgraph.rdf import PR, RDF, RDFS, SCHEMA, SKOS, WDT, WIKIBASE, Namespaces
+
+PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
+PRECISION = {"11": 10, "10": 7, "9": 4}  # wikibase:timePrecision -> characters of the date kept
+
+
+@dataclass
+class Reference:
+    iri: str
+    source: str
+    quote: str
+    before: str
+    words: str
+    after: str
+    sentence_start: int
+    span_start: int
+    span_end: int
+    origin: str
+
+
+@dataclass
+class StatementView:
+    iri: str
+    key: str
+    value: ox.NamedNode | ox.Literal
+    precision: int | None
+    rank: str
+    conflict: bool
+    qualifiers: list[tuple[str, ox.NamedNode | ox.Literal]] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+
+
+@dataclass
+class EntityView:
+    iri: str
+    slug: str
+    label: str
+    labels: dict[str, list[str]]
+    aliases: list[str]
+    types: list[str]
+    description: str
+    qid: str | None
+    properties: list[tuple[str, str, list[StatementView]]]  # (name, label, statements)
+    incoming: list[tuple[str, str]]  # (subject IRI, property label)
+    timeline: list[tuple[str, str, str]]  # (date, what IRI, how)
+
+
+class EntityReader:
+    """Builds EntityViews from a store; one per request (the store may be reloaded)."""
+
+    def __init__(self, store: ox.Store, ontology: Ontology, base: str) -> None:
+        self.store = store
+        self.ontology = ontology
+        self.ns = Namespaces(base)
+        self.entity_base = f"{base}entity/"
+        self.by_p: dict[str, tuple[str, str]] = {}
+        self.by_pq: dict[str, str] = {}
+        self.by_truthy: dict[str, str] = {}
+        for rel in ontology.relations.values():
+            truthy, p, ps, pq = self.ns.property_iris(rel)
+            self.by_p.setdefault(p, (rel.name, ps))
+            self.by_pq.setdefault(pq, rel.label)
+            self.by_truthy.setdefault(truthy, rel.label)
+            self.by_truthy.setdefault(KZO + rel.name, rel.label)
+        self._labels: dict[str, str] = {}
+
+    def triples(self, subject: str) -> list[tuple[str, ox.NamedNode | ox.Literal]]:
+        node = ox.NamedNode(subject)
+        return sorted(
+            {
+                (q.predicate.value, q.object)
+                for q in self.store.quads_for_pattern(node, None, None, None)
+            },
+            key=str,
+        )
+
+    def label(self, iri: str) -> str:
+        """The English label of an entity, or the end of its IRI."""
+        if iri not in self._labels:
+            best = None
+            for q in self.store.quads_for_pattern(
+                ox.NamedNode(iri), ox.NamedNode(RDFS + "label"), None, None
+            ):
+                if isinstance(q.object, ox.Literal) and (best is None or q.object.language == "en"):
+                    best = q.object.value
+            self._labels[iri] = best or iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        return self._labels[iri]
+
+    def exists(self, slug: str) -> bool:
+        node = ox.NamedNode(self.entity_base + slug)
+        return any(
+            True for _ in self.store.quads_for_pattern(node, ox.NamedNode(KZO + "slug"), None, None)
+        )
+
+    def entity(self, slug: str, texts: dict[str, str]) -> EntityView:
+        iri = self.entity_base + slug
+        labels: dict[str, list[str]] = {}
+        aliases, types, description, qid = [], [], "", None
+        grouped: dict[str, list[StatementView]] = {}
+        for p, o in self.triples(iri):
+            if p == RDFS + "label" and isinstance(o, ox.Literal):
+                labels.setdefault(o.language or "", []).append(o.value)
+            elif p == SKOS + "altLabel":
+                aliases.append(o.value)
+            elif p == SCHEMA + "description":
+                description = o.value
+            elif p == RDF + "type" and o.value.startswith(KZO):
+                types.append(o.value[len(KZO) :])
+            elif p == SAME_AS and o.value.startswith(WD):
+                qid = o.value[len(WD) :]
+            elif p in self.by_p and isinstance(o, ox.NamedNode):
+                name, ps = self.by_p[p]
+                grouped.setdefault(name, []).append(self.statement(o.value, ps, texts))
+        properties = [
+            (name, self.ontology.relations[name].label, sts)
+            for name, sts in sorted(
+                grouped.items(), key=lambda kv: self.ontology.relations[kv[0]].label
+            )
+        ]
+        return EntityView(
+            iri=iri,
+            slug=slug,
+            label=(labels.get("en") or [slug])[0],
+            labels=labels,
+            aliases=sorted(set(aliases)),
+            types=sorted(types),
+            description=description,
+            qid=qid,
+            properties=properties,
+            incoming=self.incoming(iri),
+            timeline=self.timeline(iri),
+        )
+
+    def statement(self, iri: str, ps: str, texts: dict[str, str]) -> StatementView:
+        value, rank, conflict, precision = None, "normal", False, None
+        qualifiers, references = [], []
+        for p, o in self.triples(iri):
+            if p == ps:
+                value = o
+            elif p == WIKIBASE + "rank":
+                rank = o.value.rsplit("#", 1)[-1].removesuffix("Rank").lower()
+            elif p == KZO + "hasConflict":
+                conflict = o.value == "true"
+            elif p == WIKIBASE + "timePrecision":
+                precision = PRECISION.get(o.value)
+            elif p in self.by_pq:
+                qualifiers.append((self.by_pq[p], o))
+            elif p == PROV_DERIVED:
+                references.append(self.reference(o.value, texts))
+        return StatementView(
+            iri,
+            iri.rsplit("/", 1)[-1],
+            value,
+            precision,
+            rank,
+            conflict,
+            sorted(qualifiers, key=str),
+            references,
+        )
+
+    def reference(self, iri: str, texts: dict[str, str]) -> Reference:
+        data = {p: o.value for p, o in self.triples(iri)}
+        quote = data.get(PR + "P1683", "")
+        start = int(data.get(KZO + "sentenceStart", 0))
+        span_start, span_end = (
+            int(data.get(KZO + "spanStart", start)),
+            int(data.get(KZO + "spanEnd", start)),
+        )
+        a, b = span_start - start, span_end - start
+        return Reference(
+            iri=iri,
+            source=data.get(PR + "P248", ""),
+            quote=quote,
+            before=quote[:a],
+            words=quote[a:b],
+            after=quote[b:],
+            sentence_start=start,
+            span_start=span_start,
+            span_end=span_end,
+            origin=data.get(KZO + "origin", ""),
+        )
+
+    def incoming(self, iri: str) -> list[tuple[str, str]]:
+        found = set()
+        for q in self.store.quads_for_pattern(None, None, ox.NamedNode(iri), None):
+            p = q.predicate.value
+            if (
+                p.startswith(KZO)
+                and p in self.by_truthy
+                and q.subject.value.startswith(self.entity_base)
+            ):
+                found.add((q.subject.value, self.by_truthy[p]))
+        return sorted(found, key=lambda x: (x[1], self.label(x[0])))
+
+    def timeline(self, iri: str) -> list[tuple[str, str, str]]:
+        """Dated facts of the entity and of the entities that link to it, by date."""
+        dated = {
+            WDT + "P585": "",
+            WDT + "P571": "established",
+            WDT + "P576": "dissolved",
+            KZO + "firstSession": "first session",
+        }
+        rows = set()
+        subjects = {iri} | {s for s, _ in self.incoming(iri)}
+        for subject in subjects:
+            for p, o in self.triples(subject):
+                if p in dated and isinstance(o, ox.Literal):
+                    rows.add((o.value[:10], subject, dated[p] or self.label(subject)))
+        return sorted(rows)
+
+
+def split_text(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[str, list[str]]]:
+    """Cut ``text`` at every span boundary: (piece, the statement keys covering it)."""
+    cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
+    pieces = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        covering = sorted({key for s, e, key in spans if s <= a and b <= e})
+        pieces.append((text[a:b], covering))
+    return pieces

@@ -1,0 +1,336 @@
+"""Linked data: every IRI under the base resolves here, for people (HTML) and programs (RDF).
+
+``https://w3id.org/kzgraph/entity/majilis`` is served at ``/entity/majilis``, with content
+negotiation (``Vary: Accept``), suffix forms (``.ttl``, ``.jsonld``, ``.nt``, ``.rdf``) and
+``Link: rel=alternate`` headers; likewise statements, references, sources and the ontology.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+import yaml
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+)
+from markupsafe import Markup
+
+from kzgraph import __version__
+from kzgraph import store as on_disk
+from kzgraph.ontology import KIND_CLASSES, KZO
+from kzgraph.ontology import load as load_ontology
+from kzgraph.queries import CannedQuery
+from kzgraph.settings import PROJECT_ROOT
+from kzgraph.web.entities import EntityReader, split_text
+from kzgraph.web.formats import GRAPH_FORMATS, NotAcceptable, negotiate
+from kzgraph.web.hemicycle import Group, default_colour, svg
+from kzgraph.web.sparql import PREDEFINED, HTTPProblem
+
+blueprint = Blueprint("linked", __name__)
+RDF_FORMATS = [f for f in GRAPH_FORMATS if f.name in ("ttl", "jsonld", "nt", "rdf")]
+SUFFIX = {"ttl": "ttl", "jsonld": "jsonld", "nt": "nt", "rdf": "rdf"}
+CONTEXT = PROJECT_ROOT / "ontology" / "context.jsonld"
+DUMP_FORMATS = {
+    "nquads": ("nq", ox.RdfFormat.N_QUADS),
+    "trig": ("trig", ox.RdfFormat.TRIG),
+    "turtle": ("ttl", ox.RdfFormat.TURTLE),
+    "jsonld": ("jsonld", ox.RdfFormat.JSON_LD),
+}
+
+
+def settings():
+    return current_app.config["KZGRAPH"]
+
+
+def reader() -> EntityReader:
+    store = current_app.extensions["kzgraph.service"].store()
+    return EntityReader(store, load_ontology(), settings().base_iri)
+
+
+def local(iri: str) -> str:
+    """A link to where this server serves the IRI (the base maps onto its root)."""
+    base = settings().base_iri
+    if isinstance(iri, str) and iri.startswith(base):
+        return "/" + iri[len(base) :]
+    return iri
+
+
+def wants_html(ext: str | None) -> bool:
+    if ext:
+        return False
+    accept = request.accept_mimetypes
+    return "text/html" in accept.values() and accept["text/html"] >= max(
+        (accept[f.media_type] for f in RDF_FORMATS), default=0
+    )
+
+
+def rdf(triples: set[ox.Triple], ext: str | None, alternates: str) -> Response:
+    try:
+        fmt = negotiate(request.headers.get("Accept"), RDF_FORMATS, SUFFIX.get(ext or ""))
+    except NotAcceptable as exc:
+        raise HTTPProblem(406, str(exc)) from exc
+    ordered = sorted(triples, key=str)
+    if fmt.name == "jsonld":
+        graph = rdflib.Graph().parse(
+            data=ox.serialize(ordered, format=ox.RdfFormat.N_TRIPLES), format="nt"
+        )
+        context = json.loads(CONTEXT.read_text())["@context"]
+        body = graph.serialize(format="json-ld", context=context, auto_compact=True)
+    else:
+        body = ox.serialize(
+            ordered, format=fmt.oxigraph, prefixes=PREDEFINED if fmt.name == "ttl" else None
+        )
+    response = Response(body, content_type=fmt.content_type)
+    response.headers["Vary"] = "Accept"
+    response.headers["Link"] = alternates
+    return response
+
+
+def alternates(path: str) -> str:
+    links = [f'<{path}>; rel="alternate"; type="text/html"']
+    links += [f'<{path}.{f.name}>; rel="alternate"; type="{f.media_type}"' for f in RDF_FORMATS]
+    return ", ".join(links)
+
+
+def _subject_triples(r: EntityReader, iri: str, follow: bool = True) -> set[ox.Triple]:
+    """An IRI's triples, with its statements and their references when ``follow``."""
+    out = set()
+    node = ox.NamedNode(iri)
+    for q in r.store.quads_for_pattern(node, None, None, None):
+        out.add(q.triple)
+        target = q.object.value
+        if (
+            follow
+            and isinstance(q.object, ox.NamedNode)
+            and target.startswith(r.ns.base + "statement/")
+        ):
+            out |= _subject_triples(r, target, follow=True)
+        elif isinstance(q.object, ox.NamedNode) and target.startswith(r.ns.base + "reference/"):
+            out |= _subject_triples(r, target, follow=False)
+    return out
+
+
+def source_texts() -> dict[str, str]:
+    """Source name -> article text, for quotations and the source view."""
+    texts = {}
+    for path in sorted(Path(settings().sources).glob("*.txt")):
+        texts[path.stem] = path.read_text(encoding="utf-8")
+    return texts
+
+
+# --- entities ---------------------------------------------------------------------------------
+
+
+@blueprint.route("/entity/<slug>")
+@blueprint.route("/entity/<slug>.<ext>")
+def entity(slug: str, ext: str | None = None):
+    if ext is not None and ext not in SUFFIX:
+        abort(404)
+    r = reader()
+    if not r.exists(slug):
+        html = render_template("missing.html", version=__version__, slug=slug)
+        if wants_html(ext):
+            return html, 404
+        raise HTTPProblem(
+            404, f"no entity {slug!r}; search for it at /queries/find-entity?name={slug}"
+        )
+    iri = r.entity_base + slug
+    if not wants_html(ext):
+        return rdf(_subject_triples(r, iri), ext, alternates(f"/entity/{slug}"))
+    view = r.entity(slug, source_texts())
+    diagram = None
+    if "Chamber" in view.types or "Legislature" in view.types:
+        diagram = seat_diagram(r, iri, request.args.get("date"))
+    response = Response(
+        render_template(
+            "entity.html",
+            version=__version__,
+            e=view,
+            r=r,
+            local=local,
+            diagram=diagram,
+            date=request.args.get("date", ""),
+        )
+    )
+    response.headers["Vary"] = "Accept"
+    response.headers["Link"] = alternates(f"/entity/{slug}")
+    return response
+
+
+def seat_diagram(r: EntityReader, chamber_iri: str, date: str | None):
+    """The composition on ``date`` (default: the latest) as a hemicycle, with its legend."""
+    query: CannedQuery | None = next(
+        (q for q in current_app.extensions["kzgraph.queries"] if q.name == "composition-on-date"),
+        None,
+    )
+    if query is None:
+        return None
+    try:
+        bindings = query.bind({"chamber": chamber_iri, **({"date": date} if date else {})})
+    except ValueError as exc:
+        raise HTTPProblem(400, str(exc)) from exc
+    rows = list(
+        r.store.query(
+            query.text, substitutions=bindings, prefixes=PREDEFINED, use_default_graph_as_union=True
+        )
+    )
+    if not rows:
+        return None
+    colours = _colours()
+    groups, seen = [], set()
+    for row in rows:
+        party = row["party"].value
+        if party in seen:
+            continue
+        seen.add(party)
+        slug = party.rsplit("/", 1)[-1]
+        groups.append(
+            Group(
+                r.label(party),
+                int(row["seats"].value),
+                colours.get(slug) or default_colour(slug),
+                local(party),
+            )
+        )
+    since = rows[0]["since"].value[:10]
+    title = f"Seats on {date or 'the latest date'}: {sum(g.seats for g in groups)} (composition since {since})"
+    return {"svg": Markup(svg(groups, title)), "groups": groups, "since": since, "title": title}
+
+
+def _colours() -> dict[str, str]:
+    path = Path(settings().mappings) / "colours.yaml"
+    return yaml.safe_load(path.read_text()) if path.exists() else {}
+
+
+@blueprint.route("/statement/<key>")
+@blueprint.route("/statement/<key>.<ext>")
+def statement(key: str, ext: str | None = None):
+    r = reader()
+    iri = r.ns.statement(key).value
+    subjects = [
+        q.subject.value for q in r.store.quads_for_pattern(None, None, ox.NamedNode(iri), None)
+    ]
+    if not subjects:
+        raise HTTPProblem(404, f"no statement {key!r}")
+    if wants_html(ext):
+        return redirect(local(subjects[0]) + f"#{key}", 303)
+    return rdf(_subject_triples(r, iri), ext, alternates(f"/statement/{key}"))
+
+
+@blueprint.route("/reference/<key>")
+@blueprint.route("/reference/<key>.<ext>")
+def reference(key: str, ext: str | None = None):
+    r = reader()
+    iri = r.ns.reference(key).value
+    triples = _subject_triples(r, iri, follow=False)
+    if not triples:
+        raise HTTPProblem(404, f"no reference {key!r}")
+    if wants_html(ext):
+        source = next((t.object.value for t in triples if t.predicate.value.endswith("P248")), "")
+        start = next(
+            (t.object.value for t in triples if t.predicate.value == KZO + "spanStart"), "0"
+        )
+        return redirect(local(source) + f"#at-{start}", 303)
+    return rdf(triples, ext, alternates(f"/reference/{key}"))
+
+
+# --- sources ----------------------------------------------------------------------------------
+
+
+@blueprint.route("/source/<name>")
+@blueprint.route("/source/<name>.<ext>")
+def source(name: str, ext: str | None = None):
+    texts = source_texts()
+    if name not in texts:
+        raise HTTPProblem(404, f"no source {name!r}")
+    if ext == "txt":
+        return Response(texts[name], mimetype="text/plain")
+    r = reader()
+    iri = r.ns.source(name).value
+    if not wants_html(ext):
+        if ext is not None and ext not in SUFFIX:
+            abort(404)
+        return rdf(_subject_triples(r, iri, follow=False), ext, alternates(f"/source/{name}"))
+    spans = []
+    graph = ox.NamedNode(iri)
+    statement_of: dict[str, str] = {}
+    for q in r.store.quads_for_pattern(
+        None, ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"), None, graph
+    ):
+        statement_of.setdefault(q.object.value, q.subject.value.rsplit("/", 1)[-1])
+    for ref, key in statement_of.items():
+        data = {p: o.value for p, o in r.triples(ref)}
+        if KZO + "spanStart" in data:
+            spans.append((int(data[KZO + "spanStart"]), int(data[KZO + "spanEnd"]), key))
+    pieces = split_text(texts[name], spans)
+    offsets, position = [], 0
+    for text, keys in pieces:
+        offsets.append((position, text, keys))
+        position += len(text)
+    covered = sum(len(t) for _, t, k in offsets if k)
+    return render_template(
+        "source.html",
+        version=__version__,
+        name=name,
+        pieces=offsets,
+        statements=len(set(statement_of.values())),
+        covered=covered,
+        total=len(texts[name]),
+    )
+
+
+# --- ontology and dumps -------------------------------------------------------------------------
+
+
+@blueprint.route("/ontology")
+@blueprint.route("/ontology.<ext>")
+def ontology(ext: str | None = None):
+    path = PROJECT_ROOT / "ontology" / "kzgraph.ttl"
+    if ext is not None and ext not in SUFFIX:
+        abort(404)
+    if not wants_html(ext):
+        triples = {
+            t.triple if isinstance(t, ox.Quad) else t
+            for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+        }
+        return rdf(triples, ext, alternates("/ontology"))
+    onto = load_ontology()
+    classes = sorted(set(KIND_CLASSES.values()) | {"SourceDocument"})
+    return render_template(
+        "ontology.html",
+        version=__version__,
+        onto=onto,
+        classes=classes,
+        relations=sorted(onto.relations.values(), key=lambda rel: rel.name),
+    )
+
+
+def dumps_dir() -> Path:
+    return on_disk.dumps_path(Path(settings().store))
+
+
+@blueprint.route("/dumps/")
+def dumps_index():
+    folder = dumps_dir()
+    files = sorted(p for p in folder.glob("*.gz")) if folder.exists() else []
+    return render_template(
+        "dumps.html", version=__version__, files=[(p.name, p.stat().st_size) for p in files]
+    )
+
+
+@blueprint.route("/dumps/<path:filename>")
+def dump_file(filename: str):
+    # send_from_directory refuses paths that leave the folder (../, absolute paths).
+    return send_from_directory(
+        dumps_dir(), filename, mimetype="application/gzip", as_attachment=True
+    )
