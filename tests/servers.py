@@ -104,14 +104,21 @@ def oxigraph_binary() -> str | None:
     return str(candidate) if candidate.exists() else None
 
 
-def start_oxigraph(location: Path, log: Path, *extra: str) -> Running:
+def start_oxigraph(location: Path | None, log: Path, *extra: str) -> Running:
     binary = oxigraph_binary()
     if binary is None:
         raise RuntimeError("the Oxigraph server is not installed (pip install oxigraph)")
     port = free_port()
     out = open(log, "wb")  # noqa: SIM115 - the server process writes to it until stopped
     process = subprocess.Popen(
-        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", *extra],
+        [
+            binary,
+            "serve",
+            *(["--location", str(location)] if location else []),
+            "--bind",
+            f"127.0.0.1:{port}",
+            *extra,
+        ],
         stdout=out,
         stderr=subprocess.STDOUT,
         start_new_session=True,

@@ -34,9 +34,20 @@ class Settings:
     result_cache_entries: int = 256
     result_cache_max_bytes: int = 2_000_000  # a larger result is streamed, not cached
     service_allowlist: tuple[str, ...] = (WIKIDATA_SPARQL, QLEVER_WIKIDATA)
+    # Where an allowlisted endpoint is really reached ("IRI=URL"): for mirrors and tests.
+    service_map: tuple[str, ...] = ()
     service_timeout: float = 20.0
+    service_max_rows: int = 100_000
     user_agent: str = "kzgraph/0.1 (https://w3id.org/kzgraph/; kzgraph@example.org) pyoxigraph"
     extra: dict = field(default_factory=dict)
+
+    def service_url(self, iri: str) -> str:
+        """The URL an allowlisted SERVICE IRI is fetched from."""
+        for entry in self.service_map:
+            name, _, url = entry.partition("=")
+            if name.strip() == iri:
+                return url.strip()
+        return iri
 
     @property
     def is_remote(self) -> bool:

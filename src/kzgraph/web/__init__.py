@@ -16,6 +16,7 @@ from flask import Flask
 
 from kzgraph.settings import Settings, load_settings
 from kzgraph.web.dataset import Dataset
+from kzgraph.web.federation import FederationGateway
 from kzgraph.web.sparql import HTTPProblem, QueryService, SparqlEndpoint, problem_response
 from kzgraph.web.watchdog import Watchdog
 
@@ -152,6 +153,7 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
 
     watchdog = Watchdog(settings.query_timeout)
     app.extensions["kzgraph.watchdog"] = watchdog
+    service.gateway = FederationGateway(settings)
     endpoint = SparqlEndpoint(service, pages.describe_service(app))
     app.wsgi_app = Gateway(app.wsgi_app, endpoint, watchdog)  # type: ignore[method-assign]
     pages.register_error_handlers(app)

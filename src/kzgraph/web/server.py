@@ -28,6 +28,12 @@ class Server(BaseApplication):
 
     def load_config(self) -> None:
         watchdog = self.application.extensions["kzgraph.watchdog"]
+        gateway = self.application.extensions["kzgraph.service"].gateway
+
+        def post_fork(server, worker) -> None:
+            watchdog.start()
+            gateway.start()
+
         options = {
             "bind": f"{self.settings.host}:{self.settings.port}",
             "workers": self.settings.workers,
@@ -39,7 +45,7 @@ class Server(BaseApplication):
             "limit_request_line": 8190,
             "limit_request_fields": 100,
             "limit_request_field_size": 8190,
-            "post_fork": lambda server, worker: watchdog.start(),
+            "post_fork": post_fork,
             "errorlog": "-",
             "loglevel": "info",
         }

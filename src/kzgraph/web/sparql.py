@@ -37,7 +37,12 @@ from kzgraph.web.formats import (
     UnknownFormat,
     negotiate,
 )
-from kzgraph.web.sparql_text import QueryTextError, called_iris, rewrite_label_service
+from kzgraph.web.sparql_text import (
+    QueryTextError,
+    called_iris,
+    redirect_services,
+    rewrite_label_service,
+)
 
 log = logging.getLogger("kzgraph.sparql")
 
@@ -305,6 +310,7 @@ class QueryService:
         self.cache = ResultCache(settings.result_cache_entries)
         self._cache_version = ""
         self.cache_control = "public, max-age=60" if not settings.update_token else "no-cache"
+        self.gateway = None  # a FederationGateway, once the worker has started one
 
     def store(self) -> ox.Store:
         try:
@@ -330,6 +336,7 @@ class QueryService:
         check_calls(text, self.settings)
         if "wikibase:label" in text or "wikiba.se/ontology#label" in text:
             text = rewrite_label_service(text)
+        text = self.route_services(text)
         key = hashlib.sha256(
             "\x1f".join(
                 [
@@ -410,6 +417,12 @@ class QueryService:
             ],
         )
         return [body] if environ["REQUEST_METHOD"] != "HEAD" else []
+
+    def route_services(self, text: str) -> str:
+        """Send allowlisted SERVICE calls through the worker's federation gateway."""
+        if self.gateway is None or self.gateway.url is None or "service" not in text.lower():
+            return text
+        return redirect_services(text, PREDEFINED, self.gateway.target)
 
     def _evaluate(self, store: ox.Store, text: str, req: QueryRequest, substitutions: dict | None):
         kwargs: dict = {

@@ -9,6 +9,7 @@ spacing is still found.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 _TOKEN = re.compile(
     r'(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\')'
@@ -27,8 +28,15 @@ class QueryTextError(ValueError):
 
 
 def tokens(text: str) -> list[tuple[str, str]]:
+    return [(kind, value) for kind, value, _, _ in spans(text)]
+
+
+def spans(text: str) -> list[tuple[str, str, int, int]]:
+    """(kind, text, start, end) of every token but comments."""
     return [
-        (m.lastgroup or "", m.group(0)) for m in _TOKEN.finditer(text) if m.lastgroup != "comment"
+        (m.lastgroup or "", m.group(0), m.start(), m.end())
+        for m in _TOKEN.finditer(text)
+        if m.lastgroup != "comment"
     ]
 
 
@@ -48,10 +56,15 @@ def called_iris(text: str, predefined: dict[str, str]) -> list[tuple[str, str]]:
     A SERVICE whose endpoint is a variable yields ``?var``: it cannot be checked and
     is refused by the caller.
     """
-    toks = tokens(text)
-    known = prefixes(toks, predefined)
+    return [(keyword, iri) for keyword, iri, _, _ in _calls(text, predefined)]
+
+
+def _calls(text: str, predefined: dict[str, str]) -> list[tuple[str, str, int, int]]:
+    """(keyword, IRI, start, end of the endpoint token) for each SERVICE and LOAD."""
+    toks = spans(text)
+    known = prefixes([(k, v) for k, v, _, _ in toks], predefined)
     calls = []
-    for i, (kind, value) in enumerate(toks):
+    for i, (kind, value, _, _) in enumerate(toks):
         keyword = value.upper()
         if kind != "word" or keyword not in ("SERVICE", "LOAD"):
             continue
@@ -60,17 +73,30 @@ def called_iris(text: str, predefined: dict[str, str]) -> list[tuple[str, str]]:
             j += 1
         if j >= len(toks):
             continue
-        t_kind, t_value = toks[j]
+        t_kind, t_value, start, end = toks[j]
         if t_kind == "iri":
-            calls.append((keyword, t_value[1:-1]))
+            calls.append((keyword, t_value[1:-1], start, end))
         elif t_kind == "pname":
             prefix, _, local = t_value.partition(":")
             if prefix not in known:
                 raise QueryTextError(f"unknown prefix {prefix!r} in {keyword} {t_value}")
-            calls.append((keyword, known[prefix] + local))
+            calls.append((keyword, known[prefix] + local, start, end))
         else:
-            calls.append((keyword, t_value))
+            calls.append((keyword, t_value, start, end))
     return calls
+
+
+def redirect_services(
+    text: str, predefined: dict[str, str], target: Callable[[str], str | None]
+) -> str:
+    """Replace each ``SERVICE <iri>`` whose ``target(iri)`` is not None by that IRI."""
+    out, last = [], 0
+    for keyword, iri, start, end in _calls(text, predefined):
+        new = target(iri) if keyword == "SERVICE" else None
+        if new is not None:
+            out += [text[last:start], f"<{new}>"]
+            last = end
+    return "".join(out) + text[last:]
 
 
 _LABEL_SERVICE = re.compile(
