@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 import requests
@@ -174,3 +175,31 @@ def test_oxigraph_server_calls_kzgraph_as_a_service(live, tmp_path):
         assert rows == [("senate", "49"), ("senate", "50"), ("majilis", "98")]
     finally:
         other.stop()
+
+
+COMUNICA = Path(__file__).resolve().parents[1] / "node_modules" / ".bin" / "comunica-sparql"
+
+
+@pytest.mark.skipif(
+    not COMUNICA.exists(), reason="Comunica is not installed (make install runs npm)"
+)
+def test_comunica_federates_kzgraph_and_wikidata(live, wikidata):
+    import subprocess
+
+    query = """PREFIX owl: <http://www.w3.org/2002/07/owl#>
+    PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    SELECT ?entity ?labelKk WHERE {
+      ?entity owl:sameAs ?item .
+      ?item rdfs:label ?labelKk . FILTER(LANG(?labelKk) = "kk")
+    }"""
+    proc = subprocess.run(
+        [str(COMUNICA), f"sparql@{live.url}sparql", f"sparql@{wikidata.url}query", query],
+        capture_output=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+    rows = {
+        (r["entity"].rsplit("/", 1)[1], r["labelKk"].split('"')[1]) for r in json.loads(proc.stdout)
+    }
+    assert ("majilis", "Мәжіліс") in rows
+    assert ("amanat", "Аманат") in rows

@@ -215,12 +215,13 @@ def _read_body(environ: dict, settings: Settings) -> bytes:
     return environ["wsgi.input"].read(length) if length else b""
 
 
-def check_calls(text: str, settings: Settings) -> None:
+def check_calls(text: str, settings: Settings) -> bool:
     """Refuse SERVICE and LOAD to anything but the allowlist: an open SERVICE lets any
-    anonymous user make the server request internal addresses (SSRF)."""
+    anonymous user make the server request internal addresses (SSRF). True when the
+    query calls another endpoint."""
     lowered = text.lower()
     if "service" not in lowered and "load" not in lowered:
-        return
+        return False
     try:
         calls = called_iris(text, PREDEFINED)
     except QueryTextError as exc:
@@ -240,6 +241,9 @@ def check_calls(text: str, settings: Settings) -> None:
                 f"allowlist ({', '.join(settings.service_allowlist) or 'none'}); an operator can add one "
                 "with KZGRAPH_SERVICE_ALLOWLIST",
             )
+    return any(
+        keyword == "SERVICE" and iri != "http://wikiba.se/ontology#label" for keyword, iri in calls
+    )
 
 
 class SpillWriter:
@@ -333,7 +337,8 @@ class QueryService:
         stream: bool = True,
     ) -> Iterable[bytes]:
         store = self.store()
-        check_calls(text, self.settings)
+        # A federated answer depends on data elsewhere: never cached, never 304.
+        federated = check_calls(text, self.settings)
         if "wikibase:label" in text or "wikiba.se/ontology#label" in text:
             text = rewrite_label_service(text)
         text = self.route_services(text)
@@ -352,15 +357,15 @@ class QueryService:
         ).hexdigest()[:32]
         etag = f'"{key}"'
         common = [
-            ("ETag", etag),
-            ("Cache-Control", self.cache_control),
+            *([] if federated else [("ETag", etag)]),
+            ("Cache-Control", "no-store" if federated else self.cache_control),
             ("Vary", "Accept"),
             *extra_headers,
         ]
-        if etag in _etags(environ.get("HTTP_IF_NONE_MATCH", "")):
+        if not federated and etag in _etags(environ.get("HTTP_IF_NONE_MATCH", "")):
             start_response("304 Not Modified", common)
             return []
-        cached = self.cache.get(key)
+        cached = None if federated else self.cache.get(key)
         if cached is not None:
             content_type, body = cached
             start_response(
@@ -405,7 +410,7 @@ class QueryService:
         if out.streaming:
             return []
         body = bytes(out.buffer)
-        if len(body) <= self.settings.result_cache_max_bytes:
+        if not federated and len(body) <= self.settings.result_cache_max_bytes:
             self.cache.put(key, fmt.content_type, body)
         start_response(
             "200 OK",
