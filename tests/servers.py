@@ -104,11 +104,13 @@ def oxigraph_binary() -> str | None:
     return str(candidate) if candidate.exists() else None
 
 
-def start_oxigraph(location: Path | None, log: Path, *extra: str) -> Running:
+def start_oxigraph(
+    location: Path | None, log: Path, *extra: str, port: int | None = None
+) -> Running:
     binary = oxigraph_binary()
     if binary is None:
         raise RuntimeError("the Oxigraph server is not installed (pip install oxigraph)")
-    port = free_port()
+    port = port or free_port()
     out = open(log, "wb")  # noqa: SIM115 - the server process writes to it until stopped
     process = subprocess.Popen(
         [

@@ -10,6 +10,7 @@ from kzgraph import __version__
 from kzgraph.document import DocumentError
 from kzgraph.settings import Settings, load_settings
 from kzgraph.store import StoreError
+from kzgraph.web.dataset import StoreUnavailable
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings(args.config, store=getattr(args, "store", None))
         return args.run(args, settings)
-    except (DocumentError, StoreError, ValueError, OSError) as exc:
+    except (DocumentError, StoreError, StoreUnavailable, ValueError, OSError) as exc:
         print(f"kzgraph: error: {exc}", file=sys.stderr)
         return 2
 
@@ -101,6 +102,12 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from kzgraph import store
 
+    if settings.is_remote:
+        from kzgraph.remote import RemoteStore
+
+        quads = RemoteStore(settings.store, settings.user_agent).quads_for_pattern()
+        sys.stdout.buffer.write(store.serialize_dataset(quads, args.format))
+        return 0
     sys.stdout.buffer.write(store.export(store.open_read_only(settings.store), args.format))
     return 0
 

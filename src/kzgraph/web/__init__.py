@@ -124,6 +124,10 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
     """The kzgraph application. Loads the dataset into memory now, so that a preloading
     server (gunicorn --preload) shares it across its workers."""
     settings = settings or load_settings()
+    if dataset is None and settings.is_remote:
+        from kzgraph.remote import RemoteDataset
+
+        dataset = RemoteDataset(settings.store, settings.user_agent, settings.query_timeout)
     dataset = dataset or Dataset(settings.store)
     app = Flask(__name__)
     app.config["KZGRAPH"] = settings
@@ -153,7 +157,8 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
 
     watchdog = Watchdog(settings.query_timeout)
     app.extensions["kzgraph.watchdog"] = watchdog
-    service.gateway = FederationGateway(settings)
+    # A remote store makes its own SERVICE calls; the gateway serves the embedded store.
+    service.gateway = None if settings.is_remote else FederationGateway(settings)
     endpoint = SparqlEndpoint(service, pages.describe_service(app))
     app.wsgi_app = Gateway(app.wsgi_app, endpoint, watchdog)  # type: ignore[method-assign]
     pages.register_error_handlers(app)

@@ -32,7 +32,8 @@ class Server(BaseApplication):
 
         def post_fork(server, worker) -> None:
             watchdog.start()
-            gateway.start()
+            if gateway is not None:
+                gateway.start()
 
         options = {
             "bind": f"{self.settings.host}:{self.settings.port}",

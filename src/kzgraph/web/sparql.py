@@ -29,6 +29,12 @@ import pyoxigraph as ox
 from kzgraph.functions import CUSTOM_FUNCTIONS
 from kzgraph.rdf import PREFIXES
 from kzgraph.settings import BASE_IRI, Settings
+from kzgraph.sparql_text import (
+    QueryTextError,
+    called_iris,
+    redirect_services,
+    rewrite_label_service,
+)
 from kzgraph.web.dataset import Dataset, StoreUnavailable
 from kzgraph.web.formats import (
     GRAPH_FORMATS,
@@ -36,12 +42,6 @@ from kzgraph.web.formats import (
     NotAcceptable,
     UnknownFormat,
     negotiate,
-)
-from kzgraph.web.sparql_text import (
-    QueryTextError,
-    called_iris,
-    redirect_services,
-    rewrite_label_service,
 )
 
 log = logging.getLogger("kzgraph.sparql")

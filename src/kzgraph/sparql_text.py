@@ -172,3 +172,19 @@ def rewrite_label_service(text: str) -> str:
             )
         parts.append(f"BIND(COALESCE({', '.join(candidates)}) AS ?{target})")
     return text[: m.start()] + "\n".join(parts) + text[m.end() :]
+
+
+def bind_inline(text: str, bindings: dict[str, str]) -> str:
+    """Put ``VALUES (?a ?b) { (term term) }`` first in the query's WHERE group, so the
+    values are in scope for every pattern and FILTER of the group, as pyoxigraph's
+    substitutions are. ``bindings`` maps variable names to terms already written as
+    SPARQL (by pyoxigraph: ``str(term)``)."""
+    toks = spans(text)
+    words = [i for i, t in enumerate(toks) if t[0] == "word" and t[1].upper() == "WHERE"]
+    start = words[0] if words else 0
+    brace = next((t for t in toks[start:] if t[1] == "{"), None)
+    if brace is None:
+        raise QueryTextError("the query has no WHERE group to bind parameters in")
+    names = " ".join(f"?{name}" for name in bindings)
+    values = f" VALUES ({names}) {{ ({' '.join(bindings.values())}) }} "
+    return text[: brace[3]] + values + text[brace[3] :]
