@@ -16,6 +16,7 @@ behind the subset of pyoxigraph's ``Store`` API that kzgraph uses.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import urllib.error
 import urllib.parse
@@ -161,10 +162,8 @@ class RemoteStore:
         bound = {
             k: v for k, v in terms.items() if v is not None and not isinstance(v, ox.DefaultGraph)
         }
-        if isinstance(graph_name, ox.DefaultGraph):
-            pattern = "?s ?p ?o"
-        else:
-            pattern = "GRAPH ?g { ?s ?p ?o }"
+        default = isinstance(graph_name, ox.DefaultGraph)
+        pattern = "?s ?p ?o" if default else "GRAPH ?g { ?s ?p ?o }"
         values = ""
         if bound:
             values = f"VALUES ({' '.join('?' + k for k in bound)}) {{ ({' '.join(str(v) for v in bound.values())}) }}"
@@ -216,10 +215,8 @@ class RemoteStore:
                 )
         except (OSError, SyntaxError):
             for name in staging.values():
-                try:
+                with contextlib.suppress(OSError):
                     self.update(f"DROP SILENT GRAPH <{name}>")
-                except OSError:
-                    pass
             raise
         stale = [g.value for g in self.named_graphs() if g.value not in by_graph]
         operations = [f"MOVE SILENT <{staging[g]}> TO <{g}>" for g in sorted(by_graph)]
@@ -272,8 +269,6 @@ class RemoteDataset:
         return self.store
 
     def writable(self):
-        import contextlib
-
         @contextlib.contextmanager
         def handle():
             yield self.store
