@@ -1,0 +1,63 @@
+"""docker-compose.yml and the Dockerfile agree with the settings the app reads.
+
+No Docker engine runs here, so the wiring is checked by reading the files.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import fields
+
+import yaml
+
+from kzgraph.settings import PROJECT_ROOT, Settings, load_settings
+
+COMPOSE = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
+DOCKERFILE = (PROJECT_ROOT / "Dockerfile").read_text()
+SETTING_NAMES = {f"KZGRAPH_{f.name.upper()}" for f in fields(Settings)}
+
+
+def test_two_services_with_health_checks_and_restart_policies():
+    services = COMPOSE["services"]
+    assert set(services) == {"oxigraph", "kzgraph"}
+    for service in services.values():
+        assert service["healthcheck"]["test"]
+        assert service["restart"] == "unless-stopped"
+    assert services["oxigraph"]["image"].startswith("ghcr.io/oxigraph/oxigraph")
+    assert any(v.split(":")[0] in COMPOSE["volumes"] for v in services["oxigraph"]["volumes"])
+    assert services["kzgraph"]["depends_on"]["oxigraph"]["condition"] == "service_healthy"
+
+
+def test_kzgraph_environment_is_made_of_real_settings():
+    env = COMPOSE["services"]["kzgraph"]["environment"]
+    assert set(env) <= SETTING_NAMES, set(env) - SETTING_NAMES
+    for name in re.findall(r"\b(KZGRAPH_[A-Z_]+)=", DOCKERFILE):
+        assert name in SETTING_NAMES | {"KZGRAPH_HOME"}, name
+
+
+def test_the_store_url_points_at_the_oxigraph_service():
+    oxigraph = COMPOSE["services"]["oxigraph"]
+    bind = oxigraph["command"][oxigraph["command"].index("--bind") + 1]
+    port = bind.rsplit(":", 1)[1]
+    store = COMPOSE["services"]["kzgraph"]["environment"]["KZGRAPH_STORE"]
+    assert store == f"http://oxigraph:{port}"
+    assert any(p.endswith(f":{port}") for p in oxigraph["ports"])
+
+
+def test_ports_and_settings_agree(monkeypatch):
+    env = COMPOSE["services"]["kzgraph"]["environment"]
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    settings = load_settings()
+    assert settings.is_remote and settings.store == "http://oxigraph:7878"
+    assert f"{settings.port}:{settings.port}" in COMPOSE["services"]["kzgraph"]["ports"]
+    assert f"EXPOSE {settings.port}" in DOCKERFILE
+    assert f"127.0.0.1:{settings.port}/health" in DOCKERFILE
+    assert settings.host == "0.0.0.0"
+
+
+def test_dockerfile_builds_then_serves_and_ships_the_ui():
+    assert "kzgraph build && exec kzgraph serve" in DOCKERFILE
+    assert "yasgui.min.js" in DOCKERFILE
+    for folder in ("ontology", "mappings", "queries", "sources", "src"):
+        assert f"COPY {folder} ./{folder}" in DOCKERFILE
