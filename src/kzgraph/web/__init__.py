@@ -78,7 +78,9 @@ class Gateway:
                 body = self.sparql(environ, respond)
             else:
                 body = self.app(environ, respond)
-            return _Finishing(body, lambda: self._finished(environ, status_holder, started))
+            return _Finishing(
+                body, self.watchdog.disarm, lambda: self._finished(environ, status_holder, started)
+            )
         except Exception:
             self.watchdog.disarm()
             access_log.exception("unexpected error on %s", environ.get("PATH_INFO"))
@@ -102,14 +104,21 @@ class Gateway:
 
 
 class _Finishing:
-    """Calls ``on_close`` once the server has sent (or abandoned) the body."""
+    """Calls ``on_sent`` once the last chunk has been handed to the server, and
+    ``on_close`` once the server has sent (or abandoned) the body. The watchdog is
+    disarmed at the first, so a client that reads the whole answer and hangs up at
+    once is not taken for one that left mid-query."""
 
-    def __init__(self, body: Iterable[bytes], on_close: Callable[[], None]) -> None:
+    def __init__(
+        self, body: Iterable[bytes], on_sent: Callable[[], None], on_close: Callable[[], None]
+    ) -> None:
         self.body = body
+        self.on_sent = on_sent
         self.on_close = on_close
 
     def __iter__(self):
-        return iter(self.body)
+        yield from self.body
+        self.on_sent()
 
     def close(self) -> None:
         try:

@@ -8,6 +8,7 @@ negotiation (``Vary: Accept``), suffix forms (``.ttl``, ``.jsonld``, ``.nt``, ``
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -46,6 +47,18 @@ DUMP_FORMATS = {
     "turtle": ("ttl", ox.RdfFormat.TURTLE),
     "jsonld": ("jsonld", ox.RdfFormat.JSON_LD),
 }
+
+
+_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,300}$")
+
+
+def checked(key: str) -> str:
+    """Slugs and keys are ASCII words; anything else names nothing here (404, not an error)."""
+    if not _KEY.match(key):
+        raise HTTPProblem(
+            404, f"no such identifier {key!r}; see /queries/find-entity to search by name"
+        )
+    return key
 
 
 def settings():
@@ -134,6 +147,7 @@ def source_texts() -> dict[str, str]:
 @blueprint.route("/entity/<slug>")
 @blueprint.route("/entity/<slug>.<ext>")
 def entity(slug: str, ext: str | None = None):
+    checked(slug)
     if ext is not None and ext not in SUFFIX:
         abort(404)
     r = reader()
@@ -215,6 +229,7 @@ def _colours() -> dict[str, str]:
 @blueprint.route("/statement/<key>")
 @blueprint.route("/statement/<key>.<ext>")
 def statement(key: str, ext: str | None = None):
+    checked(key)
     r = reader()
     iri = r.ns.statement(key).value
     subjects = [
@@ -230,6 +245,7 @@ def statement(key: str, ext: str | None = None):
 @blueprint.route("/reference/<key>")
 @blueprint.route("/reference/<key>.<ext>")
 def reference(key: str, ext: str | None = None):
+    checked(key)
     r = reader()
     iri = r.ns.reference(key).value
     triples = _subject_triples(r, iri, follow=False)

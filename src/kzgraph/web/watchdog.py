@@ -65,22 +65,28 @@ class Watchdog:
     def _watch(self) -> None:
         while True:
             time.sleep(POLL_SECONDS)
-            sock = self._sock
-            if sock is None:
-                continue
-            if time.monotonic() > self._deadline:
-                if not self._responded:
-                    _send_timeout(sock, self.timeout)
-                log.warning("request exceeded %.1f s: ending worker %d", self.timeout, os.getpid())
-                os._exit(EXIT_TIMEOUT)
-            if _client_gone(sock) and self._sock is sock:
-                log.warning(
-                    "client left mid-request: ending worker %d to stop its query", os.getpid()
-                )
-                os._exit(EXIT_CLIENT_GONE)
+            try:
+                self._check()
+            except Exception:  # the watchdog must outlive anything one request does
+                log.exception("watchdog check failed")
+
+    def _check(self) -> None:
+        sock = self._sock
+        if sock is None:
+            return
+        if time.monotonic() > self._deadline:
+            if not self._responded:
+                _send_timeout(sock, self.timeout)
+            log.warning("request exceeded %.1f s: ending worker %d", self.timeout, os.getpid())
+            os._exit(EXIT_TIMEOUT)
+        if _client_gone(sock) and self._sock is sock:
+            log.warning("client left mid-request: ending worker %d to stop its query", os.getpid())
+            os._exit(EXIT_CLIENT_GONE)
 
 
 def _client_gone(sock: socket.socket) -> bool:
+    if sock.fileno() < 0:
+        return False  # the server has closed it: the request is over
     try:
         readable, _, _ = select.select([sock], [], [], 0)
         if not readable:
@@ -88,8 +94,8 @@ def _client_gone(sock: socket.socket) -> bool:
         return sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
     except BlockingIOError:
         return False
-    except OSError:
-        return True
+    except (OSError, ValueError):
+        return sock.fileno() >= 0
 
 
 def _send_timeout(sock: socket.socket, timeout: float) -> None:
