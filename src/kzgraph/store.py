@@ -69,6 +69,11 @@ def write(quads: Iterable[ox.Quad], store: str | Path, keep: int = 1) -> Path:
         )
         os.replace(link, store)
     except OSError as exc:
+        # Leave nothing half-written behind; the published store was never touched.
+        if "release" in locals():
+            shutil.rmtree(release, ignore_errors=True)
+            shutil.rmtree(dumps_path(release), ignore_errors=True)
+            snapshot_path(release).unlink(missing_ok=True)
         raise StoreError(f"cannot write the store at {store}: {exc}") from exc
     _remove_old_releases(store, releases, keep)
     return release

@@ -495,7 +495,13 @@ class QueryService:
             raise HTTPProblem(400, f"SPARQL Update syntax error: {exc}") from exc
         except StoreUnavailable as exc:
             raise HTTPProblem(503, str(exc), [("Retry-After", "5")]) from exc
-        except (ValueError, OSError) as exc:
+        except OSError as exc:
+            raise HTTPProblem(
+                503,
+                f"the store could not be written (nothing was changed): {exc}",
+                [("Retry-After", "5")],
+            ) from exc
+        except ValueError as exc:
             raise HTTPProblem(400, f"the update cannot be applied: {exc}") from exc
 
 
