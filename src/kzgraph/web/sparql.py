@@ -163,8 +163,10 @@ def read_request(environ: dict, settings: Settings) -> QueryRequest:
             req.default_graphs.append(value)
         elif key == "named-graph-uri":
             req.named_graphs.append(value)
-        elif key == "format":
-            req.format = value
+        elif key == "format" and req.format is None:
+            # Clients such as SPARQLWrapper repeat format= with a name, then media types:
+            # the first one given decides.
+            req.format = value.split(",")[0].strip()
     if req.query is not None and req.update is not None:
         raise HTTPProblem(400, "send either query or update, not both")
     text = req.query if req.query is not None else req.update
