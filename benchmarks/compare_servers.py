@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from benchmarks.generate import generate  # noqa: E402
 from kzgraph import store as on_disk  # noqa: E402
 from kzgraph.web.sparql import PREDEFINED  # noqa: E402
-from tests.servers import oxigraph_binary, start_kzgraph, start_oxigraph  # noqa: E402
+from tests.servers import memory_mb, oxigraph_binary, start_kzgraph, start_oxigraph  # noqa: E402
 
 PREFIXES = "".join(
     f"PREFIX {k}: <{v}>\n"
@@ -101,30 +101,6 @@ def first_byte(port: int, path: str) -> tuple[float, float]:
     response.read()
     conn.close()
     return ttfb, time.perf_counter() - started
-
-
-def rss_mb(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        try:
-            total += int(
-                re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{pid}/status").read_text()).group(1)
-            )
-        except (OSError, AttributeError):
-            pass
-    return total / 1024
-
-
-def hwm_mb(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        try:
-            total += int(
-                re.search(r"VmHWM:\s+(\d+)", Path(f"/proc/{pid}/status").read_text()).group(1)
-            )
-        except (OSError, AttributeError):
-            pass
-    return total / 1024
 
 
 def wrk(url: str, connections: int, seconds: int) -> float:
@@ -264,10 +240,10 @@ def main() -> None:
                 + " |"
             )
         say()
-        before_kz, before_ox = rss_mb(kz_pids()), rss_mb([oxs.process.pid])
+        before_kz, before_ox = memory_mb(kz_pids()), memory_mb([oxs.process.pid])
         kz_ttfb, kz_total = first_byte(ports["kz"], kz_path(LARGE))
         ox_ttfb, ox_total = first_byte(ports["ox"], ox_path(LARGE))
-        after_kz, after_ox = rss_mb(kz_pids()), rss_mb([oxs.process.pid])
+        after_kz, after_ox = memory_mb(kz_pids()), memory_mb([oxs.process.pid])
         say("| 100,000-row SELECT (TSV) | first byte ms | total ms | server memory growth MiB |")
         say("|---|---|---|---|")
         say(
@@ -283,8 +259,8 @@ def main() -> None:
             f"Oxigraph `load` {len(quads) / ox_load:,.0f} quads/s ({(len(quads) / kz_load) / (len(quads) / ox_load):.2f}x)."
         )
         say(
-            f"Peak memory (VmHWM): kzgraph master+workers {hwm_mb(kz_pids()):.0f} MiB (the pages of the preloaded data are shared "
-            f"copy-on-write, so the sum overcounts) · Oxigraph server {hwm_mb([oxs.process.pid]):.0f} MiB."
+            f"Peak memory (VmHWM): kzgraph master+workers {memory_mb(kz_pids(), 'VmHWM'):.0f} MiB (the pages of the preloaded data are shared "
+            f"copy-on-write, so the sum overcounts) · Oxigraph server {memory_mb([oxs.process.pid], 'VmHWM'):.0f} MiB."
         )
         say(
             f"A runaway query (three-way cross product) was cancelled {cancel:.2f} s after its client left."

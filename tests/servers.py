@@ -128,3 +128,16 @@ def start_oxigraph(
     url = f"http://127.0.0.1:{port}/"
     wait_for(url + "query?query=ASK%7B%7D", process, log)
     return Running(process, url, log)
+
+
+def memory_mb(pids: list[int], field: str = "VmRSS") -> float:
+    """Resident (VmRSS) or peak (VmHWM) memory of processes, summed, in MiB."""
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith(field + ":"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024

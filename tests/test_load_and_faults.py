@@ -14,13 +14,12 @@ import sys
 import threading
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
 import requests
 
 from .conftest import FIXTURES, SEED
-from .servers import start_kzgraph
+from .servers import memory_mb, start_kzgraph
 
 SECONDS = float(os.environ.get("KZGRAPH_LOAD_SECONDS", "60"))
 CLIENTS = 32
@@ -67,18 +66,6 @@ MALFORMED = [
 RUNAWAY = ("sparql", {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"})
 
 
-def rss_mb(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return total / 1024
-
-
 @pytest.fixture(scope="module")
 def loaded(seed_store, tmp_path_factory):
     server = start_kzgraph(
@@ -98,7 +85,7 @@ def test_mixed_traffic_from_32_clients(loaded):
     outcomes: Counter = Counter()
     problems: list[str] = []
     lock = threading.Lock()
-    memory_before = rss_mb([loaded.process.pid, *loaded.worker_pids()])
+    memory_before = memory_mb([loaded.process.pid, *loaded.worker_pids()])
 
     def client(seed: int) -> None:
         rng = random.Random(seed)
@@ -138,7 +125,7 @@ def test_mixed_traffic_from_32_clients(loaded):
     assert problems == [], problems[:10]
     time.sleep(3)  # workers killed by the watchdog are replaced
     assert len(loaded.worker_pids()) == 4
-    memory_after = rss_mb([loaded.process.pid, *loaded.worker_pids()])
+    memory_after = memory_mb([loaded.process.pid, *loaded.worker_pids()])
     assert memory_after < memory_before * 2 + 200, (memory_before, memory_after)
     for path, params, check in VALID:
         r = requests.get(loaded.url + path, params=params, timeout=30)
