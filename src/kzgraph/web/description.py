@@ -12,7 +12,14 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 KZO = "https://w3id.org/kzgraph/ontology#"
-PREFIXES = {"sd": SD, "void": VOID, "dct": DCT, "rdfs": RDFS, "xsd": XSD, "kzo": KZO}
+DCAT = "http://www.w3.org/ns/dcat#"
+DUMP_MEDIA_TYPES = {
+    "nq": "application/n-quads",
+    "trig": "application/trig",
+    "ttl": "text/turtle",
+    "jsonld": "application/ld+json",
+}
+PREFIXES = {"sd": SD, "void": VOID, "dct": DCT, "rdfs": RDFS, "xsd": XSD, "kzo": KZO, "dcat": DCAT}
 
 
 def _int(n: int) -> ox.Literal:
@@ -52,7 +59,7 @@ def statistics(store: ox.Store) -> dict:
 
 
 def void_triples(
-    stats: dict, settings: Settings, root: str, dumps: list[tuple[str, str]]
+    stats: dict, settings: Settings, root: str, dumps: list[tuple[str, str, int]]
 ) -> list[ox.Triple]:
     ds = node(f"{settings.base_iri}dataset")
     t: list[ox.Triple] = []
@@ -76,8 +83,27 @@ def void_triples(
     add(ds, VOID + "classes", _int(len(stats["classes"])))
     add(ds, VOID + "properties", _int(len(stats["properties"])))
     add(ds, VOID + "exampleResource", node(f"{settings.base_iri}entity/parliament-of-kazakhstan"))
-    for _name, url in dumps:
+    add(ds, RDF + "type", node(DCAT + "Dataset"))
+    for name, url, size in dumps:
         add(ds, VOID + "dataDump", node(url))
+        # Each dump also as a DCAT distribution: format, size, licence, triple count.
+        dist = node(f"{url}#distribution")
+        add(ds, DCAT + "distribution", dist)
+        add(dist, RDF + "type", node(DCAT + "Distribution"))
+        add(dist, DCAT + "downloadURL", node(url))
+        add(
+            dist,
+            DCAT + "mediaType",
+            ox.Literal(DUMP_MEDIA_TYPES.get(name.split(".")[1], "application/octet-stream")),
+        )
+        add(dist, DCAT + "compressFormat", ox.Literal("application/gzip"))
+        add(
+            dist,
+            DCAT + "byteSize",
+            ox.Literal(str(size), datatype=node(XSD + "nonNegativeInteger")),
+        )
+        add(dist, DCT + "license", node("https://creativecommons.org/licenses/by-sa/4.0/"))
+        add(dist, VOID + "triples", _int(stats["triples"]))
     for i, (cls, n) in enumerate(stats["classes"]):
         part = node(f"{settings.base_iri}dataset/class/{i}")
         add(ds, VOID + "classPartition", part)

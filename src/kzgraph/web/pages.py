@@ -16,7 +16,7 @@ from kzgraph.store import dumps_path
 from kzgraph.web.dataset import StoreUnavailable
 from kzgraph.web.description import PREFIXES, service_triples, statistics, void_triples
 from kzgraph.web.formats import GRAPH_FORMATS, NotAcceptable, UnknownFormat, negotiate
-from kzgraph.web.sparql import HTTPProblem, problem_response
+from kzgraph.web.sparql import STATUS_TEXT, HTTPProblem, problem_response
 
 blueprint = Blueprint("pages", __name__)
 DESCRIPTION_FORMATS = [f for f in GRAPH_FORMATS if f.name in ("ttl", "jsonld", "rdf", "nt")]
@@ -135,7 +135,7 @@ def void():
     root = root_url()
     stats = dataset_statistics(current_app)
     dumps = [
-        (p.name, f"{root}dumps/{p.name}")
+        (p.name, f"{root}dumps/{p.name}", p.stat().st_size)
         for p in sorted(dumps_path(Path(settings().store)).glob("*.gz"))
     ]
     return rdf_response(
@@ -165,57 +165,35 @@ def _ui_prefixes() -> dict[str, str]:
     return PREDEFINED
 
 
+def problem(status: int, message: str, headers: Iterable[tuple[str, str]] = ()) -> Response:
+    """The JSON error body every kzgraph endpoint uses (see ``sparql.problem_response``)."""
+    error = STATUS_TEXT.get(status, "Error").lower()
+    response = jsonify(error=error, status=status, message=message)
+    response.status_code = status
+    for key, value in headers:
+        response.headers[key] = value
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
-    @app.errorhandler(HTTPProblem)
-    def _problem(problem: HTTPProblem):
-        response = jsonify(error=problem.message, status=problem.status, message=problem.message)
-        response.status_code = problem.status
-        for k, v in problem.headers:
-            response.headers[k] = v
-        return response
-
-    @app.errorhandler(StoreUnavailable)
-    def _unavailable(exc: StoreUnavailable):
-        response = jsonify(error="store unavailable", status=503, message=str(exc))
-        response.status_code = 503
-        response.headers["Retry-After"] = "5"
-        return response
-
-    @app.errorhandler(NotAcceptable)
-    def _not_acceptable(exc: NotAcceptable):
-        return jsonify(error="not acceptable", status=406, message=str(exc)), 406
-
-    @app.errorhandler(UnknownFormat)
-    def _unknown_format(exc: UnknownFormat):
-        return jsonify(error="unknown format", status=400, message=str(exc)), 400
-
-    @app.errorhandler(404)
-    def _not_found(exc):
-        return jsonify(
-            error="not found",
-            status=404,
-            message=f"nothing at {request.path}; see / for what this server offers",
-        ), 404
-
-    @app.errorhandler(405)
-    def _method(exc):
-        return jsonify(
-            error="method not allowed",
-            status=405,
-            message=f"{request.method} is not allowed on {request.path}",
-        ), 405
-
-    @app.errorhandler(413)
-    def _too_large(exc):
-        return jsonify(
-            error="content too large", status=413, message="the request body is too large"
-        ), 413
+    app.register_error_handler(
+        HTTPProblem, lambda exc: problem(exc.status, exc.message, exc.headers)
+    )
+    app.register_error_handler(
+        StoreUnavailable, lambda exc: problem(503, str(exc), [("Retry-After", "5")])
+    )
+    app.register_error_handler(NotAcceptable, lambda exc: problem(406, str(exc)))
+    app.register_error_handler(UnknownFormat, lambda exc: problem(400, str(exc)))
+    app.register_error_handler(
+        404,
+        lambda exc: problem(404, f"nothing at {request.path}; see / for what this server offers"),
+    )
+    app.register_error_handler(
+        405, lambda exc: problem(405, f"{request.method} is not allowed on {request.path}")
+    )
+    app.register_error_handler(413, lambda exc: problem(413, "the request body is too large"))
 
     @app.errorhandler(500)
     def _internal(exc):
         app.logger.exception("unexpected error")
-        return jsonify(
-            error="internal error",
-            status=500,
-            message="an unexpected error occurred; it has been logged",
-        ), 500
+        return problem(500, "an unexpected error occurred; it has been logged")
