@@ -174,11 +174,6 @@ class CannedQuery:
             bound[ox.Variable(p.variable)] = p.term(raw)
         return bound
 
-    @property
-    def example(self) -> dict:
-        """For the query UI's examples: a name and the query text."""
-        return {"name": self.summary, "query": self.text}
-
 
 def parse_query_file(path: Path) -> CannedQuery:
     text = path.read_text(encoding="utf-8")

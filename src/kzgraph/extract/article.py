@@ -125,11 +125,6 @@ def relative(mention: Mention, sentence: Sentence) -> tuple[int, int]:
     return mention.start - sentence.start, mention.end - sentence.start
 
 
-def between(sentence: Sentence, a: Mention, b_start: int) -> str:
-    """The sentence text from the end of mention ``a`` to sentence offset ``b_start``."""
-    return sentence.text[relative(a, sentence)[1] : b_start]
-
-
 def split_list(text: str, conjunctions: bool = True) -> Iterator[tuple[str, int]]:
     """Items of an English list ("A, B, or the C") with their offsets in ``text``."""
     pos = 0

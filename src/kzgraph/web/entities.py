@@ -103,7 +103,7 @@ class EntityReader:
             True for _ in self.store.quads_for_pattern(node, ox.NamedNode(KZO + "slug"), None, None)
         )
 
-    def entity(self, slug: str, texts: dict[str, str]) -> EntityView:
+    def entity(self, slug: str) -> EntityView:
         iri = self.entity_base + slug
         labels: dict[str, list[str]] = {}
         aliases, types, description, qid = [], [], "", None
@@ -121,7 +121,7 @@ class EntityReader:
                 qid = o.value[len(WD) :]
             elif p in self.by_p and isinstance(o, ox.NamedNode):
                 name, ps = self.by_p[p]
-                grouped.setdefault(name, []).append(self.statement(o.value, ps, texts))
+                grouped.setdefault(name, []).append(self.statement(o.value, ps))
         properties = [
             (name, self.ontology.relations[name].label, sts)
             for name, sts in sorted(
@@ -142,7 +142,7 @@ class EntityReader:
             timeline=self.timeline(iri),
         )
 
-    def statement(self, iri: str, ps: str, texts: dict[str, str]) -> StatementView:
+    def statement(self, iri: str, ps: str) -> StatementView:
         value, rank, conflict, precision = None, "normal", False, None
         qualifiers, references = [], []
         for p, o in self.triples(iri):
@@ -157,7 +157,7 @@ class EntityReader:
             elif p in self.by_pq:
                 qualifiers.append((self.by_pq[p], o))
             elif p == PROV_DERIVED:
-                references.append(self.reference(o.value, texts))
+                references.append(self.reference(o.value))
         return StatementView(
             iri,
             iri.rsplit("/", 1)[-1],
@@ -169,7 +169,7 @@ class EntityReader:
             references,
         )
 
-    def reference(self, iri: str, texts: dict[str, str]) -> Reference:
+    def reference(self, iri: str) -> Reference:
         data = {p: o.value for p, o in self.triples(iri)}
         quote = data.get(PR + "P1683", "")
         start = int(data.get(KZO + "sentenceStart", 0))

@@ -133,12 +133,10 @@ def _subject_triples(r: EntityReader, iri: str, follow: bool = True) -> set[ox.T
     return out
 
 
-def source_texts() -> dict[str, str]:
-    """Source name -> article text, for quotations and the source view."""
-    texts = {}
-    for path in sorted(Path(settings().sources).glob("*.txt")):
-        texts[path.stem] = path.read_text(encoding="utf-8")
-    return texts
+def source_text(name: str) -> str | None:
+    """The article a source graph was built from (None for a name no file has)."""
+    path = Path(settings().sources) / f"{name}.txt"
+    return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
 # --- entities ---------------------------------------------------------------------------------
@@ -161,7 +159,7 @@ def entity(slug: str, ext: str | None = None):
     iri = r.entity_base + slug
     if not wants_html(ext):
         return rdf(_subject_triples(r, iri), ext, alternates(f"/entity/{slug}"))
-    view = r.entity(slug, source_texts())
+    view = r.entity(slug)
     diagram = None
     if "Chamber" in view.types or "Legislature" in view.types:
         diagram = seat_diagram(r, iri, request.args.get("date"))
@@ -266,11 +264,12 @@ def reference(key: str, ext: str | None = None):
 @blueprint.route("/source/<name>")
 @blueprint.route("/source/<name>.<ext>")
 def source(name: str, ext: str | None = None):
-    texts = source_texts()
-    if name not in texts:
+    checked(name)
+    text = source_text(name)
+    if text is None:
         raise HTTPProblem(404, f"no source {name!r}")
     if ext == "txt":
-        return Response(texts[name], mimetype="text/plain")
+        return Response(text, mimetype="text/plain")
     r = reader()
     iri = r.ns.source(name).value
     if not wants_html(ext):
@@ -288,7 +287,7 @@ def source(name: str, ext: str | None = None):
         data = {p: o.value for p, o in r.triples(ref)}
         if KZO + "spanStart" in data:
             spans.append((int(data[KZO + "spanStart"]), int(data[KZO + "spanEnd"]), key))
-    pieces = split_text(texts[name], spans)
+    pieces = split_text(text, spans)
     offsets, position = [], 0
     for text, keys in pieces:
         offsets.append((position, text, keys))
@@ -301,7 +300,7 @@ def source(name: str, ext: str | None = None):
         pieces=offsets,
         statements=len(set(statement_of.values())),
         covered=covered,
-        total=len(texts[name]),
+        total=len(text),
     )
 
 
