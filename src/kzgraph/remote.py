@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -259,8 +260,6 @@ class RemoteDataset:
         return f"remote:{rows[0]['n'].value if rows else 0}"
 
     def fresh(self):
-        import time
-
         # The data version costs a round trip; ask at most once a second.
         now = time.monotonic()
         if now - self._checked > 1.0 or not self.version:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 PROJECT_ROOT = Path(os.environ.get("KZGRAPH_HOME", Path(__file__).resolve().parents[2]))
@@ -39,7 +39,6 @@ class Settings:
     service_timeout: float = 20.0
     service_max_rows: int = 100_000
     user_agent: str = "kzgraph/0.1 (https://w3id.org/kzgraph/; kzgraph@example.org) pyoxigraph"
-    extra: dict = field(default_factory=dict)
 
     def service_url(self, iri: str) -> str:
         """The URL an allowlisted SERVICE IRI is fetched from."""

@@ -45,18 +45,21 @@ class Dataset:
     # --- reading ----------------------------------------------------------------------
 
     def current_version(self) -> str:
-        """Identifies the data: the release directory and the update generation."""
+        """Identifies the data: the current release (its inode) and the update generation.
+
+        On the hot path of every request, so two stat calls and no path resolution."""
         try:
-            target = os.path.realpath(self.path)
-            generation = (
-                self._generation_file.stat().st_mtime_ns if self._generation_file.exists() else 0
-            )
-            stat = os.stat(target)
+            stat = os.stat(self.path)  # follows the symlink to the current release
         except OSError as exc:
             raise StoreUnavailable(
                 f"the store at {self.path} cannot be read: {exc.strerror}"
             ) from exc
-        return f"{os.path.basename(target)}:{stat.st_ino}:{generation}"
+        try:
+            generation = os.stat(self._generation_file).st_mtime_ns
+        except FileNotFoundError:
+            generation = 0
+        # The inode of a deleted release can be reused; its creation time cannot.
+        return f"{stat.st_ino}:{stat.st_ctime_ns}:{generation}"
 
     def reload(self) -> None:
         try:
