@@ -111,65 +111,40 @@ def test_update_over_get_is_refused(writable):
     assert r.status_code == 405
 
 
-def test_graph_store_protocol_round_trip(writable):
-    data = "<urn:s> <urn:p> <urn:o1> .\n<urn:s> <urn:p> <urn:o2> .\n"
-    r = requests.put(
-        writable.url + "store",
+def gsp(
+    server, method: str, data: str | None = None, media_type: str = "text/turtle", **headers
+) -> requests.Response:
+    """One Graph Store Protocol request on graph G, with the token."""
+    if data is not None:
+        headers["Content-Type"] = media_type
+    return requests.request(
+        method,
+        server.url + "store",
         params={"graph": G},
         data=data,
-        headers={"Content-Type": "application/n-triples", **AUTH},
+        headers={**AUTH, **headers},
         timeout=10,
     )
-    assert r.status_code == 201
-    r = requests.get(
-        writable.url + "store",
-        params={"graph": G},
-        headers={"Accept": "application/n-triples"},
-        timeout=10,
-    )
+
+
+def test_graph_store_protocol_round_trip(writable):
+    data = "<urn:s> <urn:p> <urn:o1> .\n<urn:s> <urn:p> <urn:o2> .\n"
+    assert gsp(writable, "PUT", data, "application/n-triples").status_code == 201
+    r = gsp(writable, "GET", Accept="application/n-triples")
     assert sorted(r.text.splitlines()) == sorted(data.splitlines())
-    r = requests.post(
-        writable.url + "store",
-        params={"graph": G},
-        data="<urn:s> <urn:p> <urn:o3> .",
-        headers={"Content-Type": "text/turtle", **AUTH},
-        timeout=10,
-    )
-    assert r.status_code == 204
+    assert gsp(writable, "POST", "<urn:s> <urn:p> <urn:o3> .").status_code == 204
     assert count(writable) == 3
-    r = requests.put(
-        writable.url + "store",
-        params={"graph": G},
-        data="<urn:s> <urn:p> <urn:o4> .",
-        headers={"Content-Type": "text/turtle", **AUTH},
-        timeout=10,
-    )
-    assert r.status_code == 204 and count(writable) == 1
-    assert requests.head(writable.url + "store", params={"graph": G}, timeout=10).status_code == 200
-    r = requests.delete(writable.url + "store", params={"graph": G}, headers=AUTH, timeout=10)
-    assert r.status_code == 204
-    assert requests.get(writable.url + "store", params={"graph": G}, timeout=10).status_code == 404
+    assert gsp(writable, "PUT", "<urn:s> <urn:p> <urn:o4> .").status_code == 204
+    assert count(writable) == 1
+    assert gsp(writable, "HEAD").status_code == 200
+    assert gsp(writable, "DELETE").status_code == 204
+    assert gsp(writable, "GET").status_code == 404
 
 
 def test_graph_store_bad_bodies(writable):
-    r = requests.put(
-        writable.url + "store",
-        params={"graph": G},
-        data="not turtle {",
-        headers={"Content-Type": "text/turtle", **AUTH},
-        timeout=10,
-    )
-    assert r.status_code == 400
-    r = requests.put(
-        writable.url + "store",
-        params={"graph": G},
-        data="x",
-        headers={"Content-Type": "image/png", **AUTH},
-        timeout=10,
-    )
-    assert r.status_code == 415
-    r = requests.get(writable.url + "store", timeout=10)
-    assert r.status_code == 400
+    assert gsp(writable, "PUT", "not turtle {").status_code == 400
+    assert gsp(writable, "PUT", "x", "image/png").status_code == 415
+    assert requests.get(writable.url + "store", timeout=10).status_code == 400
     assert count(writable) == 0
 
 
