@@ -333,3 +333,19 @@ def test_access_log_is_structured(live):
     lines = [line for line in live.log.read_text().splitlines() if line.startswith("{")]
     records = [json.loads(line) for line in lines]
     assert any(r["path"] == "/sparql" and r["status"] == 200 and "ms" in r for r in records)
+
+
+def test_readme_examples_give_the_output_the_readme_shows(live):
+    """The README's example queries (also on the home page) and their output, line by line."""
+    from kzgraph.settings import PROJECT_ROOT
+    from kzgraph.web.pages import README_EXAMPLES
+
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    for _title, query in README_EXAMPLES:
+        assert query.split("\n")[0] in readme
+        r = sparql(live, params={"query": query, "format": "csv"})
+        assert r.status_code == 200
+        lines = r.text.splitlines()
+        assert len(lines) > 2
+        for line in lines:
+            assert line in readme, line
