@@ -50,6 +50,8 @@ class Dataset:
         On the hot path of every request, so two stat calls and no path resolution."""
         try:
             stat = os.stat(self.path)  # follows the symlink to the current release
+        except FileNotFoundError as exc:
+            raise StoreUnavailable(f"no store at {self.path}: run `kzgraph build` first") from exc
         except OSError as exc:
             raise StoreUnavailable(
                 f"the store at {self.path} cannot be read: {exc.strerror}"

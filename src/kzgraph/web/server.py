@@ -63,6 +63,7 @@ class Server(BaseApplication):
 
 def serve(settings: Settings) -> int:
     logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(message)s")
+    server = Server(settings)  # loads the dataset: fails here, clearly, if there is none
     print(
         f"kzgraph: serving {settings.store} on http://{settings.host}:{settings.port}/ "
         f"({settings.workers} workers, query timeout {settings.query_timeout:g} s, "
@@ -70,5 +71,5 @@ def serve(settings: Settings) -> int:
         file=sys.stderr,
         flush=True,
     )
-    Server(settings).run()
+    server.run()
     return 0
