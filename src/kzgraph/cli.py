@@ -92,7 +92,7 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     else:
         store.write(result.quads, settings.store)
     say(
-        f"built {len(result.quads)} triples, {result.statements} statements "
+        f"built {len(result.quads)} quads, {result.statements} statements "
         f"({result.conflicts} in conflict, kept with their references), {result.entities} entities; "
         f"validation: conforms; store: {settings.store}; {time.perf_counter() - started:.2f} s"
     )
