@@ -31,7 +31,6 @@ PREFLIGHT_HEADERS = [
     ("Access-Control-Allow-Headers", "Accept, Authorization, Content-Type, If-None-Match"),
     ("Access-Control-Max-Age", "86400"),
 ]
-MAX_HEADER_BYTES = 16_384
 # Pages load scripts and styles from this server only; YASGUI styles elements inline.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -67,13 +66,7 @@ class Gateway:
                     [*PREFLIGHT_HEADERS, ("Allow", "GET, HEAD, POST, PUT, DELETE, OPTIONS")],
                 )
                 return []
-            if (
-                sum(len(k) + len(str(v)) for k, v in environ.items() if k.startswith("HTTP_"))
-                > MAX_HEADER_BYTES
-            ):
-                return problem_response(
-                    respond, HTTPProblem(431, "the request headers are too large")
-                )
+            # Header size and count are bounded by gunicorn (limit_request_field_size, ...).
             if environ.get("PATH_INFO") == "/sparql":
                 body = self.sparql(environ, respond)
             else:

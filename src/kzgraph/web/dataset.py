@@ -20,12 +20,30 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 
 from kzgraph import store as on_disk
+
+T = TypeVar("T")
+
+
+_derived: dict[str, tuple[str, object]] = {}
+
+
+def derived(dataset, name: str, compute: Callable[[ox.Store], T]) -> T:
+    """A value computed from the data (statistics, the reconciliation index), once per
+    data version and per worker process; any change to the data recomputes it."""
+    store = dataset.fresh()
+    cached = _derived.get(name)
+    if cached is None or cached[0] != dataset.version:
+        cached = (dataset.version, compute(store))
+        _derived[name] = cached
+    return cached[1]  # type: ignore[return-value]
 
 
 class StoreUnavailable(RuntimeError):

@@ -58,14 +58,19 @@ def statistics(store: ox.Store) -> dict:
     }
 
 
+class Triples(list):
+    """A list of triples with a short way to add one."""
+
+    def add(self, s: ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal) -> None:
+        self.append(ox.Triple(s, node(p), o))
+
+
 def void_triples(
     stats: dict, settings: Settings, root: str, dumps: list[tuple[str, str, int]]
 ) -> list[ox.Triple]:
     ds = node(f"{settings.base_iri}dataset")
-    t: list[ox.Triple] = []
-
-    def add(s, p, o):
-        t.append(ox.Triple(s, node(p), o))
+    t = Triples()
+    add = t.add
 
     add(ds, RDF + "type", node(VOID + "Dataset"))
     add(
@@ -128,10 +133,8 @@ def service_triples(
 ) -> list[ox.Triple]:
     """The SPARQL 1.1 Service Description of this endpoint."""
     service = node(f"{root}sparql")
-    t: list[ox.Triple] = []
-
-    def add(s, p, o):
-        t.append(ox.Triple(s, node(p), o))
+    t = Triples()
+    add = t.add
 
     add(service, RDF + "type", node(SD + "Service"))
     add(service, SD + "endpoint", service)

@@ -13,14 +13,13 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, render_templ
 from kzgraph import __version__
 from kzgraph.settings import Settings
 from kzgraph.store import dumps_path
-from kzgraph.web.dataset import StoreUnavailable
+from kzgraph.web.dataset import StoreUnavailable, derived
 from kzgraph.web.description import PREFIXES, service_triples, statistics, void_triples
 from kzgraph.web.formats import GRAPH_FORMATS, NotAcceptable, UnknownFormat, negotiate
 from kzgraph.web.sparql import STATUS_TEXT, HTTPProblem, problem_response
 
 blueprint = Blueprint("pages", __name__)
 DESCRIPTION_FORMATS = [f for f in GRAPH_FORMATS if f.name in ("ttl", "jsonld", "rdf", "nt")]
-_stats_cache: dict[str, dict] = {}
 
 
 def settings() -> Settings:
@@ -29,12 +28,7 @@ def settings() -> Settings:
 
 def dataset_statistics(app: Flask) -> dict:
     """VoID counts for the current data, computed once per dataset version."""
-    dataset = app.extensions["kzgraph.dataset"]
-    store = dataset.fresh()
-    if dataset.version not in _stats_cache:
-        _stats_cache.clear()
-        _stats_cache[dataset.version] = statistics(store)
-    return _stats_cache[dataset.version]
+    return derived(app.extensions["kzgraph.dataset"], "statistics", statistics)
 
 
 def root_url(environ: dict | None = None) -> str:

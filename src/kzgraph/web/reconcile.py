@@ -17,6 +17,7 @@ from flask import Blueprint, Response, current_app, request
 from kzgraph import __version__
 from kzgraph.ontology import load as load_ontology
 from kzgraph.reconcile import Candidate, EntityIndex, PropertyCondition, Query
+from kzgraph.web.dataset import derived
 from kzgraph.web.sparql import HTTPProblem
 
 blueprint = Blueprint("reconcile", __name__)
@@ -33,19 +34,16 @@ DEFAULT_TYPES = [
     "Event",
 ]
 _CALLBACK = re.compile(r"^[A-Za-z_$][\w$.]{0,63}$")
-_index_cache: dict[str, EntityIndex] = {}
 
 
 def index() -> EntityIndex:
     """The entity index for the current data, built once per dataset version."""
-    dataset = current_app.extensions["kzgraph.dataset"]
-    store = dataset.fresh()
-    if dataset.version not in _index_cache:
-        _index_cache.clear()
-        _index_cache[dataset.version] = EntityIndex(
-            store, load_ontology(), current_app.config["KZGRAPH"].base_iri
-        )
-    return _index_cache[dataset.version]
+    base = current_app.config["KZGRAPH"].base_iri
+    return derived(
+        current_app.extensions["kzgraph.dataset"],
+        "reconciliation-index",
+        lambda store: EntityIndex(store, load_ontology(), base),
+    )
 
 
 def root() -> str:

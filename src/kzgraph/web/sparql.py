@@ -84,7 +84,6 @@ STATUS_TEXT = {
     413: "Content Too Large",
     415: "Unsupported Media Type",
     500: "Internal Server Error",
-    431: "Request Header Fields Too Large",
     502: "Bad Gateway",
     503: "Service Unavailable",
 }
