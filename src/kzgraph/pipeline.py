@@ -18,7 +18,7 @@ import pyoxigraph as ox
 import yaml
 
 from kzgraph import __version__, document
-from kzgraph.extract import extract
+from kzgraph.extract import article_country, article_subject, extract
 from kzgraph.extract.infobox import load_rules
 from kzgraph.ontology import load as load_ontology
 from kzgraph.rdf import DCT, PROV, RDF, SCHEMA, XSD, GraphWriter, group_statements, node
@@ -53,18 +53,21 @@ def build(paths: list[Path], settings: Settings) -> BuildResult:
         raise document.DocumentError(settings.sources, "no articles to build (*.txt)")
     mappings = Path(settings.mappings)
     resolver = Resolver(load_table(mappings / "entities.yaml"))
-    rules = load_rules(mappings / "infobox.yaml")
+    rules = load_rules(mappings)
     ontology = load_ontology()
     writer = GraphWriter(ontology, settings.base_iri)
     result = BuildResult(quads=writer.quads)
     docs = [document.load(p) for p in paths]  # every file parses, or nothing is built
     used: dict[str, object] = {}
     for doc in docs:
-        subject = resolver.begin_article(doc.title)
+        mention = article_subject(doc)
+        subject = resolver.begin_article(
+            mention, article_country(doc, resolver.country_in(doc.title))
+        )
         kinds = {
             name: resolver.entities[slug].kind for name, slug in resolver.known_names().items()
         }
-        claims = resolve_facts(extract(doc, kinds, rules), resolver)
+        claims = resolve_facts(extract(doc, mention, kinds, rules), resolver)
         used[subject.slug] = subject
         graph = writer.ns.source(doc.name)
         statements = group_statements(claims, ontology)

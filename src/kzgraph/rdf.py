@@ -53,10 +53,19 @@ PREFIXES = {
 }
 DATE_TYPES = {"day": XSD + "date", "month": XSD + "gYearMonth", "year": XSD + "gYear"}
 TIME_PRECISION = {"day": 11, "month": 10, "year": 9}
+# Values written in no particular language: file names, native names, figures as written.
+UNTAGGED = {"image", "nativeLabel", "turnout", "registeredVoters"}
+
+
+GREGORIAN = "Q1985727"  # the calendar model of every Wikidata time value
 
 
 def node(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
+
+
+def _integer(text: str) -> ox.Literal:
+    return ox.Literal(text, datatype=node(XSD + "integer"))
 
 
 @dataclass(frozen=True)
@@ -104,6 +113,8 @@ class Statement:
     qualifiers: dict[str, ClaimValue]
     claims: list[Claim]
     conflicts: list[Statement]
+    rank: str = "NormalRank"  # or "PreferredRank" for the current value of a changing fact
+    best: bool = True  # among the best-ranked statements of its subject and relation
 
     def key(self) -> str:
         quals = sorted((k, value_key(v)) for k, v in self.qualifiers.items())
@@ -152,7 +163,42 @@ def group_statements(claims: list[Claim], ontology: Ontology) -> list[Statement]
     for group in by_property.values():
         for s in group:
             s.conflicts = [o for o in group if o is not s and not agree(s.value, o.value)]
+    rank_statements(statements)
     return sorted(statements, key=Statement.key)
+
+
+TIME_QUALIFIERS = ("startTime", "pointInTime", "endTime")
+
+
+def rank_statements(statements: list[Statement]) -> None:
+    """Wikidata's ranks for facts that change over time: where statements of one subject
+    and relation carry dates, the current one (the latest start or point in time, with
+    no end time) is preferred and the others stay normal; only best-ranked statements
+    get truthy triples. Undated values of a subject and relation all stay normal."""
+    by_subject: dict[tuple, list[Statement]] = defaultdict(list)
+    for s in statements:
+        by_subject[(s.subject.slug, s.relation)].append(s)
+    for group in by_subject.values():
+        dated = [s for s in group if any(k in s.qualifiers for k in TIME_QUALIFIERS)]
+        open_ended = [s for s in dated if "endTime" not in s.qualifiers]
+        if len(group) < 2 or not dated or not open_ended:
+            continue
+        latest = max(_since(s) for s in open_ended)
+        current = {id(s) for s in open_ended if _since(s) == latest}
+        if len(current) == len(group):
+            continue
+        for s in group:
+            s.rank = "PreferredRank" if id(s) in current else "NormalRank"
+            s.best = id(s) in current
+
+
+def _since(st: Statement) -> str:
+    """When a statement's value began to hold, as YYYY-MM-DD (undated: the beginning)."""
+    for key in ("startTime", "pointInTime"):
+        value = st.qualifiers.get(key)
+        if isinstance(value, DateValue):
+            return value.first_day
+    return "0000-00-00"
 
 
 def agree(a: ClaimValue, b: ClaimValue) -> bool:
@@ -176,8 +222,9 @@ class GraphWriter:
 
     # --- values ----------------------------------------------------------------------
 
-    def native(self, value: ClaimValue) -> ox.NamedNode | ox.Literal:
-        """A value in the native shape: dates keep their precision (xsd:gYear ...)."""
+    def native(self, value: ClaimValue, tagged: bool = True) -> ox.NamedNode | ox.Literal:
+        """A value in the native shape: dates keep their precision (xsd:gYear ...); text is
+        English unless ``tagged`` is false (file names, native names)."""
         if isinstance(value, Entity):
             return self.ns.entity(value.slug)
         if isinstance(value, DateValue):
@@ -190,13 +237,39 @@ class GraphWriter:
             return ox.Literal(format(value, "f"), datatype=node(XSD + "decimal"))
         if value.startswith("wd:"):
             return node(WD + value[3:])
-        return ox.Literal(value, language="en")
+        return ox.Literal(value, language="en") if tagged else ox.Literal(value)
 
-    def wikibase(self, value: ClaimValue) -> ox.NamedNode | ox.Literal:
+    def wikibase(self, value: ClaimValue, tagged: bool = True) -> ox.NamedNode | ox.Literal:
         """A value as Wikidata publishes it: times are xsd:dateTime at the period's first day."""
         if isinstance(value, DateValue):
             return ox.Literal(f"{value.first_day}T00:00:00Z", datatype=node(XSD + "dateTime"))
-        return self.native(value)
+        return self.native(value, tagged)
+
+    def value_node(self, value: ClaimValue, graph: ox.NamedNode) -> ox.NamedNode | None:
+        """Wikidata's full value node of a time or a quantity (``psv:``/``pqv:`` objects):
+        the time with its precision, the amount as a decimal with unit 1."""
+        if isinstance(value, DateValue):
+            iri = node(f"{self.ns.base}value/{digest('time', value.iso)}")
+            self.add(iri, RDF + "type", node(WIKIBASE + "TimeValue"), graph)
+            self.add(iri, WIKIBASE + "timeValue", self.wikibase(value), graph)
+            precision = str(TIME_PRECISION[value.precision])
+            self.add(iri, WIKIBASE + "timePrecision", _integer(precision), graph)
+            self.add(iri, WIKIBASE + "timeTimezone", _integer("0"), graph)
+            self.add(iri, WIKIBASE + "timeCalendarModel", node(WD + GREGORIAN), graph)
+            return iri
+        if isinstance(value, int | Decimal) and not isinstance(value, bool):
+            amount = format(Decimal(value), "f")
+            iri = node(f"{self.ns.base}value/{digest('quantity', amount)}")
+            self.add(iri, RDF + "type", node(WIKIBASE + "QuantityValue"), graph)
+            self.add(
+                iri,
+                WIKIBASE + "quantityAmount",
+                ox.Literal(amount, datatype=node(XSD + "decimal")),
+                graph,
+            )
+            self.add(iri, WIKIBASE + "quantityUnit", node(WD + "Q199"), graph)
+            return iri
+        return None
 
     # --- entities --------------------------------------------------------------------
 
@@ -228,23 +301,27 @@ class GraphWriter:
         truthy, p, ps, pq = self.ns.property_iris(relation)
         subject = self.ns.entity(st.subject.slug)
         iri = self.ns.statement(st.key())
-        # Both shapes: the native triple, and Wikidata's truthy triple where they differ.
-        self.add(subject, KZO + st.relation, self.native(st.value), graph)
-        if truthy != KZO + st.relation:
-            self.add(subject, truthy, self.wikibase(st.value), graph)
+        tagged = st.relation not in UNTAGGED
+        # The native triple always; Wikidata's truthy triple for best-ranked statements only.
+        self.add(subject, KZO + st.relation, self.native(st.value, tagged), graph)
+        if st.best and truthy != KZO + st.relation:
+            self.add(subject, truthy, self.wikibase(st.value, tagged), graph)
         self.add(subject, p, iri, graph)
         self.add(iri, RDF + "type", node(WIKIBASE + "Statement"), graph)
-        self.add(iri, ps, self.wikibase(st.value), graph)
-        self.add(iri, WIKIBASE + "rank", node(WIKIBASE + "NormalRank"), graph)
-        self.add(iri, RDF + "type", node(WIKIBASE + "BestRank"), graph)
-        if isinstance(st.value, DateValue):
-            precision = ox.Literal(
-                str(TIME_PRECISION[st.value.precision]), datatype=node(XSD + "integer")
-            )
-            self.add(iri, WIKIBASE + "timePrecision", precision, graph)
+        self.add(iri, ps, self.wikibase(st.value, tagged), graph)
+        self.add(iri, WIKIBASE + "rank", node(WIKIBASE + st.rank), graph)
+        if st.best:
+            self.add(iri, RDF + "type", node(WIKIBASE + "BestRank"), graph)
+        full = self.value_node(st.value, graph) if relation.pid else None
+        if full is not None:
+            self.add(iri, P + "statement/value/" + relation.pid, full, graph)
         for name, value in sorted(st.qualifiers.items()):
-            q = self.ns.property_iris(self.ontology.relation(name))[3]
+            qualifier = self.ontology.relation(name)
+            q = self.ns.property_iris(qualifier)[3]
             self.add(iri, q, self.wikibase(value), graph)
+            full = self.value_node(value, graph) if qualifier.pid else None
+            if full is not None:
+                self.add(iri, P + "qualifier/value/" + qualifier.pid, full, graph)
         if st.conflicts:
             self.add(
                 iri, KZO + "hasConflict", ox.Literal("true", datatype=node(XSD + "boolean")), graph

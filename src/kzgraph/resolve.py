@@ -47,7 +47,8 @@ class Entity:
     labels: dict[str, str] = field(default_factory=dict)
     aliases: list[str] = field(default_factory=list)
     local_aliases: list[str] = field(default_factory=list)
-    within: str | None = None
+    within: str | None = None  # the country slug whose articles use ``local_aliases``
+    demonyms: list[str] = field(default_factory=list)
     qid: str | None = None
     description: str | None = None
     from_table: bool = False
@@ -83,6 +84,7 @@ def load_table(path: str | Path) -> list[Entity]:
                 aliases=list(row.get("aliases") or []),
                 local_aliases=list(row.get("local_aliases") or []),
                 within=row.get("within"),
+                demonyms=list(row.get("demonyms") or []),
                 qid=qid,
                 description=row.get("description"),
                 from_table=True,
@@ -114,18 +116,39 @@ class Resolver:
                 for name in entity.local_aliases:
                     scope.setdefault(fold(name), entity.slug)
 
-    def begin_article(self, title: str) -> Entity:
-        """Start reading an article about the legislature ``title``; returns its entity."""
+    def begin_article(self, subject: Mention, country: str = "") -> Entity:
+        """Start reading an article about ``subject`` (a legislature, chamber or election)
+        in ``country``; returns its entity. Names the article introduces, local aliases and
+        the slugs of new chambers, offices, parties and groups are scoped to the country,
+        so another country's "Senate" or "Independents" is another entity."""
         self._article = {}
-        self._context = None
-        found = self.lookup(title, "legislature")
-        self._context = found.slug if found else slugify(title)
-        self._country = title.rsplit(" of ", 1)[1] if " of " in title else ""
-        subject = self.resolve(title, "legislature")
-        if " of " in title:
+        self._country = country
+        self._context = self.country_slug(country)
+        entity = self.entity_for(subject)
+        if " of " in subject.name and subject.kind != "election":
             # In "Parliament of Finland", "the Parliament" is the article's subject.
-            self.learn(title.split(" of ")[0], subject)
-        return subject
+            self.learn(subject.name.split(" of ")[0], entity)
+        return entity
+
+    def country_slug(self, country: str) -> str:
+        """The slug of a country named in full or by its demonym ("Kazakh" -> kazakhstan)."""
+        if not country:
+            return ""
+        key = fold(country)
+        for entity in self.entities.values():
+            if entity.kind == "country" and key in {
+                fold(n) for n in entity.names() + entity.demonyms
+            }:
+                return entity.slug
+        return slugify(country)
+
+    def country_in(self, text: str) -> str:
+        """The country a title names by its demonym ("2023 Kazakh legislative election")."""
+        words = set(fold(text).split())
+        for entity in self.entities.values():
+            if entity.kind == "country" and any(fold(d) in words for d in entity.demonyms):
+                return entity.label
+        return ""
 
     def entity_for(self, mention: Mention) -> Entity:
         """The entity a mention denotes; rules that name their entity (elections) pass a slug."""
@@ -156,12 +179,9 @@ class Resolver:
             if found:
                 return found
             slug = slugify(name)
-            # "Senate" or "Speaker of the Senate" exist in many countries: qualify new ones.
-            if (
-                kind in ("chamber", "office")
-                and self._country
-                and fold(self._country) not in fold(name)
-            ):
+            # "Senate", "Speaker", "Agrarian Party", "Independents" exist in many countries:
+            # new ones are qualified by the article's country.
+            if kind in SCOPED_KINDS and self._country and fold(self._country) not in fold(name):
                 slug = slugify(f"{name} {self._country}")
         existing = self.entities.get(slug)
         if existing is None:
@@ -189,6 +209,8 @@ def _compatible(found: str, wanted: str) -> bool:
     groups = {"party", "group"}
     return found == wanted or {found, wanted} <= bodies or {found, wanted} <= groups
 
+
+SCOPED_KINDS = {"legislature", "chamber", "office", "party", "group", "convocation"}
 
 ClaimValue = Entity | DateValue | int | Decimal | str
 

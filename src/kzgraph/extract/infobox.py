@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
@@ -26,13 +27,28 @@ READERS = [
     "groups",
     "leader",
     "election",
+    "years",
+    "candidates",
+    "contest",
+    "neighbour-year",
     "ignore",
 ]
 
 
-def load_rules(path: str | Path) -> dict[str, dict]:
-    """Read the infobox mapping; raises ValueError naming a bad key."""
-    rules = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+TEMPLATES = {"legislature": "infobox.yaml", "election": "infobox-election.yaml"}
+
+
+def load_rules(mappings: str | Path) -> dict[str, dict[str, dict]]:
+    """Read one key table per infobox template from the ``mappings`` folder (or the
+    legislature table itself); raises ValueError naming a bad key."""
+    folder = Path(mappings)
+    if folder.is_file():
+        folder = folder.parent
+    return {template: _load_table(folder / name) for template, name in TEMPLATES.items()}
+
+
+def _load_table(path: Path) -> dict[str, dict]:
+    rules = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     for key, rule in rules.items():
         if not isinstance(rule, dict) or rule.get("read") not in READERS:
             raise ValueError(f"{path}: key {key!r} needs read: one of {', '.join(READERS)}")
@@ -40,6 +56,11 @@ def load_rules(path: str | Path) -> dict[str, dict]:
         if needs_relation and "relation" not in rule:
             raise ValueError(f"{path}: key {key!r} needs a relation")
     return {key.lower(): rule for key, rule in rules.items()}
+
+
+def template_of(article: Article) -> str:
+    """Which infobox template the article uses: an election's or a legislature's."""
+    return "election" if article.legislature.kind == "election" else "legislature"
 
 
 def evidence(article: Article, entry: InfoboxEntry, start: int, end: int) -> Evidence:
@@ -59,9 +80,11 @@ def whole(article: Article, entry: InfoboxEntry) -> Evidence:
     return evidence(article, entry, entry.start, entry.end)
 
 
-def read_infobox(article: Article, rules: dict[str, dict]) -> None:
+def read_infobox(article: Article, templates: dict[str, dict[str, dict]]) -> None:
     """Extract every infobox entry; unmapped keys become warnings, never silent."""
     doc = article.doc
+    template = template_of(article)
+    rules = templates[template]
     # Chambers first: numbered keys refer to them.
     for entry in doc.entries("House"):
         if entry.index is not None:
@@ -74,7 +97,8 @@ def read_infobox(article: Article, rules: dict[str, dict]) -> None:
         rule = rules.get(entry.base_key.lower())
         if rule is None:
             doc.warnings.append(
-                f"{doc.name}:{entry.line}: infobox key {entry.key!r} is not in mappings/infobox.yaml"
+                f"{doc.name}:{entry.line}: infobox key {entry.key!r} is not in "
+                f"mappings/{TEMPLATES[template]}: skipped"
             )
             continue
         if not entry.value.strip() or rule["read"] in ("ignore", "house"):
@@ -83,7 +107,8 @@ def read_infobox(article: Article, rules: dict[str, dict]) -> None:
 
 
 def _subject(article: Article, entry: InfoboxEntry, rule: dict) -> Mention | None:
-    if rule.get("subject") != "chamber" or entry.index is None:
+    # A unicameral legislature numbers its keys (Political Groups1) without a House1.
+    if rule.get("subject") != "chamber" or entry.index is None or not article.chamber_by_index:
         return article.legislature
     chamber = article.chamber_by_index.get(entry.index)
     if chamber is None:
@@ -101,6 +126,12 @@ def _entity(article: Article, entry: InfoboxEntry, name: str, kind: str, at: int
 
 def _read_entity(article: Article, entry: InfoboxEntry, rule: dict) -> None:
     subject = _subject(article, entry, rule)
+    if rule.get("pattern") and not re.search(rule["pattern"], entry.value):
+        article.doc.warnings.append(
+            f"{article.doc.name}:{entry.line}: {entry.key} value {entry.value!r} "
+            f"does not name a {rule.get('kind', 'thing')}: skipped"
+        )
+        return
     if subject:
         value = _entity(article, entry, entry.value.strip(), rule.get("kind", "organization"))
         article.add(subject, rule["relation"], value, whole(article, entry), rule="infobox")
@@ -164,10 +195,21 @@ def _read_chambers(article: Article, entry: InfoboxEntry, rule: dict) -> None:
 _SEATS = re.compile(r"(?P<name>[^:,]+?):\s*(?P<n>\d+)(?P<note>\s*\([^)]*\))?")
 
 
+_SEATS_IN = re.compile(r"(?P<n>\d+) in (?:the )?(?P<name>[^,()]+)")
+
+
 def _read_seats(article: Article, entry: InfoboxEntry, rule: dict) -> None:
+    """``98``, ``Senate: 49 (...), Mäjilis: 98`` or ``174 (64 in the Council, 110 in the House)``."""
     matches = list(_SEATS.finditer(entry.value))
-    if not matches and entry.value.strip().isdigit():
-        article.add(article.legislature, "numberOfSeats", int(entry.value), whole(article, entry))
+    total = re.match(r"\s*(?P<n>\d+)\b(?!\s*in\b)", entry.value)
+    if not matches and total:
+        ev = evidence(article, entry, entry.start + total.start("n"), entry.start + total.end("n"))
+        article.add(article.legislature, "numberOfSeats", int(total.group("n")), ev, rule="members")
+        for m in _SEATS_IN.finditer(entry.value):
+            chamber = _entity(article, entry, m.group("name").strip(), "chamber", m.start("name"))
+            ev = evidence(article, entry, entry.start + m.start(), entry.start + m.end())
+            article.add(chamber, "numberOfSeats", int(m.group("n")), ev, rule="members")
+        return
     for m in matches:
         chamber = _entity(article, entry, m.group("name").strip(), "chamber", m.start("name"))
         ev = evidence(article, entry, entry.start + m.start(), entry.start + m.end())
@@ -225,36 +267,66 @@ def election_mention(
 
 
 def _read_leader(article: Article, entry: InfoboxEntry, rule: dict) -> None:
-    """Handled once per index, on the ``Leader Type`` entry, with its siblings."""
-    if entry.base_key.lower() != "leader type":
+    """Handled once per index, on the ``Leader`` entry, with its siblings: ``LeaderN Type``
+    (else the previous leader's type), ``PartyN`` and ``ElectionN`` (when they took office)."""
+    if entry.base_key.lower() != "leader" or not entry.value.strip():
         return
     doc = article.doc
-    person_entry = doc.entry("Leader", entry.index)
+    type_entry = doc.entry("Leader Type", entry.index)
+    if type_entry is None:
+        earlier = [e for e in doc.entries("Leader Type") if (e.index or 0) < (entry.index or 0)]
+        type_entry = earlier[-1] if earlier else None
+    if type_entry is None or not type_entry.value.strip():
+        doc.warnings.append(f"{doc.name}:{entry.line}: {entry.key!r} has no Leader Type: skipped")
+        return
     party_entry = doc.entry("Party", entry.index)
-    office = _entity(article, entry, entry.value.strip(), "office")
-    m = re.search(r"\bof (?:the )?(?P<org>.+)$", entry.value)
+    office = _entity(article, type_entry, type_entry.value.strip(), "office")
+    m = re.search(r"\bof (?:the )?(?P<org>.+)$", type_entry.value)
     org_kind = (article.kind_of(m.group("org")) or "chamber") if m else "chamber"
-    org = _entity(article, entry, m.group("org"), org_kind, m.start("org")) if m else None
-    ev = whole(article, entry)
+    org = _entity(article, type_entry, m.group("org"), org_kind, m.start("org")) if m else None
+    if org is None and not article.chamber_by_index:
+        org = article.legislature  # "Speaker" of a unicameral legislature
+    ev = whole(article, type_entry)
     if org:
         article.add(org, "officeOfHead", office, ev, rule="leader")
         article.add(office, "organizationDirected", org, ev, rule="leader")
-    if person_entry is None or not person_entry.value.strip():
-        return
-    person = _entity(article, person_entry, person_entry.value.strip(), "person")
-    both = _lines(article, entry, person_entry)
-    article.add(office, "officeholder", person, both, rule="leader")
-    article.add(person, "positionHeld", office, both, rule="leader")
+    person = _entity(article, entry, entry.value.strip(), "person")
+    both = _lines(article, type_entry, entry)
+    qualifiers: tuple = ()
+    since = doc.entry("Election", entry.index)
+    if since is not None and parse_date(since.value):
+        qualifiers = (("startTime", parse_date(since.value)),)
+        both = _lines(article, type_entry, since)
+    article.add(office, "officeholder", person, both, qualifiers, rule="leader")
+    article.add(person, "positionHeld", office, both, qualifiers, rule="leader")
     if org:
-        article.add(org, "chairperson", person, both, rule="leader")
+        article.add(org, "chairperson", person, both, qualifiers, rule="leader")
     if party_entry and party_entry.value.strip():
         party = _entity(article, party_entry, party_entry.value.strip(), "party")
         article.add(
             person,
             "memberOfParty",
             party,
-            _lines(article, person_entry, party_entry),
+            _lines(article, entry, party_entry),
             rule="leader",
+        )
+
+
+_YEARS = re.compile(r"^(?P<n>\d+)\s+years?\b", re.I)
+
+
+def _read_years(article: Article, entry: InfoboxEntry, rule: dict) -> None:
+    """``5 years``: a term length in years (the text is kept too)."""
+    subject = _subject(article, entry, rule)
+    m = _YEARS.match(entry.value.strip())
+    if subject is None:
+        return
+    article.add(subject, "termLengthText", entry.value.strip(), whole(article, entry))
+    if m:
+        article.add(subject, rule["relation"], int(m.group("n")), whole(article, entry))
+    else:
+        article.doc.warnings.append(
+            f"{article.doc.name}:{entry.line}: {entry.key} is not a number of years: {entry.value!r}"
         )
 
 
@@ -272,6 +344,125 @@ def _lines(article: Article, first: InfoboxEntry, last: InfoboxEntry) -> Evidenc
     )
 
 
+def _election_date(article: Article) -> DateValue | None:
+    entry = article.doc.entry("Election Date")
+    return parse_date(entry.value) if entry else None
+
+
+def _contested_chamber(article: Article) -> Mention | None:
+    return article.legislature.owner
+
+
+_CONTEST = re.compile(r"(?P<n>\d+) seats in (?:the )?(?P<name>.+)$")
+
+
+def _read_contest(article: Article, entry: InfoboxEntry, rule: dict) -> None:
+    """``All 98 seats in the Mäjilis``: what the election is for, and the chamber's size."""
+    m = _CONTEST.search(entry.value.strip())
+    if m is None:
+        article.doc.warnings.append(
+            f"{article.doc.name}:{entry.line}: cannot read {entry.key}: {entry.value!r}"
+        )
+        return
+    chamber = _entity(article, entry, m.group("name").strip(), "chamber", m.start("name"))
+    ev = whole(article, entry)
+    article.add(article.legislature, "electionFor", chamber, ev, rule="election-infobox")
+    date = _election_date(article)
+    qualifiers = (("pointInTime", date),) if date else ()
+    article.add(
+        chamber, "numberOfSeats", int(m.group("n")), ev, qualifiers, rule="election-infobox"
+    )
+
+
+def _read_neighbour_year(article: Article, entry: InfoboxEntry, rule: dict) -> None:
+    """``Next Year: 2028``: the date of the election named by ``Next Election``."""
+    named = article.doc.entry(rule["of"])
+    date = parse_date(entry.value)
+    if named is None or not named.value.strip() or date is None:
+        article.doc.warnings.append(
+            f"{article.doc.name}:{entry.line}: {entry.key} {entry.value!r} has no {rule['of']}"
+        )
+        return
+    election = _entity(article, named, named.value.strip(), "election")
+    article.add(
+        election, "pointInTime", date, _lines(article, named, entry), rule="election-infobox"
+    )
+
+
+_PERCENT = re.compile(r"(?P<pct>\d+(?:\.\d+)?)\s*%")
+_SEAT_COUNT = re.compile(r"(?P<n>\d+)\s+seats?\b")
+
+
+def _read_candidates(article: Article, entry: InfoboxEntry, rule: dict) -> None:
+    """``PartyN`` with ``LeaderN``, ``PercentageN``, ``SeatsN`` and ``Last ElectionN``:
+    one party's result in this election (and in the previous one)."""
+    if entry.base_key.lower() != "party" or not entry.value.strip():
+        return
+    doc, election = article.doc, article.legislature
+    party = _entity(article, entry, entry.value.strip(), "party")
+    chamber = _contested_chamber(article)
+    leader = doc.entry("Leader", entry.index)
+    if leader is not None and leader.value.strip():
+        person = _entity(article, leader, leader.value.strip(), "person")
+        both = _lines(article, entry, leader)
+        date = _election_date(article)
+        article.add(party, "chairperson", person, both, (("pointInTime", date),) if date else ())
+        article.add(person, "memberOfParty", party, both, rule="election-infobox")
+    share = doc.entry("Percentage", entry.index)
+    seats = doc.entry("Seats", entry.index)
+    _result(article, election, party, chamber, _election_date(article), entry, share, seats)
+    last = doc.entry("Last Election", entry.index)
+    previous = doc.entry("Previous Election")
+    if last is not None and previous is not None and _SEAT_COUNT.search(last.value):
+        before = _entity(article, previous, previous.value.strip(), "election")
+        year = doc.entry("Previous Year")
+        _result(
+            article,
+            before,
+            party,
+            chamber,
+            parse_date(year.value) if year else None,
+            entry,
+            last,
+            last,
+        )
+
+
+def _result(
+    article: Article,
+    election: Mention,
+    party: Mention,
+    chamber: Mention | None,
+    date: DateValue | None,
+    party_entry: InfoboxEntry,
+    share_entry: InfoboxEntry | None,
+    seats_entry: InfoboxEntry | None,
+) -> None:
+    """A party's share of the vote and seats in an election, as the election's participant
+    (``pq:P1107``, ``pq:P1410``) and as the party's seats in the chamber."""
+    qualifiers: list[tuple[str, object]] = []
+    last = party_entry
+    share = _PERCENT.search(share_entry.value) if share_entry else None
+    if share:
+        qualifiers.append(("proportion", Decimal(share.group("pct")) / 100))
+        last = share_entry
+    seats = None
+    if seats_entry is not None:
+        seats = _SEAT_COUNT.search(seats_entry.value) or re.fullmatch(
+            r"\s*(?P<n>\d+)\s*", seats_entry.value
+        )
+    if seats:
+        qualifiers.append(("seats", int(seats.group("n"))))
+        last = seats_entry if seats_entry.line > last.line else last
+    ev = _lines(article, party_entry, last)
+    article.add(election, "participant", party, ev, tuple(qualifiers), rule="election-infobox")
+    if seats:
+        held: tuple = (("legislativeBody", chamber),) if chamber else ()
+        if date:
+            held += (("pointInTime", date),)
+        article.add(party, "partySeats", int(seats.group("n")), ev, held, rule="election-infobox")
+
+
 READ: dict[str, Callable[[Article, InfoboxEntry, dict], None]] = {
     "entity": _read_entity,
     "entities": _read_entities,
@@ -284,4 +475,8 @@ READ: dict[str, Callable[[Article, InfoboxEntry, dict], None]] = {
     "groups": _read_groups,
     "leader": _read_leader,
     "election": _read_election,
+    "years": _read_years,
+    "candidates": _read_candidates,
+    "contest": _read_contest,
+    "neighbour-year": _read_neighbour_year,
 }

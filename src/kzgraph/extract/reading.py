@@ -1,0 +1,2 @@
+def read_sentences(article):
+    pass
