@@ -61,13 +61,12 @@ def build(paths: list[Path], settings: Settings) -> BuildResult:
     used: dict[str, object] = {}
     for doc in docs:
         mention = article_subject(doc)
-        subject = resolver.begin_article(
-            mention, article_country(doc, resolver.country_in(doc.title))
-        )
+        country = article_country(doc, resolver.country_in(doc.title))
+        subject = resolver.begin_article(mention, country)
         kinds = {
             name: resolver.entities[slug].kind for name, slug in resolver.known_names().items()
         }
-        claims = resolve_facts(extract(doc, mention, kinds, rules), resolver)
+        claims = resolve_facts(extract(doc, mention, kinds, rules, country), resolver)
         used[subject.slug] = subject
         graph = writer.ns.source(doc.name)
         statements = group_statements(claims, ontology)

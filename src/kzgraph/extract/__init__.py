@@ -62,12 +62,16 @@ def article_country(doc: Document, demonym_country: str = "") -> str:
 
 
 def extract(
-    doc: Document, subject: Mention, known_names: dict[str, str], infobox_rules: dict[str, dict]
+    doc: Document,
+    subject: Mention,
+    known_names: dict[str, str],
+    infobox_rules: dict[str, dict],
+    country: str = "",
 ) -> list[Fact]:
     """Every fact the article states about ``subject`` (see ``article_subject``) and the
     things it names. ``known_names`` maps folded names to entity kinds (from the entity
     table); names the article introduces are learned as it is read."""
-    article = Article(doc=doc, names=dict(known_names), legislature=subject)
+    article = Article(doc=doc, names=dict(known_names), legislature=subject, country_name=country)
     article.learn(doc.title, subject.kind)
     if " of " in doc.title and subject.kind != "election":
         article.learn(doc.title.split(" of ")[0], subject.kind)

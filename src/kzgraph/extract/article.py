@@ -30,9 +30,16 @@ class Article:
     last_date: dict[str, object] = field(default_factory=dict)
     recent: dict[str, Mention] = field(default_factory=dict)  # kind -> last named, this section
     recent_section: str = ""
+    country_name: str = ""
+    originals: dict[str, str] = field(default_factory=dict)  # folded name -> as written
 
     def learn(self, name: str, kind: str) -> None:
         self.names.setdefault(fold(name), kind)
+        self.originals.setdefault(fold(name), name)
+
+    def original_name(self, key: str) -> str:
+        """A learned name as the article wrote it (``key`` is folded)."""
+        return self.originals.get(key, key)
 
     def kind_of(self, name: str) -> str | None:
         for key in key_variants(name):

@@ -1,2 +1,1011 @@
-def read_sentences(article):
-    pass
+"""Prose read by linguistic analysis: each sentence is analysed (tokens, parts of speech,
+dependencies, named entities), its names are typed (person, party, chamber ...) and
+general rules read facts from the analysis, not from one article's wording.
+
+Every rule here fires on articles about different countries; a rule only one article
+needs is not a rule. Each fact keeps the words that state it as its evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from spacy.tokens import Doc, Token
+
+from kzgraph.document import Sentence
+from kzgraph.extract.article import Article
+from kzgraph.extract.facts import DateValue, Mention, find_dates
+from kzgraph.extract.infobox import election_mention
+from kzgraph.extract.language import analyse
+from kzgraph.extract.numbers import number_of
+from kzgraph.names import fold
+
+PARTY_WORDS = {"party", "partiyasi", "front", "movement", "bloc", "alliance", "rus"}
+BODY_WORDS = {
+    "assembly", "parliament", "council", "senate", "chamber", "house", "majlis", "mejlis",
+    "majilis", "mazhilis", "soviet", "duma", "sejm", "rada", "kurultai", "khural",
+    "legislature", "oliy", "milli",
+}  # fmt: skip
+ORG_WORDS = {
+    "commission", "court", "university", "committee", "administration", "organisation",
+    "organization", "office", "bank", "government", "ministry", "agency", "union", "mission",
+    "database", "times", "guide", "nations", "states", "osce", "odihr", "ipu", "tass",
+}  # fmt: skip
+INDEPENDENTS = re.compile(
+    r"\b(?:independents?|non-party (?:candidates|deputies|members)|self-nominated candidates"
+    r"|deputies (?:with|who had) no party)\b",
+    re.I,
+)
+GENERIC_BODY = re.compile(
+    r"\b(?:the|its|this) (?:house|chamber|lower house|upper house|new house)\b", re.I
+)
+OFFICE_TITLES = {
+    "speaker": "Speaker",
+    "chairman": "Chairman",
+    "chairwoman": "Chairwoman",
+    "chairperson": "Chairperson",
+    "chair": "Chairman",
+    "president": "President",
+}
+SEAT_WORDS = {"seat", "seats", "mandate", "mandates"}
+MEMBER_WORDS = {"deputies", "members", "seats", "senators", "representatives", "mps", "people"}
+
+
+@dataclass(frozen=True)
+class Name:
+    """A name in a sentence: its text, kind and offsets within the sentence."""
+
+    text: str
+    kind: str
+    start: int
+    end: int
+
+
+@dataclass
+class Reading:
+    """What the reader carries from sentence to sentence."""
+
+    paragraph: int = -1
+    election: Mention | None = None  # the election the paragraph is about
+    election_date: DateValue | None = None
+    chamber: Mention | None = None  # the chamber the paragraph is about
+    office: Mention | None = None  # the office a list of holders is about
+    surnames: dict[str, str] = field(default_factory=dict)  # folded surname -> full name
+    elections: dict[str, list[tuple[DateValue, Mention]]] = field(default_factory=dict)
+
+
+@dataclass
+class Clause:
+    """One analysed sentence with its names and dates."""
+
+    sentence: Sentence
+    doc: Doc
+    names: list[Name]
+    dates: list[DateValue]
+
+    @property
+    def text(self) -> str:
+        return self.sentence.text
+
+    def tokens_between(self, start: int, end: int) -> list[Token]:
+        return [t for t in self.doc if start <= t.idx < end]
+
+    def names_of(self, *kinds: str) -> list[Name]:
+        return [n for n in self.names if n.kind in kinds]
+
+
+def read_sentences(article: Article) -> None:
+    """Read every sentence of the article's prose with the rules below."""
+    sentences = article.doc.sentences
+    if not sentences:
+        return
+    docs = analyse([s.text for s in sentences])
+    reading = Reading()
+    clauses = [_clause(article, reading, s, d) for s, d in zip(sentences, docs, strict=True)]
+    _index_elections(article, reading, clauses)
+    for clause in clauses:
+        if clause.sentence.paragraph != reading.paragraph:
+            reading.paragraph = clause.sentence.paragraph
+            reading.chamber = None
+            reading.office = None
+        for rule in RULES:
+            rule(article, reading, clause)
+
+
+# --- names ---------------------------------------------------------------------------
+
+
+def _clause(article: Article, reading: Reading, sentence: Sentence, doc: Doc) -> Clause:
+    names: list[Name] = []
+    for m in article.mentions(sentence):
+        start, end = m.start - sentence.start, m.end - sentence.start  # type: ignore[operator]
+        names.append(Name(m.name, m.kind, start, end))
+    for ent in doc.ents:
+        start, end = ent.start_char, ent.end_char
+        text = ent.text
+        lead = re.match(r"(?:[Tt]he|[Aa]n?)\s+", text)
+        if lead:
+            text, start = text[lead.end() :], start + lead.end()
+        text = re.sub(r"['’]s$", "", text)
+        end = start + len(text)
+        if any(n.start < end and start < n.end for n in names):
+            continue
+        kind = _kind_of(article, reading, text, ent.label_)
+        if kind:
+            names.append(Name(_full_name(reading, text, kind), kind, start, end))
+    for m in INDEPENDENTS.finditer(sentence.text):
+        if not any(n.start < m.end() and m.start() < n.end for n in names):
+            names.append(Name("Independents", "group", m.start(), m.end()))
+    names.sort(key=lambda n: n.start)
+    for n in names:
+        if n.kind == "person" and " " in n.text:
+            reading.surnames[fold(n.text.split()[-1])] = n.text
+            article.learn(n.text, "person")
+    dates = find_dates(sentence.text)
+    return Clause(sentence, doc, names, dates)
+
+
+def _kind_of(article: Article, reading: Reading, text: str, label: str) -> str | None:
+    """The kind of thing an entity the analysis found names, from its words and label."""
+    known = article.kind_of(text)
+    if known:
+        return known
+    words = [fold(w) for w in re.findall(r"[\w’'\-]+", text)]
+    if not words or label in (
+        "DATE",
+        "TIME",
+        "PERCENT",
+        "MONEY",
+        "QUANTITY",
+        "ORDINAL",
+        "CARDINAL",
+    ):
+        return None
+    if set(words) & PARTY_WORDS and label in ("ORG", "PERSON", "NORP", "GPE"):
+        return "party"
+    if set(words) & ORG_WORDS:
+        return "organization"
+    if set(words) & BODY_WORDS and label in ("ORG", "FAC", "GPE", "PERSON", "NORP"):
+        return "chamber"
+    if label == "PERSON" and len(words) == 1 and words[0] in reading.surnames:
+        return "person"
+    title_case = all(w[:1].isupper() for w in text.split())
+    if label in ("PERSON", "NORP", "GPE") and 2 <= len(words) <= 4 and title_case:
+        if label == "PERSON" or not any(w in {"republic", "ssr", "region", "city"} for w in words):
+            return "person" if label != "GPE" or len(words) == 2 else None
+    if label in ("ORG", "GPE") and len(words) == 1 and words[0] in reading.surnames:
+        return "person"
+    return None
+
+
+def _full_name(reading: Reading, text: str, kind: str) -> str:
+    """A surname alone ("Gafarova") means the person named in full before."""
+    if kind == "person" and " " not in text:
+        return reading.surnames.get(fold(text), text)
+    return text
+
+
+def _mention(clause: Clause, name: Name) -> Mention:
+    s = clause.sentence.start
+    return Mention(name.text, name.kind, s + name.start, s + name.end)
+
+
+def _body(article: Article, reading: Reading, clause: Clause, before: int | None = None) -> Mention:
+    """The chamber a sentence is about: one it names (before ``before``), else the
+    paragraph's, else the article's subject (or the chamber an election article is for)."""
+    bodies = [
+        n for n in clause.names_of("chamber", "legislature") if before is None or n.start < before
+    ]
+    if bodies:
+        return _mention(clause, bodies[-1])
+    if reading.chamber is not None:
+        return reading.chamber
+    subject = article.legislature
+    if subject.kind == "election" and subject.owner is not None:
+        return subject.owner
+    return subject
+
+
+def _evidence(article: Article, clause: Clause, start: int, end: int):  # noqa: ANN202
+    return article.evidence(clause.sentence, max(0, start), min(len(clause.text), end))
+
+
+# --- elections -----------------------------------------------------------------------
+
+ELECTION_WORDS = re.compile(r"\b(?:elections?|polls?|vote|run-?offs?|ballot)\b", re.I)
+_DATE_PAIR = re.compile(
+    r"\b(?P<d1>\d{1,2}) and (?P<d2>\d{1,2}) (?P<month>[A-Z][a-z]+),? (?P<year>\d{4})\b"
+)
+
+
+def _election_dates(clause: Clause) -> list[DateValue]:
+    """Dates an election sentence gives its vote: "on 9 and 23 December 1995" is two."""
+    dates = [d for d in clause.dates if d.precision != "year"]
+    for m in _DATE_PAIR.finditer(clause.text):
+        first = find_dates(f"{m.group('d1')} {m.group('month')} {m.group('year')}")
+        if first:
+            dates.append(DateValue(first[0].iso, "day", m.start(), m.start("d2")))
+    return sorted(dates, key=lambda d: d.start or 0)
+
+
+def _is_election_sentence(clause: Clause) -> bool:
+    words = {t.lower_ for t in clause.doc}
+    if words & {"presidential", "referendum", "local", "maslikhats"} and not words & {
+        "parliamentary",
+        "legislative",
+    }:
+        return False
+    return bool(ELECTION_WORDS.search(clause.text))
+
+
+def _index_elections(article: Article, reading: Reading, clauses: list[Clause]) -> None:
+    """First pass: every dated election of the article, so a later "the 2005 election" or
+    an earlier "in 2005" finds the same election."""
+    for clause in clauses:
+        if not _is_election_sentence(clause):
+            continue
+        for date in _election_dates(clause):
+            if not _near_election_word(clause, date):
+                continue
+            chamber = _body(article, reading, clause)
+            year = date.iso[:4]
+            known = reading.elections.setdefault(year, [])
+            if not any(d.iso[:7] == date.iso[:7] for d, _ in known):
+                known.append((date, election_mention(date, chamber, None, None)))
+
+
+def _near_election_word(clause: Clause, date: DateValue) -> bool:
+    """An election word within a few words of the date ("the election of 6 November 2005",
+    "went to the polls on 19 September", "for 1 September 2024")."""
+    start = date.start or 0
+    window = clause.text[max(0, start - 60) : start]
+    after = clause.text[date.end or start : (date.end or start) + 25]
+    return bool(ELECTION_WORDS.search(window) or re.match(r"\s*(?:elections?|vote)\b", after))
+
+
+def elections(article: Article, reading: Reading, clause: Clause) -> None:
+    """An election and its date(s), and the chamber it filled."""
+    if not _is_election_sentence(clause):
+        return
+    for date in _election_dates(clause):
+        if not _near_election_word(clause, date):
+            continue
+        election = _election_for(reading, date)
+        if election is None:
+            continue
+        start, end = date.start or 0, date.end or 0
+        ev = _evidence(article, clause, start, end)
+        article.add(election, "pointInTime", date, ev, rule="election-date")
+        if election.owner is not None:
+            article.add(election, "electionFor", election.owner, ev, rule="election-date")
+        if reading.election is None or reading.election.slug != election.slug:
+            reading.election, reading.election_date = election, date
+    if reading.election is None or not clause.dates:
+        for year in re.findall(r"\b(1[89]\d\d|20\d\d)\b", clause.text):
+            found = reading.elections.get(year)
+            if found and re.search(
+                rf"\b{year}\b[^.]{{0,30}}\b(?:elections?|vote)\b|\b(?:elections?|vote)\b[^.]{{0,15}}\b{year}\b",
+                clause.text,
+            ):
+                reading.election_date, reading.election = found[0]
+
+
+def _election_for(reading: Reading, date: DateValue) -> Mention | None:
+    for first, election in reading.elections.get(date.iso[:4], []):
+        if first.iso[:7] == date.iso[:7] or date.iso[:4] == first.iso[:4]:
+            return election
+    return None
+
+
+# --- results: seats and shares of the vote ------------------------------------------
+
+
+def results(article: Article, reading: Reading, clause: Clause) -> None:
+    """Seats and vote shares of parties: "the YAP 61 seats and independents 46", "Nur Otan
+    won 84 seats with 82.20% of the list vote", "two went to the X Party", "Eight more
+    parties won one seat each: A, B, ..."."""
+    parties = clause.names_of("party", "group")
+    text = clause.text
+    if not parties:
+        return
+    seat_sentence = any(t.lower_ in SEAT_WORDS for t in clause.doc)
+    taken: set[int] = set()
+    for token in clause.doc:
+        value = _count(token)
+        if value is None or token.idx in taken:
+            continue
+        after = [t.lower_ for t in clause.doc[token.i + 1 : token.i + 4]]
+        before = clause.doc[token.i - 1].lower_ if token.i > 0 else ""
+        if before in ("of", "from", "all", "the") and after[:1] and after[0] in SEAT_WORDS:
+            continue  # "42 of the 77 seats", "from 107 to 98"
+        if any(
+            w
+            in (
+                "%",
+                "percent",
+                "per",
+                "votes",
+                "candidates",
+                "constituencies",
+                "districts",
+                "years",
+                "year",
+                "names",
+                "observers",
+                "voters",
+            )
+            for w in after[:1]
+        ):
+            continue
+        if before in ("from",) or (after[:1] == ["to"] and not seat_sentence):
+            continue
+        owners = _owners(clause, token, parties, after)
+        if not owners or not (seat_sentence or after[:1] and after[0] in SEAT_WORDS):
+            continue
+        for party in owners:
+            _seats(article, reading, clause, party, value, token)
+        taken.add(token.idx)
+    for party, share, token in _shares(clause, parties):
+        _share(article, reading, clause, party, share, token)
+    del text
+
+
+def _count(token: Token) -> int | None:
+    """A count written in digits or words, not a year, a date or a percentage."""
+    if token.ent_type_ in ("DATE", "PERCENT", "TIME", "MONEY", "ORDINAL") and not token.like_num:
+        return None
+    if token.ent_type_ in ("PERCENT",):
+        return None
+    value = number_of(token.text)
+    if value is None or (1800 <= value <= 2100 and token.text.isdigit()):
+        return None
+    nxt = token.nbor(1).text if token.i + 1 < len(token.doc) else ""
+    if nxt in ("%", ".") and token.i + 2 < len(token.doc) and token.nbor(2).like_num:
+        return None
+    if "." in token.text or "," in token.text and value < 1000:
+        return None
+    return value
+
+
+def _owners(clause: Clause, token: Token, parties: list[Name], after: list[str]) -> list[Name]:
+    """Which parties a seat count belongs to."""
+    doc = clause.doc
+    following = doc[token.i + 1 : token.i + 8]
+    words = [t.lower_ for t in following]
+    # "two went to the X Party", "five seats for the OSDP"
+    for i, w in enumerate(words[:5]):
+        if w in ("to", "for") and (
+            i == 0 or words[i - 1] in SEAT_WORDS or words[i - 1] in ("went", "go", "seats")
+        ):
+            start = following[i].idx
+            nxt = [p for p in parties if p.start > start]
+            if nxt and nxt[0].start - start < 12:
+                return [nxt[0]]
+    # "... one seat each: the A, the B ..."
+    if "each" in words[:3]:
+        colon = clause.text.find(":", token.idx)
+        if colon != -1:
+            return [p for p in parties if p.start > colon]
+        return [p for p in parties if p.end <= token.idx][-2:]
+    # "the YAP 72 seats", "independents took 55", "Ak Zhol 12 on 10.95 percent"
+    earlier = [p for p in parties if p.end <= token.idx]
+    if not earlier:
+        return []
+    party = earlier[-1]
+    gap = clause.text[party.end : token.idx]
+    if len(gap) > 60 or re.search(r"\d", gap) or ";" in gap:
+        return []
+    return [party]
+
+
+def _seats(
+    article: Article, reading: Reading, clause: Clause, party: Name, value: int, token: Token
+) -> None:
+    chamber = _body(article, reading, clause)
+    start = min(party.start, token.idx)
+    end = max(party.end, token.idx + len(token.text))
+    ev = _evidence(article, clause, start, end)
+    qualifiers: tuple = (("legislativeBody", chamber),)
+    if reading.election_date is not None:
+        qualifiers += (("pointInTime", reading.election_date),)
+    subject = _mention(clause, party)
+    article.add(subject, "partySeats", value, ev, qualifiers, rule="seats")
+    if reading.election is not None:
+        article.add(reading.election, "participant", subject, ev, (("seats", value),), rule="seats")
+
+
+_SHARE = re.compile(r"(?P<pct>\d+(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)")
+
+
+def _shares(clause: Clause, parties: list[Name]) -> Iterator[tuple[Name, Decimal, Token]]:
+    """A party's share of the vote: the percentage after its name, before the next party."""
+    text = clause.text
+    for m in _SHARE.finditer(text):
+        lead = text[max(0, m.start() - 30) : m.start()].lower()
+        if any(w in lead for w in ("turnout", "threshold", "barrier", "at least", "favour", "yes")):
+            continue
+        earlier = [p for p in parties if p.end <= m.start()]
+        if not earlier or re.search(r"turnout|threshold", text[earlier[-1].end : m.start()], re.I):
+            continue
+        party = earlier[-1]
+        between = text[party.end : m.start()]
+        if len(between) > 70 or _SHARE.search(between):
+            continue
+        token = next((t for t in clause.doc if t.idx >= m.start()), clause.doc[-1])
+        yield party, Decimal(m.group("pct")), token
+
+
+def _share(
+    article: Article, reading: Reading, clause: Clause, party: Name, pct: Decimal, token: Token
+) -> None:
+    if reading.election is None:
+        return
+    ev = _evidence(article, clause, party.start, token.idx + len(token.text) + 8)
+    subject = _mention(clause, party)
+    article.add(
+        reading.election,
+        "participant",
+        subject,
+        ev,
+        (("proportion", pct / 100),),
+        rule="vote-share",
+    )
+
+
+# --- offices and their holders -------------------------------------------------------
+
+_TITLE = re.compile(
+    r"\b(?P<deputy>(?:first )?deputy |vice[- ])?(?P<title>speaker|chairman|chairwoman|chairperson|chair|president)\b"
+    r"(?: of (?:the )?(?P<org>[A-Z][\w’'\- ]+?(?= (?:and|from|until|in|on|since|who|when|with|for)\b|[,.;)]|$)))?",
+    re.I,
+)
+_CHAIRED = re.compile(
+    r"\b(?:chaired|presided(?: over)?|led|headed|ran)\b(?: (?:the|its) (?:house|chamber|assembly|council|senate))?",
+    re.I,
+)
+_SPAN = re.compile(
+    r"\bfrom (?P<a>.+?) (?:until|to|till|through) (?P<b>.+?)(?:[,;)]|$)|\((?P<c>[^()]*?\d{4}) ?[–-] ?(?P<d>[^()]*?\d{4})\)|\bsince (?P<e>[^,;.]+)|\buntil (?P<f>[^,;.]+)"
+)
+
+
+def offices(article: Article, reading: Reading, clause: Clause) -> None:
+    """Office holders: "X was elected speaker", "Speaker X", "X chaired the Y from A to B",
+    "the chair passed to X", "X, the first holder, served from A until B"."""
+    text = clause.text
+    people = clause.names_of("person")
+    if not people:
+        return
+    for title in _TITLE.finditer(text):
+        word = title.group("title").lower()
+        holder = _holder_for(clause, people, title.start(), title.end())
+        if holder is None:
+            continue
+        if word == "president" and not title.group("org"):
+            if title.group("deputy") or not text[title.end() : title.end() + 2].startswith(" "):
+                continue
+            if holder.start != title.end() + 1:
+                continue  # "President Ilham Aliyev": the title right before the name
+            office = _country_office(article, "President", clause, title.start(), title.end())
+            _hold(article, clause, office, holder, None, title.start(), rule="office")
+            continue
+        org = _office_org(article, reading, clause, title)
+        if org is None:
+            continue
+        office = _office(article, reading, clause, title, org)
+        chair = (
+            not title.group("deputy")
+            and word != "president"
+            or (word == "president" and title.group("org") is not None)
+        )
+        _hold(article, clause, office, holder, org if chair else None, title.start(), rule="office")
+    for verb in _CHAIRED.finditer(text):
+        before = [p for p in people if p.end <= verb.start() and verb.start() - p.end < 80]
+        if not before or re.search(
+            r"\b(?:party|list|delegation|mission|observers)\b",
+            text[verb.end() : verb.end() + 40],
+            re.I,
+        ):
+            continue
+        org = _body(article, reading, clause)
+        bodies = [n for n in clause.names_of("chamber", "legislature") if n.start >= verb.start()]
+        if bodies:
+            org = _mention(clause, bodies[0])
+        office = _presiding_office(article, reading, org)
+        _hold(article, clause, office, before[-1], org, verb.start(), rule="chaired")
+    if reading.office is not None and re.search(r"\(\s*\d{1,2}? ?\w* ?\d{4} ?[–-]", text):
+        for person in people:
+            after = text[person.end : person.end + 3]
+            if after.startswith(" ("):
+                _hold(
+                    article,
+                    clause,
+                    reading.office,
+                    person,
+                    reading.office.owner,
+                    person.end,
+                    rule="holder-list",
+                )
+
+
+def _holder_for(clause: Clause, people: list[Name], start: int, end: int) -> Name | None:
+    """The person a title belongs to: "Speaker X", "X ... was elected speaker", "X as chair",
+    "passed to X"."""
+    text = clause.text
+    after = [p for p in people if p.start >= end and p.start - end <= 2]
+    if after:
+        return after[0]
+    lead = text[max(0, start - 45) : start].lower()
+    if re.search(
+        r"(?:elected|re-elected|became|appointed|named|as|chosen|remained|served as|was|new|first|succeeded \w+ as)\s+(?:the\s+)?(?:its\s+|his\s+|her\s+)?(?:first\s+|new\s+)?(?:deputy\s+)?$",
+        lead,
+    ):
+        before = [p for p in people if p.end <= start]
+        if before:
+            return before[-1]
+    passed = re.search(r"passed to$|went to$", text[:start].rstrip().lower())
+    if passed:
+        nxt = [p for p in people if p.start > end]
+        return nxt[0] if nxt else None
+    m = re.match(r"[^.]{0,25}?\b(?:passed|went) to ", text[end:])
+    if m:
+        nxt = [p for p in people if p.start >= end + m.end() - 1]
+        return nxt[0] if nxt else None
+    return None
+
+
+def _office_org(
+    article: Article, reading: Reading, clause: Clause, title: re.Match
+) -> Mention | None:
+    org = title.group("org")
+    if org:
+        known = [
+            n
+            for n in clause.names
+            if n.start == title.start("org") or n.start == title.start("org") - 4
+        ]
+        if known and known[0].kind in ("chamber", "legislature"):
+            return _mention(clause, known[0])
+        if set(fold(org).split()) & BODY_WORDS:
+            start = title.start("org")
+            return Mention(
+                org,
+                "chamber",
+                clause.sentence.start + start,
+                clause.sentence.start + start + len(org),
+            )
+        return None
+    return _body(article, reading, clause)
+
+
+def _presiding_office(article: Article, reading: Reading, org: Mention) -> Mention:
+    """The chair of ``org``: the office its infobox names, else "Chairman of the ORG"."""
+    for office_name, kind in article.names.items():
+        if (
+            kind == "office"
+            and fold(org.name) in office_name
+            and office_name.startswith(("chairman", "speaker", "chair", "president"))
+        ):
+            return Mention(
+                article.original_name(office_name), "office", org.start, org.end, owner=None
+            )
+    return Mention(
+        "Chairman of the {}", "office", org.start, org.end, slug="chairman-of-the-{}", owner=org
+    )
+
+
+def _office(
+    article: Article, reading: Reading, clause: Clause, title: re.Match, org: Mention
+) -> Mention:
+    deputy = (title.group("deputy") or "").strip().title().replace("Vice ", "Vice-")
+    if not deputy:
+        office = _presiding_office(article, reading, org)
+        reading.office = office
+        return office
+    word = OFFICE_TITLES[title.group("title").lower()]
+    name = f"{deputy} {word} of the {{}}"
+    return Mention(
+        name,
+        "office",
+        org.start,
+        org.end,
+        slug=f"{deputy}-{word}-of-the-{{}}".lower().replace(" ", "-"),
+        owner=org,
+    )
+
+
+def _country_office(article: Article, title: str, clause: Clause, start: int, end: int) -> Mention:
+    country = article.country_name or "the country"
+    s = clause.sentence.start
+    return Mention(f"{title} of {country}", "office", s + start, s + end)
+
+
+def _hold(
+    article: Article,
+    clause: Clause,
+    office: Mention,
+    holder: Name,
+    org: Mention | None,
+    at: int,
+    rule: str,
+) -> None:
+    """``holder`` held ``office`` (chairing ``org``), with the start and end the clause gives."""
+    person = _mention(clause, holder)
+    start, end = _term(clause, holder, at)
+    qualifiers: tuple = ()
+    if start:
+        qualifiers += (("startTime", start),)
+    if end:
+        qualifiers += (("endTime", end),)
+    lo, hi = min(holder.start, at), max(holder.end, at + 10)
+    ev = _evidence(article, clause, lo, hi)
+    article.add(office, "officeholder", person, ev, qualifiers, rule=rule)
+    article.add(person, "positionHeld", office, ev, qualifiers, rule=rule)
+    if org is not None:
+        article.add(org, "chairperson", person, ev, qualifiers, rule=rule)
+        article.add(org, "officeOfHead", office, ev, rule=rule)
+
+
+def _term(clause: Clause, holder: Name, at: int) -> tuple[DateValue | None, DateValue | None]:
+    """Start and end of a tenure: "from A until B", "(A – B)", "since A", "until B", or the
+    date of the sentence's election of the holder."""
+    text = clause.text
+    region = text[min(holder.start, at) :]
+    m = _SPAN.search(region)
+    if m:
+        groups = m.groupdict()
+        a = groups.get("a") or groups.get("c") or groups.get("e")
+        b = groups.get("b") or groups.get("d") or groups.get("f")
+        start = _date_of(a, clause)
+        end = _date_of(b, clause, start)
+        if start or end:
+            return start, end
+    days = [d for d in clause.dates if d.precision != "year"]
+    if days and re.search(r"\b(?:elected|became|appointed|took|succeeded|named)\b", text):
+        return days[0], None
+    return None, None
+
+
+def _date_of(text: str | None, clause: Clause, after: DateValue | None = None) -> DateValue | None:
+    if not text:
+        return None
+    found = find_dates(text)
+    if found:
+        return DateValue(found[0].iso, found[0].precision)
+    m = re.match(r"\s*(\d{1,2}) ([A-Z][a-z]+)\b", text)
+    if m and after:  # "from 25 March to 22 June 2016"
+        return None
+    m = re.fullmatch(r"\s*(\d{4})\s*", text)
+    return DateValue(m.group(1), "year") if m else None
+
+
+# --- chambers: size, term, founding, kind, place -------------------------------------
+
+_SIZE = re.compile(
+    r"\b(?:(?:has|had|have|of|with|comprises|comprised|comprising|consists of|consisted of|composed of|made up of|"
+    r"enlarged to|grew to|increased to|reduced to|fell to|cut to|expanded to|shrank from \d+ to|from \d+ to|seat|seats|"
+    r"its|their|all|total of|numbering)\s+(?P<n>\d+|[a-z]+(?:-[a-z]+)?)\s+(?:\w+\s+)?(?P<what>deputies|members|seats|senators|representatives|MPs|people)\b"
+    r"|\b(?P<m>\d+|[a-z]+)-(?:member|seat)\b)",
+    re.I,
+)
+
+
+def sizes(article: Article, reading: Reading, clause: Clause) -> None:
+    """The size of a chamber: "Its 125 deputies", "a fifty-member council", "enlarged to 77
+    seats", "Together the chambers seat 174 people, 64 in the upper and 110 in the lower"."""
+    text = clause.text
+    for m in _SIZE.finditer(text):
+        raw = m.group("n") or m.group("m")
+        value = number_of(raw)
+        if value is None or value < 5 or 1800 <= value <= 2100:
+            continue
+        if re.search(
+            r"\b(?:won|took|gained|received|kept|left with|party|parties|list|lists|districts|constituencies)\b",
+            text[m.end() : m.end() + 30],
+            re.I,
+        ) and m.group("n"):
+            continue
+        if (
+            clause.names_of("party", "group")
+            and not m.group("m")
+            and re.search(r"\b(?:won|took|gave|carried)\b", text, re.I)
+        ):
+            continue
+        bodies = [n for n in clause.names_of("chamber", "legislature") if n.start <= m.start() + 40]
+        if m.group("m"):
+            after = [n for n in clause.names_of("chamber", "legislature") if n.start >= m.end()]
+            body = _mention(clause, after[0]) if after and after[0].start - m.end() < 30 else None
+        else:
+            body = _mention(clause, bodies[-1]) if bodies else _body(article, reading, clause)
+        if body is None:
+            continue
+        qualifiers: tuple = ()
+        years = [d for d in clause.dates if d.start is not None]
+        if years:
+            qualifiers = (("pointInTime", DateValue(years[0].iso, years[0].precision)),)
+        ev = _evidence(article, clause, m.start(), m.end())
+        article.add(body, "numberOfSeats", value, ev, qualifiers, rule="size")
+
+
+_TERM = re.compile(r"\b(?P<n>\w+)[- ]year (?:term|mandate)s?\b|\bterms? of (?P<m>\w+) years\b")
+
+
+def terms(article: Article, reading: Reading, clause: Clause) -> None:
+    for m in _TERM.finditer(clause.text):
+        value = number_of(m.group("n") or m.group("m"))
+        if value is None or value > 10:
+            continue
+        lead = clause.text[: m.start()].lower()
+        if re.search(r"\bpresident(?:'s|ial)?\b[^,;]*$", lead):
+            continue
+        body = _body(article, reading, clause, before=m.start() + 1)
+        if body.kind not in ("chamber", "legislature"):
+            continue
+        ev = _evidence(article, clause, m.start(), m.end())
+        article.add(body, "termLength", value, ev, rule="term")
+
+
+_FOUNDED = re.compile(
+    r"\b(?:established|founded|created|set up|formed|registered|came into being)\b", re.I
+)
+_ENDED = re.compile(
+    r"\b(?:dissolved|abolished|disbanded|ceased to exist|was dissolved|were abolished)\b", re.I
+)
+
+
+def founding(article: Article, reading: Reading, clause: Clause) -> None:
+    """ "X, founded in Nakhchivan in November 1992", "the Supreme Soviet ... set up in 1938"."""
+    text = clause.text
+    for pattern, relation in ((_FOUNDED, "inception"), (_ENDED, "dissolved")):
+        for m in pattern.finditer(text):
+            dates = [
+                d
+                for d in clause.dates
+                if (d.start or 0) > m.end() and (d.start or 0) - m.end() < 40
+            ]
+            if not dates:
+                continue
+            named = [
+                n
+                for n in clause.names
+                if n.kind in ("party", "chamber", "legislature")
+                and n.end <= m.start()
+                and m.start() - n.end < 60
+            ]
+            if not named:
+                continue
+            if relation == "dissolved" and re.search(
+                r"\bconvocation\b", text[m.end() : m.end() + 30]
+            ):
+                continue
+            subject = _mention(clause, named[-1])
+            ev = _evidence(article, clause, named[-1].start, dates[0].end or m.end())
+            article.add(
+                subject, relation, DateValue(dates[0].iso, dates[0].precision), ev, rule=relation
+            )
+
+
+_ROLE = re.compile(r"\b(?P<role>upper|lower) (?:house|chamber)\b", re.I)
+_CAMERAL = re.compile(r"\b(?P<k>bicameral|unicameral|single-chamber|two-chamber)\b", re.I)
+ROLE_CLASSES = {"upper": "wd:Q637846", "lower": "wd:Q375928"}
+CAMERAL_CLASSES = {
+    "bicameral": "wd:Q189445",
+    "two-chamber": "wd:Q189445",
+    "unicameral": "wd:Q37002670",
+    "single-chamber": "wd:Q37002670",
+}
+
+
+def chamber_kinds(article: Article, reading: Reading, clause: Clause) -> None:
+    """ "the Senate, the upper house", "X is the lower house", "a bicameral parliament"."""
+    text = clause.text
+    bodies = clause.names_of("chamber", "legislature")
+    for m in _ROLE.finditer(text):
+        near = [b for b in bodies if abs(b.end - m.start()) < 25 or abs(m.end() - b.start) < 6]
+        if len(near) != 1:
+            continue
+        ev = _evidence(article, clause, min(near[0].start, m.start()), max(near[0].end, m.end()))
+        article.add(
+            _mention(clause, near[0]),
+            "instanceOf",
+            ROLE_CLASSES[m.group("role").lower()],
+            ev,
+            rule="chamber-role",
+        )
+    for m in _CAMERAL.finditer(text):
+        subject = article.legislature
+        if subject.kind != "legislature" or m.start() > 120:
+            continue
+        ev = _evidence(article, clause, m.start(), m.end())
+        article.add(
+            subject, "instanceOf", CAMERAL_CLASSES[m.group("k").lower()], ev, rule="cameral"
+        )
+
+
+_SITS = re.compile(
+    r"\b(?:sits|meets|is based|is housed|is located|convenes|meet|sit)\s+in\s+", re.I
+)
+
+
+def places(article: Article, reading: Reading, clause: Clause) -> None:
+    for m in _SITS.finditer(clause.text):
+        place = next(
+            (
+                e
+                for e in clause.doc.ents
+                if e.start_char == m.end() and e.label_ in ("GPE", "FAC", "LOC")
+            ),
+            None,
+        )
+        if place is None:
+            continue
+        body = _body(article, reading, clause, before=m.start())
+        s = clause.sentence.start
+        mention = Mention(place.text, "place", s + place.start_char, s + place.end_char)
+        ev = _evidence(article, clause, m.start(), place.end_char)
+        article.add(body, "meetingPlace", mention, ev, rule="meets-in")
+
+
+# --- parties: members, leaders, names --------------------------------------------------
+
+_LED_BY = re.compile(r"\b(?:led|chaired|headed|founded and chaired|founded and led) by\s+", re.I)
+
+
+def party_people(article: Article, reading: Reading, clause: Clause) -> None:
+    """ "X of the Y Party", "the Y Party, led by X", "Y's X"."""
+    text = clause.text
+    for party in clause.names_of("party"):
+        for m in _LED_BY.finditer(text, party.end, party.end + 40):
+            person = next((p for p in clause.names_of("person") if p.start == m.end()), None)
+            if person is None:
+                continue
+            ev = _evidence(article, clause, party.start, person.end)
+            article.add(
+                _mention(clause, party), "chairperson", _mention(clause, person), ev, rule="led-by"
+            )
+            article.add(
+                _mention(clause, person),
+                "memberOfParty",
+                _mention(clause, party),
+                ev,
+                rule="led-by",
+            )
+        lead = text[max(0, party.start - 12) : party.start]
+        if re.search(r"\bof (?:the )?$", lead):
+            person = next(
+                (p for p in clause.names_of("person") if 0 <= party.start - p.end <= 12), None
+            )
+            if person is not None:
+                ev = _evidence(article, clause, person.start, party.end)
+                article.add(
+                    _mention(clause, person),
+                    "memberOfParty",
+                    _mention(clause, party),
+                    ev,
+                    rule="of-party",
+                )
+
+
+_RENAMED = re.compile(
+    r"\b(?:renamed(?: itself)?(?: as| to)?|changed its name to|known (?:until|before) [^,;]*? as|formerly(?: known as| called)?|then called|previously)\s+(?:the\s+)?",
+    re.I,
+)
+
+
+def renames(article: Article, reading: Reading, clause: Clause) -> None:
+    """A party's other name: "renamed Amanat", "known until that year as the X",
+    "Nur Otan (its name until March 2022)"."""
+    text = clause.text
+    parties = clause.names_of("party")
+    for m in _RENAMED.finditer(text):
+        after = next((p for p in parties if p.start == m.end()), None)
+        before = [p for p in parties if p.end <= m.start()]
+        if after is None or not before:
+            continue
+        subject = _mention(clause, before[-1])
+        ev = _evidence(article, clause, before[-1].start, after.end)
+        old_first = not re.match(r"renamed|changed", m.group(0), re.I)
+        old, new = (after, before[-1]) if old_first else (before[-1], after)
+        del subject
+        article.add(_mention(clause, new), "formerName", old.text, ev, rule="renamed")
+    for p in parties:
+        m = re.match(r"\s*\((?:its|the party's) name until ([^)]+)\)", text[p.end :])
+        if m:
+            newest = [q for q in parties if q is not p]
+            ev = _evidence(article, clause, p.start, p.end + m.end())
+            if newest:
+                article.add(_mention(clause, newest[0]), "formerName", p.text, ev, rule="renamed")
+
+
+# --- how members are chosen ------------------------------------------------------------
+
+_SYSTEMS = re.compile(
+    r"\b(?:party-list proportional representation|proportional representation|first-past-the-post(?: voting)?|"
+    r"two-round system|plurality (?:vote|voting)|mixed(?:-member)? (?:majoritarian|proportional)?\s*(?:system|formula|arrangement|representation)|"
+    r"single-member (?:constituencies|districts)|party lists?)\b",
+    re.I,
+)
+_CHOSEN_BY = re.compile(
+    r"\b(?P<verb>appointed|elected|chosen|nominated|named|returned|filled)\s+by\s+(?:the\s+)?", re.I
+)
+
+
+def selection(article: Article, reading: Reading, clause: Clause) -> None:
+    """Electoral systems, and who appoints or elects members."""
+    text = clause.text
+    body = None
+    for m in _SYSTEMS.finditer(text):
+        body = body or _body(article, reading, clause)
+        concept = Mention(
+            m.group(0)[0].upper() + m.group(0)[1:],
+            "concept",
+            clause.sentence.start + m.start(),
+            clause.sentence.start + m.end(),
+        )
+        ev = _evidence(article, clause, m.start(), m.end())
+        article.add(body, "electoralSystem", concept, ev, rule="electoral-system")
+    for m in _CHOSEN_BY.finditer(text):
+        agent = next((n for n in clause.names if n.start == m.end()), None)
+        rest = text[m.end() :]
+        s = clause.sentence.start
+        if agent is None:
+            head = re.match(
+                r"(?P<t>president|voters|the voters|popular vote|(?:regional|local) (?:councils|legislatures|assemblies|majlises|maslikhats)|deputies|the deputies)\b",
+                rest,
+                re.I,
+            )
+            if not head:
+                continue
+            word = head.group("t")
+            if word.lower() == "president":
+                agent_m = _country_office(
+                    article, "President", clause, m.end(), m.end() + len(word)
+                )
+            else:
+                agent_m = Mention(
+                    word[0].upper() + word[1:], "organization", s + m.end(), s + m.end() + len(word)
+                )
+        elif agent.kind in ("person", "party"):
+            continue
+        else:
+            agent_m = _mention(clause, agent)
+        subject = _body(article, reading, clause, before=m.start())
+        relation = (
+            "appointedBy"
+            if m.group("verb").lower() in ("appointed", "named", "nominated")
+            else "electedBy"
+        )
+        if relation == "appointedBy" and agent_m.kind not in (
+            "office",
+            "organization",
+            "chamber",
+            "legislature",
+        ):
+            continue
+        ev = _evidence(article, clause, m.start(), m.end() + len(agent_m.name))
+        article.add(subject, relation, agent_m, ev, rule="chosen-by")
+
+
+def topic(article: Article, reading: Reading, clause: Clause) -> None:
+    """A chamber named at the start of a sentence becomes the paragraph's chamber."""
+    bodies = clause.names_of("chamber", "legislature")
+    if bodies and bodies[0].start <= 12:
+        reading.chamber = _mention(clause, bodies[0])
+
+
+RULES = [
+    topic,
+    elections,
+    results,
+    offices,
+    sizes,
+    terms,
+    founding,
+    chamber_kinds,
+    places,
+    party_people,
+    renames,
+    selection,
+]

@@ -1,0 +1,25 @@
+"""Counts written in digits or in words ("125", "1,314", "fifty", "twenty-two")."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from text_to_num import text2num
+
+
+@cache
+def number_of(word: str) -> int | None:
+    """The whole number a word writes, or None (``"fifty"`` -> 50, ``"1,314"`` -> 1314)."""
+    word = word.strip().lower()
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", word):
+        return int(word.replace(",", ""))
+    m = re.fullmatch(r"(\d+)(?:st|nd|rd|th)", word)
+    if m:
+        return int(m.group(1))
+    if not re.fullmatch(r"[a-z]+(?:[- ][a-z]+)*", word) or word in ("a", "an", "no", "none"):
+        return None
+    try:
+        return text2num(word.replace("-", " "), "en")
+    except ValueError:
+        return None
