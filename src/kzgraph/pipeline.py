@@ -59,6 +59,7 @@ def build(paths: list[Path], settings: Settings) -> BuildResult:
     result = BuildResult(quads=writer.quads)
     docs = [document.load(p) for p in paths]  # every file parses, or nothing is built
     used: dict[str, object] = {}
+    typed: set[str] = set()  # entities with a class of their own (lower house, not house)
     for doc in docs:
         mention = article_subject(doc)
         country = article_country(doc, resolver.country_in(doc.title))
@@ -76,13 +77,14 @@ def build(paths: list[Path], settings: Settings) -> BuildResult:
             for v in [st.value, *st.qualifiers.values()]:
                 if hasattr(v, "slug"):
                     used[v.slug] = v
+        typed.update(st.subject.slug for st in statements if st.relation == "instanceOf")
         result.statements += len(statements)
         result.conflicts += sum(1 for s in statements if s.conflicts)
         result.facts_per_relation.update(c.relation for c in claims)
         result.facts_per_source[doc.name] += len(claims)
         result.warnings.extend(doc.warnings)
     for slug in sorted(used):
-        writer.entity(used[slug])  # type: ignore[arg-type]
+        writer.entity(used[slug], specific=slug in typed)  # type: ignore[arg-type]
     result.entities = len(used)
     _describe_build(writer, paths, settings)
     writer.quads.sort(key=str)

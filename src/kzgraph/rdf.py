@@ -273,7 +273,9 @@ class GraphWriter:
 
     # --- entities --------------------------------------------------------------------
 
-    def entity(self, e: Entity) -> None:
+    def entity(self, e: Entity, specific: bool = False) -> None:
+        """Labels, aliases, type and Wikidata link of an entity; the generic class of its
+        kind (legislative house) is left out when a statement gives a ``specific`` one."""
         g, s = self._entities_graph, self.ns.entity(e.slug)
         cls = KIND_CLASSES[e.kind]
         self.add(s, RDF + "type", node(KZO + cls), g)
@@ -281,7 +283,7 @@ class GraphWriter:
             self.add(s, RDF + "type", node(SKOS + "Concept"), g)
             self.add(s, SKOS + "prefLabel", ox.Literal(e.label, language="en"), g)
         qid = self.ontology.class_qids.get(cls)
-        if qid:
+        if qid and not specific:
             self.add(s, WDT + "P31", node(WD + qid), g)
         self.add(s, RDFS + "label", ox.Literal(e.label, language="en"), g)
         for lang, label in sorted(e.labels.items()):

@@ -193,8 +193,8 @@ class Resolver:
     def learn(self, name: str, entity: Entity) -> None:
         """Remember that, in this article, ``name`` denotes ``entity``."""
         self._article.setdefault(fold(name), entity.slug)
-        if name != entity.label and name not in entity.names() and not entity.from_table:
-            entity.aliases.append(name)
+        if name != entity.label and name not in entity.names():
+            (entity.local_aliases if entity.from_table else entity.aliases).append(name)
 
     def known_names(self) -> dict[str, str]:
         """Every folded name usable in the current article, mapped to its slug."""
@@ -233,6 +233,12 @@ def resolve_facts(facts: list[Fact], resolver: Resolver) -> list[Claim]:
     def value(v: object) -> ClaimValue:
         return resolver.entity_for(v) if isinstance(v, Mention) else v  # type: ignore[return-value]
 
+    # Other names the text gives a thing ("also spelled ...") come first: later mentions
+    # under those names are the same entity.
+    for f in facts:
+        if f.relation == "alias" and isinstance(f.value, str):
+            resolver.learn(f.value, resolver.entity_for(f.subject))
+    facts = [f for f in facts if f.relation != "alias"]
     return [
         Claim(
             subject=resolver.entity_for(f.subject),

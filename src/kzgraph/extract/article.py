@@ -32,6 +32,7 @@ class Article:
     recent_section: str = ""
     country_name: str = ""
     originals: dict[str, str] = field(default_factory=dict)  # folded name -> as written
+    offices: list[tuple[Mention, Mention]] = field(default_factory=list)  # (body, its chair)
 
     def learn(self, name: str, kind: str) -> None:
         self.names.setdefault(fold(name), kind)

@@ -285,7 +285,15 @@ def _read_leader(article: Article, entry: InfoboxEntry, rule: dict) -> None:
     org_kind = (article.kind_of(m.group("org")) or "chamber") if m else "chamber"
     org = _entity(article, type_entry, m.group("org"), org_kind, m.start("org")) if m else None
     if org is None and not article.chamber_by_index:
-        org = article.legislature  # "Speaker" of a unicameral legislature
+        # "Speaker" of a unicameral legislature: the Speaker of the National Assembly of X.
+        org = article.legislature
+        title = type_entry.value.strip()
+        office = Mention(
+            f"{title} of the {{}}", "office", office.start, office.end,
+            slug=slugify(title) + "-of-the-{}", owner=org,
+        )  # fmt: skip
+    if org and not re.match(r"(?:first |vice[- ])?deputy|vice", type_entry.value, re.I):
+        article.offices.append((org, office))
     ev = whole(article, type_entry)
     if org:
         article.add(org, "officeOfHead", office, ev, rule="leader")

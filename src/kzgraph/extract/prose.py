@@ -738,44 +738,6 @@ def honorary_titles(article: Article, sentence: Sentence) -> None:
 
 # --- dated events ------------------------------------------------------------------------------
 
-_DATED = re.compile(
-    r"^(?:In|On|By) (?P<date>(?:\d{1,2} )?(?:[A-Z][a-z]+ )?(?:\d{1,2}, )?\d{4}), (?P<rest>.+)$"
-)
-
-
-def events(article: Article, sentence: Sentence) -> None:
-    """A sentence opening with a date ("On November 16, 1993, ...") records an event."""
-    m = _DATED.match(sentence.text)
-    if not m:
-        return
-    date = _date_in(sentence, 0, m.end("date"))
-    if date is None:
-        return
-    rest = m.group("rest")
-    clause = re.split(
-        r", (?:following|transferring|including|with|which|where|laying|describing)\b", rest
-    )[0]
-    label = clause.rstrip(".")
-    if len(label) > 90:
-        label = label[:90].rsplit(" ", 1)[0] + "…"
-    label = label[0].upper() + label[1:]
-    words = "-".join(slugify(label).split("-")[:6])
-    event = Mention(
-        label,
-        "event",
-        sentence.start + m.start("rest"),
-        sentence.end,
-        slug=f"event-{date.iso}-{words}",
-    )
-    ev = article.evidence(sentence, 0, len(sentence.text))
-    article.add(event, "pointInTime", date, ev, rule="event")
-    article.add(event, "concerns", article.legislature, ev, rule="event")
-    actors = ("person", "party", "organization", "legislature", "chamber", "office")
-    for mention in article.mentions(sentence):
-        if mention.kind in actors and mention.name != article.legislature.name:
-            article.add(event, "participant", mention, ev, rule="event")
-
-
 RULES: list[Rule] = [
     abbreviations,
     legislature_identity,
@@ -799,5 +761,4 @@ RULES: list[Rule] = [
     office_holders,
     titled_people,
     honorary_titles,
-    events,
 ]

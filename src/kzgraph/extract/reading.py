@@ -123,9 +123,8 @@ def _clause(article: Article, reading: Reading, sentence: Sentence, doc: Doc) ->
     for m in article.mentions(sentence):
         start, end = m.start - sentence.start, m.end - sentence.start  # type: ignore[operator]
         names.append(Name(m.name, m.kind, start, end))
-    for ent in doc.ents:
-        start, end = ent.start_char, ent.end_char
-        text = ent.text
+    for start, end in _entity_spans(doc):
+        text = sentence.text[start:end]
         lead = re.match(r"(?:[Tt]he|[Aa]n?)\s+", text)
         if lead:
             text, start = text[lead.end() :], start + lead.end()
@@ -133,7 +132,7 @@ def _clause(article: Article, reading: Reading, sentence: Sentence, doc: Doc) ->
         end = start + len(text)
         if any(n.start < end and start < n.end for n in names):
             continue
-        kind = _kind_of(article, reading, text, ent.label_)
+        kind = _kind_of(article, reading, text, _label_at(doc, start))
         if kind:
             names.append(Name(_full_name(reading, text, kind), kind, start, end))
     for m in INDEPENDENTS.finditer(sentence.text):
@@ -146,6 +145,32 @@ def _clause(article: Article, reading: Reading, sentence: Sentence, doc: Doc) ->
             article.learn(n.text, "person")
     dates = find_dates(sentence.text)
     return Clause(sentence, doc, names, dates)
+
+
+def _entity_spans(doc: Doc) -> list[tuple[int, int]]:
+    """The analysis's entities, with "the Supreme Soviet" + "of the" + "Azerbaijan SSR"
+    joined into one name (a body named after its country)."""
+    spans: list[tuple[int, int]] = []
+    ents = list(doc.ents)
+    i = 0
+    while i < len(ents):
+        start, end = ents[i].start_char, ents[i].end_char
+        while (
+            i + 1 < len(ents)
+            and ents[i].label_ in ("ORG", "FAC", "PERSON")
+            and ents[i + 1].label_ in ("GPE", "ORG", "NORP")
+            and re.fullmatch(r" of (?:the )?", doc.text[end : ents[i + 1].start_char])
+            and set(fold(doc.text[start:end]).split()) & (BODY_WORDS | PARTY_WORDS)
+        ):
+            i += 1
+            end = ents[i].end_char
+        spans.append((start, end))
+        i += 1
+    return spans
+
+
+def _label_at(doc: Doc, start: int) -> str:
+    return next((e.label_ for e in doc.ents if e.start_char <= start < e.end_char), "")
 
 
 def _kind_of(article: Article, reading: Reading, text: str, label: str) -> str | None:
@@ -279,6 +304,9 @@ def elections(article: Article, reading: Reading, clause: Clause) -> None:
         start, end = date.start or 0, date.end or 0
         ev = _evidence(article, clause, start, end)
         article.add(election, "pointInTime", date, ev, rule="election-date")
+        conventional = _conventional_name(article, clause, date)
+        if conventional:
+            article.add(election, "alias", conventional, ev, rule="election-name")
         if election.owner is not None:
             article.add(election, "electionFor", election.owner, ev, rule="election-date")
         if reading.election is None or reading.election.slug != election.slug:
@@ -291,6 +319,25 @@ def elections(article: Article, reading: Reading, clause: Clause) -> None:
                 clause.text,
             ):
                 reading.election_date, reading.election = found[0]
+
+
+def _conventional_name(article: Article, clause: Clause, date: DateValue) -> str | None:
+    """An election's name as encyclopedias write it ("2020 Azerbaijani parliamentary
+    election"), from the country's adjective the text itself uses."""
+    country = fold(article.country_name)
+    if not country:
+        return None
+    text = article.doc.text
+    adjectives = re.findall(r"\b([A-Z][a-zäöüə]+(?:i|ian|an|ese|ish|ic|stani))\b", text)
+    adjective = next((a for a in adjectives if fold(a)[:4] == country[:4]), None)
+    if adjective is None:
+        return None
+    kind = (
+        "legislative"
+        if text.count("legislative election") > text.count("parliamentary election")
+        else "parliamentary"
+    )
+    return f"{date.iso[:4]} {adjective} {kind} election"
 
 
 def _election_for(reading: Reading, date: DateValue) -> Mention | None:
@@ -384,6 +431,13 @@ def _owners(clause: Clause, token: Token, parties: list[Name], after: list[str])
             nxt = [p for p in parties if p.start > start]
             if nxt and nxt[0].start - start < 12:
                 return [nxt[0]]
+    # "40 deputies had no party"
+    m = re.match(
+        r"\s+(?:deputies|members|candidates|seats)\s+(?:had no party|without (?:a )?party|went to independents)",
+        clause.text[token.idx + len(token.text) :],
+    )
+    if m:
+        return [Name("Independents", "group", token.idx, token.idx + len(token.text) + m.end())]
     # "... one seat each: the A, the B ..."
     if "each" in words[:3]:
         colon = clause.text.find(":", token.idx)
@@ -502,7 +556,9 @@ def offices(article: Article, reading: Reading, clause: Clause) -> None:
         )
         _hold(article, clause, office, holder, org if chair else None, title.start(), rule="office")
     for verb in _CHAIRED.finditer(text):
-        before = [p for p in people if p.end <= verb.start() and verb.start() - p.end < 80]
+        before = _subject_of_verb(clause, verb.start(), people) or [
+            p for p in people if p.end <= verb.start() and verb.start() - p.end < 80
+        ]
         if not before or re.search(
             r"\b(?:party|list|delegation|mission|observers)\b",
             text[verb.end() : verb.end() + 40],
@@ -528,6 +584,19 @@ def offices(article: Article, reading: Reading, clause: Clause) -> None:
                     person.end,
                     rule="holder-list",
                 )
+
+
+def _subject_of_verb(clause: Clause, at: int, people: list[Name]) -> list[Name]:
+    """The person the parse makes the subject of the verb at ``at``."""
+    verb = next((t for t in clause.doc if t.idx == at), None)
+    if verb is None:
+        return []
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            found = [p for p in people if p.start <= child.idx < p.end]
+            if found:
+                return found
+    return []
 
 
 def _holder_for(clause: Clause, people: list[Name], start: int, end: int) -> Name | None:
@@ -580,19 +649,27 @@ def _office_org(
     return _body(article, reading, clause)
 
 
-def _presiding_office(article: Article, reading: Reading, org: Mention) -> Mention:
-    """The chair of ``org``: the office its infobox names, else "Chairman of the ORG"."""
+def _presiding_office(
+    article: Article, reading: Reading, org: Mention, word: str = "Chairman"
+) -> Mention:
+    """The chair of ``org``: the office the infobox names for it, else "<Word> of the ORG"."""
+    for body, office in article.offices:
+        if fold(body.name) == fold(org.name):
+            return office
     for office_name, kind in article.names.items():
         if (
             kind == "office"
             and fold(org.name) in office_name
             and office_name.startswith(("chairman", "speaker", "chair", "president"))
         ):
-            return Mention(
-                article.original_name(office_name), "office", org.start, org.end, owner=None
-            )
+            return Mention(article.original_name(office_name), "office", org.start, org.end)
     return Mention(
-        "Chairman of the {}", "office", org.start, org.end, slug="chairman-of-the-{}", owner=org
+        f"{word} of the {{}}",
+        "office",
+        org.start,
+        org.end,
+        slug=f"{word.lower()}-of-the-{{}}",
+        owner=org,
     )
 
 
@@ -601,7 +678,10 @@ def _office(
 ) -> Mention:
     deputy = (title.group("deputy") or "").strip().title().replace("Vice ", "Vice-")
     if not deputy:
-        office = _presiding_office(article, reading, org)
+        word = OFFICE_TITLES[title.group("title").lower()]
+        office = _presiding_office(
+            article, reading, org, "Chairman" if word == "President" else word
+        )
         reading.office = office
         return office
     word = OFFICE_TITLES[title.group("title").lower()]
@@ -803,7 +883,14 @@ def chamber_kinds(article: Article, reading: Reading, clause: Clause) -> None:
     text = clause.text
     bodies = clause.names_of("chamber", "legislature")
     for m in _ROLE.finditer(text):
-        near = [b for b in bodies if abs(b.end - m.start()) < 25 or abs(m.end() - b.start) < 6]
+        near = [
+            b
+            for b in bodies
+            if re.fullmatch(
+                r",? (?:(?:is|was|serves as|became) )?(?:the|its|a) ", text[b.end : m.start()]
+            )
+            or re.fullmatch(r",? (?:the )?", text[m.end() : b.start])
+        ]
         if len(near) != 1:
             continue
         ev = _evidence(article, clause, min(near[0].start, m.start()), max(near[0].end, m.end()))
@@ -816,7 +903,9 @@ def chamber_kinds(article: Article, reading: Reading, clause: Clause) -> None:
         )
     for m in _CAMERAL.finditer(text):
         subject = article.legislature
-        if subject.kind != "legislature" or m.start() > 120:
+        if subject.kind != "legislature" or not re.search(
+            r"\b(?:is|was) (?:a|the|its) $", text[: m.start()]
+        ):
             continue
         ev = _evidence(article, clause, m.start(), m.end())
         article.add(
