@@ -104,7 +104,8 @@ def test_establishment_dissolution_and_first_session(seed):
         f'ASK {{ <{E}supreme-council-of-kazakhstan> kzo:inception "1938"^^xsd:gYear ; kzo:dissolved "1993-12"^^xsd:gYearMonth }}'
     )
     st = seed.rows(
-        f"SELECT ?p WHERE {{ <{E}supreme-council-of-kazakhstan> p:P576 ?st . ?st wikibase:timePrecision ?p }}"
+        f"SELECT ?p WHERE {{ <{E}supreme-council-of-kazakhstan> p:P576 ?st . "
+        "?st <http://www.wikidata.org/prop/statement/value/P576> ?v . ?v wikibase:timePrecision ?p }"
     )
     assert st == [{"p": "10"}]
 

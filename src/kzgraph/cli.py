@@ -56,6 +56,14 @@ def main(argv: list[str] | None = None) -> int:
     q.add_argument("--store")
     q.set_defaults(run=cmd_query)
 
+    v = commands.add_parser("evaluate", help="score extraction on an evaluation corpus")
+    v.add_argument(
+        "corpus", nargs="?", default="../shared/eval", help="folder with docs/ and gold/"
+    )
+    v.add_argument("--min-recall", type=float, default=0.0, help="fail below, per article (0-1)")
+    v.add_argument("--min-precision", type=float, default=0.0, help="fail below, per article")
+    v.set_defaults(run=cmd_evaluate)
+
     args = parser.parse_args(argv)
     try:
         settings = load_settings(args.config, store=getattr(args, "store", None))
@@ -132,6 +140,23 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
     from kzgraph.querycli import run
 
     return run(args, settings)
+
+
+def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from kzgraph.evaluate import below, evaluate, report
+
+    corpus = Path(args.corpus)
+    if not (corpus / "docs").is_dir():
+        say(f"error: {corpus}/docs not found: give the evaluation corpus folder")
+        return 2
+    scores = evaluate(corpus, settings)
+    print(report(scores))
+    failures = below(scores, args.min_recall, args.min_precision)
+    for line in failures:
+        say(f"below the floor: {line}")
+    return 1 if failures else 0
 
 
 def say(message: str) -> None:

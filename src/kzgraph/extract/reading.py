@@ -197,10 +197,12 @@ def _kind_of(article: Article, reading: Reading, text: str, label: str) -> str |
         return "chamber"
     if label == "PERSON" and len(words) == 1 and words[0] in reading.surnames:
         return "person"
-    title_case = all(w[:1].isupper() for w in text.split())
-    if label in ("PERSON", "NORP", "GPE") and 2 <= len(words) <= 4 and title_case:
-        if label == "PERSON" or not any(w in {"republic", "ssr", "region", "city"} for w in words):
-            return "person" if label != "GPE" or len(words) == 2 else None
+    title_case = all(w[:1].isupper() and not w.isupper() for w in text.split())
+    if label in ("PERSON", "NORP", "GPE", "ORG") and 2 <= len(words) <= 4 and title_case:
+        # The small model often calls an unfamiliar name an organisation or a place.
+        placeish = {"republic", "ssr", "region", "city", "district", "square", "street"}
+        if not set(words) & placeish and not re.search(r"\b(?:of|and|for)\b", text):
+            return "person"
     if label in ("ORG", "GPE") and len(words) == 1 and words[0] in reading.surnames:
         return "person"
     return None

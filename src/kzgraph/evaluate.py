@@ -1,0 +1,105 @@
+"""Extraction quality, measured: each article of an evaluation corpus is built alone and
+scored against its hand-written gold facts by the corpus's own referee scripts
+(``gold_check.py`` for recall, ``precision_check.py`` for precision).
+
+The corpus is a folder with ``docs/NAME.txt``, ``gold/NAME.json`` and the two scripts
+(``../shared/eval`` beside the checkout). Nothing here knows an article.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kzgraph.pipeline import build
+from kzgraph.settings import Settings
+
+_FIGURE = re.compile(r"(?P<what>recall|precision) (?P<pct>\d+)% \((?P<hit>\d+)/(?P<n>\d+)\)")
+_RELATION = re.compile(r"^\s+(?P<rel>[a-z_]+)\s+(?P<hit>\d+)/(?P<n>\d+)\s*$")
+
+
+@dataclass
+class Score:
+    """One article's figures: recall and precision, and recall per gold relation."""
+
+    article: str
+    recall: tuple[int, int] = (0, 0)
+    precision: tuple[int, int] = (0, 0)
+    relations: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @staticmethod
+    def ratio(pair: tuple[int, int]) -> float:
+        return pair[0] / pair[1] if pair[1] else 0.0
+
+
+def evaluate(corpus: Path, settings: Settings) -> list[Score]:
+    """Build each article of ``corpus/docs`` alone and score it with the referees."""
+    scores = []
+    for doc in sorted((corpus / "docs").glob("*.txt")):
+        gold = corpus / "gold" / f"{doc.stem}.json"
+        if gold.exists():
+            scores.append(_score(corpus, doc, gold, settings))
+    return scores
+
+
+def _score(corpus: Path, doc: Path, gold: Path, settings: Settings) -> Score:
+    result = build([doc], settings)
+    score = Score(doc.stem)
+    with tempfile.TemporaryDirectory() as tmp:
+        dump = Path(tmp) / "graph.nq"
+        ox.serialize(result.quads, output=str(dump), format=ox.RdfFormat.N_QUADS)
+        for script in ("gold_check.py", "precision_check.py"):
+            out = subprocess.run(
+                [sys.executable, str(corpus / script), "--rdf", str(dump), "--gold", str(gold)],
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout
+            for line in out.splitlines():
+                m = _FIGURE.search(line)
+                if m:
+                    pair = (int(m.group("hit")), int(m.group("n")))
+                    setattr(score, m.group("what"), pair)
+                r = _RELATION.match(line)
+                if r and script == "gold_check.py":
+                    score.relations[r.group("rel")] = (int(r.group("hit")), int(r.group("n")))
+    return score
+
+
+def report(scores: list[Score]) -> str:
+    """A per-article table, the mean, and recall per relation over the whole corpus."""
+    lines = ["| article | recall | precision |", "|---|---|---|"]
+    for s in scores:
+        lines.append(
+            f"| {s.article} | {Score.ratio(s.recall):.0%} ({s.recall[0]}/{s.recall[1]}) "
+            f"| {Score.ratio(s.precision):.0%} ({s.precision[0]}/{s.precision[1]}) |"
+        )
+    if scores:
+        r = sum(Score.ratio(s.recall) for s in scores) / len(scores)
+        p = sum(Score.ratio(s.precision) for s in scores) / len(scores)
+        lines.append(f"| **mean** | {r:.0%} | {p:.0%} |")
+    totals: dict[str, list[int]] = {}
+    for s in scores:
+        for rel, (hit, n) in s.relations.items():
+            t = totals.setdefault(rel, [0, 0])
+            t[0] += hit
+            t[1] += n
+    lines += ["", "| relation | recall |", "|---|---|"]
+    for rel, (hit, n) in sorted(totals.items()):
+        lines.append(f"| {rel} | {hit / n:.0%} ({hit}/{n}) |")
+    return "\n".join(lines)
+
+
+def below(scores: list[Score], min_recall: float, min_precision: float) -> list[str]:
+    """The articles under the floors, with their figures."""
+    return [
+        f"{s.article}: recall {Score.ratio(s.recall):.0%}, precision {Score.ratio(s.precision):.0%}"
+        for s in scores
+        if Score.ratio(s.recall) < min_recall or Score.ratio(s.precision) < min_precision
+    ]
