@@ -1,81 +1,96 @@
-"""Articles the code has never seen extract without table or code changes."""
+"""Articles about other legislatures, written by other hands, extract without table or code
+changes; several countries built together keep their chambers, offices and parties apart;
+sentences that only look like facts yield nothing."""
+
+import os
+from pathlib import Path
 
 import pytest
 
+from kzgraph.document import parse
+from kzgraph.extract import article_subject, extract
+from kzgraph.extract.infobox import load_rules
 from kzgraph.pipeline import build
-from kzgraph.settings import load_settings
+from kzgraph.settings import PROJECT_ROOT, load_settings
 
-from .conftest import FIXTURES, SEED, Graph
+from .conftest import SEED, Graph
 
 E = "https://w3id.org/kzgraph/entity/"
+CORPUS = PROJECT_ROOT.parent / "shared" / "eval" / "docs"
 
 
-def test_unicameral_finland(finland):
-    p = f"<{E}parliament-of-finland>"
-    assert finland.ask(
-        f"ASK {{ {p} wdt:P31 wd:Q37002670 ; wdt:P1342 200 ; wdt:P1365 <{E}diet-of-finland> }}"
-    )
-    assert finland.ask(
-        f'ASK {{ {p} kzo:inception "1906"^^xsd:gYear ; kzo:firstSession "1907-05-25"^^xsd:date }}'
-    )
-    assert finland.ask(f"ASK {{ {p} wdt:P2097 4 }}")
-    assert not finland.ask("ASK { ?c a kzo:Chamber }")
+def corpus(name: str) -> Path:
+    path = CORPUS / f"{name}.txt"
+    if not path.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{path} is missing: CI needs ../shared/eval")
+        pytest.skip("../shared/eval is absent")
+    return path
 
 
-def test_finland_seats_in_the_legislature_itself(finland):
-    rows = finland.rows(f"""
-        SELECT ?party ?n WHERE {{ ?party p:P1410 ?st . ?st ps:P1410 ?n ;
-          pq:P194 <{E}parliament-of-finland> ; pq:P580 "2023-04-02T00:00:00Z"^^xsd:dateTime }}""")
-    got = {r["party"].rsplit("/", 1)[1]: int(r["n"]) for r in rows}
-    assert got["national-coalition-party"] == 48
-    assert got["finns-party"] == 46
-    assert sum(got.values()) == 200
+@pytest.fixture(scope="module")
+def countries() -> Graph:
+    paths = [SEED] + [corpus(n) for n in ("tajikistan", "azerbaijan", "belarus")]
+    return Graph(build(paths, load_settings()).quads)
 
 
-def test_finland_elections_and_results(finland):
-    rows = finland.rows(f"""
-        SELECT ?share ?seats WHERE {{ <{E}election-2019-04-14-parliament-of-finland> p:P710 ?st .
-          ?st ps:P710 <{E}social-democratic-party> ; pq:P1107 ?share ; pq:P1410 ?seats }}""")
-    assert rows == [{"share": "0.177", "seats": "40"}]
-
-
-def test_finland_renamed_party_and_speaker(finland):
-    assert finland.ask(f'ASK {{ <{E}finns-party> kzo:formerName "True Finns"@en }}')
-    assert finland.ask(
-        f"ASK {{ <{E}jussi-halla-aho> wdt:P102 <{E}finns-party> ; wdt:P39 ?office . ?office wdt:P2389 <{E}parliament-of-finland> }}"
+def test_each_country_keeps_its_own_chambers(countries):
+    # Kazakhstan's Senate is not Belarus's upper house, nor Azerbaijan's Milli Majlis its Mäjilis.
+    assert countries.ask(f"ASK {{ <{E}senate> wdt:P1342 49 }}")
+    assert not countries.ask(f"ASK {{ <{E}senate> wdt:P1342 64 }}")
+    assert not countries.ask(f"ASK {{ <{E}majilis> (wdt:P1342|p:P1342/ps:P1342) 125 }}")
+    assert not countries.ask(
+        f"ASK {{ <{E}parliament-of-kazakhstan> wdt:P527 ?c . ?c rdfs:label ?l FILTER(CONTAINS(?l, 'Republic')) }}"
     )
 
 
-def test_bicameral_kenya_with_its_own_senate(kenya):
-    p = f"<{E}parliament-of-kenya>"
-    assert kenya.ask(
-        f"ASK {{ {p} wdt:P31 wd:Q189445 ; wdt:P527 <{E}senate-kenya>, <{E}national-assembly-kenya> }}"
+def test_each_country_keeps_its_own_independents_and_offices(countries):
+    rows = countries.rows(
+        'SELECT DISTINCT ?g WHERE { ?g rdfs:label "Independents"@en ; p:P1410 ?st }'
     )
-    assert kenya.ask(f"ASK {{ <{E}senate-kenya> wdt:P1342 67 ; wdt:P31 wd:Q637846 ; wdt:P2097 5 }}")
-    assert kenya.ask(f"ASK {{ <{E}national-assembly-kenya> wdt:P1342 349 ; wdt:P31 wd:Q375928 }}")
-    assert kenya.ask(f"ASK {{ <{E}senate-kenya> wdt:P488 <{E}amason-kingi> }}")
-    assert kenya.ask(f'ASK {{ <{E}senate-kenya> kzo:firstSession "2013-03-28"^^xsd:date }}')
+    assert len(rows) >= 2  # Azerbaijan's and Belarus's, at least
+    holders = countries.rows(f"SELECT ?p WHERE {{ ?office wdt:P2389 <{E}majilis> ; wdt:P1308 ?p }}")
+    assert all("gafarova" not in r["p"] and "sergeenko" not in r["p"] for r in holders)
 
 
-def test_kenya_other_date_format_and_rename(kenya):
-    assert kenya.ask(
-        f'ASK {{ <{E}election-2022-08-09-national-assembly-kenya> kzo:pointInTime "2022-08-09"^^xsd:date }}'
+def test_unicameral_seats_belong_to_the_legislature(countries):
+    rows = countries.rows("""
+        SELECT ?body WHERE { ?party rdfs:label "New Azerbaijan Party"@en ; p:P1410 ?st .
+          ?st ps:P1410 68 ; pq:P194 ?body }""")
+    assert rows and all("azerbaijan" in r["body"] for r in rows)
+
+
+def test_other_names_the_text_gives_are_one_person():
+    graph = Graph(build([corpus("azerbaijan")], load_settings()).quads)
+    assert graph.ask(
+        'ASK { ?p rdfs:label "Murtuz Alasgarov"@en ; skos:altLabel "Murtuz Aleskerov"@en }'
     )
-    assert kenya.ask('ASK { ?e a kzo:Event ; kzo:pointInTime "2010-08-27"^^xsd:date }')
-    assert kenya.ask(f'ASK {{ <{E}jubilee-party> kzo:formerName "The National Alliance"@en }}')
+    assert not graph.ask('ASK { ?p rdfs:label "Murtuz Aleskerov"@en }')
 
 
-def test_articles_built_together_keep_their_senates_apart():
-    both = Graph(build([SEED, FIXTURES / "parliament-of-kenya.txt"], load_settings()).quads)
-    assert both.ask(f"ASK {{ <{E}senate> wdt:P1342 49 . <{E}senate-kenya> wdt:P1342 67 }}")
-    assert not both.ask(f"ASK {{ <{E}senate> wdt:P1342 67 }}")
-    assert not both.ask(f"ASK {{ <{E}parliament-of-kenya> wdt:P527 <{E}senate> }}")
+def test_election_infobox_results():
+    graph = Graph(build([corpus("2023-kazakh-legislative-election")], load_settings()).quads)
+    rows = graph.rows(f"""
+        SELECT ?share ?seats WHERE {{ ?e p:P710 ?st . ?st ps:P710 <{E}amanat> ;
+          pq:P1107 ?share ; pq:P1410 ?seats }}""")
+    assert {"share": "0.539", "seats": "62"} in rows
+    assert graph.ask(f"ASK {{ ?e wdt:P156 ?next ; kzo:electionFor <{E}majilis> }}")
 
 
-@pytest.mark.parametrize(
-    "relation",
-    ["numberOfSeats", "partySeats", "participant", "pointInTime", "inception", "memberOfParty"],
-)
-def test_fixture_articles_cover_the_main_relations(finland, kenya, relation):
-    for graph in (finland, kenya):
-        assert graph.ask(f"ASK {{ ?s kzo:{relation} ?o }}")
+TRAPS = """= Parliament of Testland =
+
+- House Type: Unicameral
+- Members: 120
+
+The Parliament of Testland is the unicameral legislature of Testland. In the election of 3 May 2015, the Green Party received 1,314 votes. Parties must pass a threshold of 7 percent to win seats. The Labour Party (18) fielded candidates that year, and 1,057 of the 1,314 candidates were self-nominated. Turnout was 61 percent. In 2015 the Labour Party met in Oldtown.
+"""
+
+
+def test_trap_sentences_yield_no_seats_and_no_sizes():
+    doc = parse(TRAPS, "traps")
+    facts = extract(doc, article_subject(doc), {}, load_rules(PROJECT_ROOT / "mappings"))
+    assert not [f for f in facts if f.relation == "partySeats"]
+    sizes = {f.value for f in facts if f.relation == "numberOfSeats"}
+    assert sizes == {120}
+    shares = [f for f in facts if f.relation == "participant"]
+    assert not [f for f in shares if dict(f.qualifiers).get("proportion") is not None]

@@ -1,5 +1,6 @@
 import pytest
 
+from kzgraph.extract.facts import Mention
 from kzgraph.names import fold, slugify
 from kzgraph.resolve import Resolver, load_table
 from kzgraph.settings import PROJECT_ROOT
@@ -36,9 +37,9 @@ def test_slugs_are_ascii_and_stable():
 
 def test_local_aliases_only_count_in_their_article():
     resolver = Resolver(load_table(PROJECT_ROOT / "mappings" / "entities.yaml"))
-    resolver.begin_article("Parliament of Kazakhstan")
+    resolver.begin_article(Mention("Parliament of Kazakhstan", "legislature"), "Kazakhstan")
     assert resolver.lookup("Senate").slug == "senate"
-    resolver.begin_article("Parliament of Kenya")
+    resolver.begin_article(Mention("Parliament of Kenya", "legislature"), "Kenya")
     assert resolver.lookup("Senate") is None
     assert resolver.resolve("Senate", "chamber").slug == "senate-kenya"
     assert resolver.lookup("Mazhilis").slug == "majilis"  # a global alias

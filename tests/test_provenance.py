@@ -53,4 +53,11 @@ def test_infobox_and_prose_agreeing_share_one_statement_with_two_references(seed
     rows = seed.rows("""
         SELECT (COUNT(?ref) AS ?n) WHERE { <https://w3id.org/kzgraph/entity/majilis> p:P1342 ?st .
           ?st ps:P1342 98 ; prov:wasDerivedFrom ?ref }""")
-    assert rows == [{"n": "2"}]
+    assert int(rows[0]["n"]) >= 2  # the infobox and the prose (and any other place saying 98)
+    assert (
+        len(
+            seed.rows("""SELECT ?st WHERE { <https://w3id.org/kzgraph/entity/majilis> p:P1342 ?st .
+          ?st ps:P1342 98 }""")
+        )
+        == 1
+    )

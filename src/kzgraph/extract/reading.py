@@ -21,7 +21,7 @@ from kzgraph.extract.facts import DateValue, Mention, find_dates
 from kzgraph.extract.infobox import election_mention
 from kzgraph.extract.language import analyse
 from kzgraph.extract.numbers import number_of
-from kzgraph.names import fold
+from kzgraph.names import fold, slugify
 
 PARTY_WORDS = {"party", "partiyasi", "front", "movement", "bloc", "alliance", "rus"}
 BODY_WORDS = {
@@ -331,7 +331,9 @@ def _conventional_name(article: Article, clause: Clause, date: DateValue) -> str
         return None
     text = article.doc.text
     adjectives = re.findall(r"\b([A-Z][a-zäöüə]+(?:i|ian|an|ese|ish|ic|stani))\b", text)
-    adjective = next((a for a in adjectives if fold(a)[:4] == country[:4]), None)
+    adjective = next(
+        (a for a in adjectives if fold(a)[:4] == country[:4] and fold(a) != country), None
+    )
     if adjective is None:
         return None
     kind = (
@@ -1086,8 +1088,99 @@ def topic(article: Article, reading: Reading, clause: Clause) -> None:
         reading.chamber = _mention(clause, bodies[0])
 
 
+_ALSO = re.compile(
+    r"^(?:also |or |and )*(?:(?:spelled|written|transliterated|known as|called|rendered|styled)\s+)?"
+    r"(?P<name>[A-ZÀ-ÖØ-ÞĀ-ſ][\w’'\-]*(?:\s+[A-ZÀ-ÖØ-ÞĀ-ſ][\w’'\-]*){0,5})(?:\s+in\s+[A-Z]\w+)?\s*$"
+)
+
+
+def aliases(article: Article, reading: Reading, clause: Clause) -> None:
+    """Other names the text gives a thing: "Murtuz Alasgarov (also spelled Murtuz
+    Aleskerov)", "Yerlan Koshanov (Erlan Qoşanov)", "The Milli Majlis (... also
+    transliterated Milli Mejlis, and written Milli Məclis in Azerbaijani) is ..."."""
+    text = clause.text
+    named = [n for n in clause.names if n.kind in ("person", "party", "chamber", "legislature")]
+    lead = re.match(r"(?:The )?(?P<name>[A-Z][\w’'\- ]+?) (?=\(|is |was )", text)
+    first = clause.sentence.start == article.doc.sentences[0].start
+    if first and lead and article.legislature.kind != "election":
+        name = lead.group("name")
+        if fold(name) != fold(article.legislature.name):
+            ev = _evidence(article, clause, lead.start("name"), lead.end("name"))
+            article.add(article.legislature, "alias", name, ev, rule="alias")
+            subject = Name(name, article.legislature.kind, lead.start("name"), lead.end("name"))
+            named = [subject, *[n for n in named if n.start >= subject.end]]
+    for n in named:
+        m = re.match(r"\s*\(([^()]+)\)", text[n.end :])
+        if not m:
+            continue
+        is_subject = first and lead is not None and n.start == lead.start("name")
+        subject = article.legislature if is_subject else _mention(clause, n)
+        for part in re.split(r"[;,]|\band\b", m.group(1)):
+            part = part.strip().strip('"“”')
+            if part.lower().startswith(("literally", "its ", "the party", "then ", "now ")):
+                continue
+            found = _ALSO.match(part)
+            if not found or fold(found.group("name")) == fold(n.text):
+                continue
+            alias = found.group("name")
+            if n.kind == "person" and len(alias.split()) < 2:
+                continue
+            at = n.end + m.start(1) + m.group(1).find(alias)
+            ev = _evidence(article, clause, n.start, at + len(alias))
+            article.add(subject, "alias", alias, ev, rule="alias")
+
+
+EVENT_NOUNS = {
+    "dissolve": "Dissolution",
+    "abolish": "Abolition",
+    "adopt": "Adoption",
+    "amend": "Amendment",
+    "establish": "Establishment",
+    "rename": "Renaming",
+    "proclaim": "Proclamation",
+    "declare": "Declaration",
+    "annul": "Annulment",
+    "convene": "Convening",
+    "grant": "Granting",
+    "sign": "Signing",
+}
+
+
+def events(article: Article, reading: Reading, clause: Clause) -> None:
+    """An event named after what happened to what: "Dissolution of the Supreme Soviet
+    (1993)", dated by the sentence's own date."""
+    if not clause.dates:
+        return
+    for token in clause.doc:
+        noun = EVENT_NOUNS.get(token.lemma_.lower())
+        if noun is None or token.pos_ not in ("VERB", "AUX"):
+            continue
+        objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
+        if not objects or objects[0].pos_ == "PRON":
+            continue
+        obj = objects[0]
+        span = clause.doc[obj.left_edge.i : obj.right_edge.i + 1]
+        what = re.sub(r"^(?:the|a|an|its|their|his|her)\s+", "", span.text, flags=re.I)
+        if not what or len(what) > 60 or not re.search(r"[A-Za-z]", what):
+            continue
+        named = next((n for n in clause.names if n.start <= obj.idx < n.end), None)
+        if named is not None:
+            what = named.text
+        date = clause.dates[0]
+        label = f"{noun} of the {what} ({date.iso[:4]})"
+        s = clause.sentence.start
+        slug = f"event-{date.iso}-{noun}-{what}".lower()
+        event = Mention(label, "event", s + span.start_char, s + span.end_char, slug=slugify(slug))
+        ev = _evidence(article, clause, token.idx, span.end_char)
+        article.add(event, "pointInTime", DateValue(date.iso, date.precision), ev, rule="event")
+        if named is not None:
+            article.add(event, "concerns", _mention(clause, named), ev, rule="event")
+        return
+
+
 RULES = [
     topic,
+    aliases,
     elections,
     results,
     offices,
@@ -1099,4 +1192,5 @@ RULES = [
     party_people,
     renames,
     selection,
+    events,
 ]
