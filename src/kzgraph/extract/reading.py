@@ -330,12 +330,16 @@ def _conventional_name(article: Article, clause: Clause, date: DateValue) -> str
     if not country:
         return None
     text = article.doc.text
-    adjectives = re.findall(r"\b([A-Z][a-zäöüə]+(?:i|ian|an|ese|ish|ic|stani))\b", text)
-    adjective = next(
-        (a for a in adjectives if fold(a)[:4] == country[:4] and fold(a) != country), None
-    )
-    if adjective is None:
+    # "Kazakh" (Kazakhstan), "Tajik" (Tajikistan), "Azerbaijani", "Belarusian": the country's
+    # adjective is a word of the text that shortens or extends its name.
+    counts: dict[str, int] = {}
+    for word in re.findall(r"\b[A-Z][a-zäöüə]{3,}\b", text):
+        key = fold(word)
+        if key != country and (country.startswith(key) or key.startswith(country[:-1])):
+            counts[word] = counts.get(word, 0) + 1
+    if not counts:
         return None
+    adjective = max(counts, key=lambda w: counts[w])
     kind = (
         "legislative"
         if text.count("legislative election") > text.count("parliamentary election")
