@@ -73,6 +73,7 @@ def federated(seed_store, wikidata, recorder, tmp_path_factory):
         "KZGRAPH_SERVICE_MAP": f"{WIKIDATA}={wikidata.url}query,{QLEVER}=http://127.0.0.1:{recorder.server_address[1]}/sparql",
         "KZGRAPH_SERVICE_MAX_ROWS": "50",
         "KZGRAPH_SERVICE_TIMEOUT": "5",
+        "KZGRAPH_SERVICE_PRIVATE_NETWORKS": "127.0.0.0/8",
     }
     server = start_kzgraph(
         seed_store, tmp_path_factory.mktemp("fed") / "kzgraph.log", "--workers", "2", env=env
@@ -132,7 +133,11 @@ def test_user_agent_and_row_bound(federated, recorder):
 
 def test_failing_remote_is_a_clear_error_or_nothing_with_silent(seed_store, tmp_path):
     dead = f"http://127.0.0.1:{free_port()}/sparql"
-    env = {"KZGRAPH_SERVICE_MAP": f"{WIKIDATA}={dead}", "KZGRAPH_SERVICE_TIMEOUT": "2"}
+    env = {
+        "KZGRAPH_SERVICE_MAP": f"{WIKIDATA}={dead}",
+        "KZGRAPH_SERVICE_TIMEOUT": "2",
+        "KZGRAPH_SERVICE_PRIVATE_NETWORKS": "127.0.0.0/8",
+    }
     server = start_kzgraph(seed_store, tmp_path / "kz.log", "--workers", "1", env=env)
     try:
         loud = requests.get(

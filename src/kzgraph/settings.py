@@ -38,6 +38,9 @@ class Settings:
     service_map: tuple[str, ...] = ()
     service_timeout: float = 20.0
     service_max_rows: int = 100_000
+    # Networks (CIDR) an allowlisted endpoint may resolve into although they are not
+    # public: loopback, private or link-local; for a mirror on the LAN, and for tests.
+    service_private_networks: tuple[str, ...] = ()
     user_agent: str = "kzgraph/0.1 (https://w3id.org/kzgraph/; kzgraph@example.org) pyoxigraph"
 
     def service_url(self, iri: str) -> str:
