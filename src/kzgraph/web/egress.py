@@ -41,6 +41,7 @@ import queue
 import socket
 import struct
 import threading
+import traceback
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import TypeVar
@@ -219,6 +220,9 @@ class EgressSandbox:
             try:
                 future.set_result(fn(*args, **kwargs))
             except BaseException as exc:  # handed to the caller, who raises it
+                # pyoxigraph objects in the frames must be freed in this thread, the one that
+                # made them: clear the frames' locals here, keep the traceback for the log.
+                traceback.clear_frames(exc.__traceback__)
                 future.set_exception(exc)
 
     def _supervise(self, fd: int) -> None:

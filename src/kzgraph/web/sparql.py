@@ -35,7 +35,6 @@ from kzgraph.sparql_text import (
     QueryTextError,
     called_iris,
     redirect_services,
-    rewrite_label_service,
 )
 from kzgraph.web.dataset import Dataset, StoreUnavailable
 from kzgraph.web.egress import SANDBOX
@@ -47,6 +46,8 @@ from kzgraph.web.formats import (
     UnknownFormat,
     negotiate,
 )
+from kzgraph.web.labels import LabelError, LabelRequest, label_solutions
+from kzgraph.web.labels import prepare as prepare_labels
 
 log = logging.getLogger("kzgraph.sparql")
 T = TypeVar("T")
@@ -347,8 +348,9 @@ class QueryService:
         store = self.store()
         # A federated answer depends on data elsewhere: never cached, never 304.
         federated = check_calls(text, self.settings)
-        if "wikibase:label" in text or "wikiba.se/ontology#label" in text:
-            text = rewrite_label_service(text)
+        labels = None
+        if "label" in text.lower():
+            text, labels = prepare_labels(text, PREDEFINED)
         text = self.route_services(text)
         key = hashlib.sha256(
             "\x1f".join(
@@ -399,6 +401,7 @@ class QueryService:
             key,
             federated,
             stream,
+            labels,
         )
 
     def _produce(
@@ -413,12 +416,20 @@ class QueryService:
         key: str,
         federated: bool,
         stream: bool,
+        labels: LabelRequest | None,
     ) -> list[bytes]:
         """Evaluate and serialize, in the sandbox thread (pyoxigraph results must be read
         in the thread that made them)."""
         started = time.perf_counter()
         denied = SANDBOX.refused
         results = self._evaluate(store, text, req, substitutions, denied)
+        if labels is not None and isinstance(results, ox.QuerySolutions):
+            try:
+                results = label_solutions(store, results, labels)
+            except LabelError as exc:
+                raise HTTPProblem(400, str(exc)) from exc
+            except (SyntaxError, ValueError, OSError) as exc:
+                raise HTTPProblem(*evaluation_problem(exc, text, denied)) from exc
         if isinstance(results, ox.QuerySolutions | ox.QueryBoolean):
             offered = SOLUTION_FORMATS
         else:
