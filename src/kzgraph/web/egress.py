@@ -222,7 +222,7 @@ class EgressSandbox:
             except BaseException as exc:  # handed to the caller, who raises it
                 # pyoxigraph objects in the frames must be freed in this thread, the one that
                 # made them: clear the frames' locals here, keep the traceback for the log.
-                traceback.clear_frames(exc.__traceback__)
+                _clear_frames(exc)
                 future.set_exception(exc)
 
     def _supervise(self, fd: int) -> None:
@@ -271,6 +271,19 @@ class EgressSandbox:
             port = struct.unpack_from("!H", raw, 2)[0]
             return False, f"[{socket.inet_ntop(socket.AF_INET6, raw[8:24])}]:{port}"
         return False, f"(address family {family})"
+
+
+def _clear_frames(exc: BaseException) -> None:
+    """Clear the locals of every frame in an exception's tracebacks, causes and contexts."""
+    pending: list[BaseException | None] = [exc]
+    seen: set[int] = set()
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        traceback.clear_frames(current.__traceback__)
+        pending += [current.__cause__, current.__context__]
 
 
 def _install_filter() -> int:
