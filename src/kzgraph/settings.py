@@ -31,6 +31,12 @@ class Settings:
     query_timeout: float = 30.0  # seconds
     max_query_bytes: int = 100_000
     max_body_bytes: int = 10_000_000
+    # Query shape (see web/shape.py): deeper nesting or longer chains overflow the engine's stack.
+    max_query_depth: int = 100
+    max_query_operators: int = 500
+    # Memory a worker may use above what it holds when it starts (the dataset); a query
+    # that goes past it is stopped with a 503 and the worker replaced (web/watchdog.py).
+    worker_memory_mb: int = 1024
     result_cache_entries: int = 256
     result_cache_max_bytes: int = 2_000_000  # a larger result is streamed, not cached
     service_allowlist: tuple[str, ...] = (WIKIDATA_SPARQL, QLEVER_WIKIDATA)

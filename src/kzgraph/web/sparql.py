@@ -48,6 +48,7 @@ from kzgraph.web.formats import (
 )
 from kzgraph.web.labels import LabelError, LabelRequest, label_solutions
 from kzgraph.web.labels import prepare as prepare_labels
+from kzgraph.web.shape import ShapeError, check_shape
 
 log = logging.getLogger("kzgraph.sparql")
 T = TypeVar("T")
@@ -388,6 +389,10 @@ class QueryService:
                 ],
             )
             return [body] if environ["REQUEST_METHOD"] != "HEAD" else []
+        try:
+            check_shape(text, self.settings.max_query_depth, self.settings.max_query_operators)
+        except ShapeError as exc:
+            raise HTTPProblem(400, str(exc)) from exc
         self.refuse_unguarded_calls(text)
         return self.guarded(
             self._produce,
