@@ -24,6 +24,11 @@ class Settings:
     queries: str = str(PROJECT_ROOT / "queries")
     base_iri: str = BASE_IRI
     host: str = "127.0.0.1"
+    # The URL the public reaches this server at (links in manifests, VoID, pages). Unset,
+    # links use the request's Host only when it names this machine (see web/pages.py).
+    public_base_url: str = ""
+    # How many reverse proxies in front set X-Forwarded-*: only then are they trusted.
+    proxy_count: int = 0
     port: int = 8000
     workers: int = 4
     update_token: str | None = None

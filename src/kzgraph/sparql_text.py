@@ -100,6 +100,17 @@ def redirect_services(
     return "".join(out) + text[last:]
 
 
+def names_dataset(text: str) -> bool:
+    """Does the query name its own dataset (``FROM`` or ``FROM NAMED`` outside any group)?"""
+    depth = 0
+    for kind, value, _, _ in spans(text):
+        if kind == "other" and value in "{}":
+            depth += 1 if value == "{" else -1
+        elif kind == "word" and depth == 0 and value.upper() == "FROM":
+            return True
+    return False
+
+
 def bind_inline(text: str, bindings: dict[str, str]) -> str:
     """Put ``VALUES (?a ?b) { (term term) }`` first in the query's WHERE group, so the
     values are in scope for every pattern and FILTER of the group, as pyoxigraph's

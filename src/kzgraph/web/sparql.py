@@ -34,6 +34,7 @@ from kzgraph.settings import BASE_IRI, Settings
 from kzgraph.sparql_text import (
     QueryTextError,
     called_iris,
+    names_dataset,
     redirect_services,
 )
 from kzgraph.web.dataset import Dataset, StoreUnavailable
@@ -504,7 +505,8 @@ class QueryService:
                 kwargs["default_graph"] = [ox.NamedNode(g) for g in req.default_graphs]
             if req.named_graphs:
                 kwargs["named_graphs"] = [ox.NamedNode(g) for g in req.named_graphs]
-        elif self.settings.union_default_graph:
+        elif self.settings.union_default_graph and not names_dataset(text):
+            # A query's own FROM / FROM NAMED is its dataset, as the standard says.
             kwargs["use_default_graph_as_union"] = True
         try:
             return store.query(text, **kwargs)
