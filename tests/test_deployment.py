@@ -55,6 +55,8 @@ def test_the_store_is_reachable_only_on_an_internal_network():
     public = [n for n in kzgraph["networks"] if not (COMPOSE["networks"][n] or {}).get("internal")]
     assert public, "kzgraph itself must be reachable"
     assert "network_mode" not in oxigraph
+    # kzgraph lets queries with SERVICE reach the store only because the store is isolated.
+    assert kzgraph["environment"]["KZGRAPH_REMOTE_STORE_ISOLATED"] == "true"
 
 
 def test_ports_and_settings_agree(monkeypatch):

@@ -162,3 +162,18 @@ def test_service_is_refused_with_a_remote_store(tmp_path):
         assert ok.status_code == 200
     finally:
         store.stop()
+
+
+@pytest.mark.skipif(oxigraph_binary() is None, reason="the Oxigraph server is not installed")
+def test_an_isolated_remote_store_still_serves_the_label_service(tmp_path):
+    store = start_oxigraph(None, tmp_path / "oxigraph.log")
+    try:
+        remote = client_for(store.url, remote_store_isolated=True)
+        query = """SELECT ?x ?xLabel WHERE { VALUES ?x { <https://w3id.org/kzgraph/entity/majilis> }
+          SERVICE wikibase:label { bd:serviceParam wikibase:language "en". } }"""
+        r = remote.get("/sparql", query_string={"query": query})
+        assert r.status_code == 200, r.get_data(as_text=True)
+        rows = r.get_json()["results"]["bindings"]
+        assert [row["xLabel"]["value"] for row in rows] == ["majilis"]  # an empty store: the name
+    finally:
+        store.stop()

@@ -52,6 +52,9 @@ class Settings:
     # Networks (CIDR) an allowlisted endpoint may resolve into although they are not
     # public: loopback, private or link-local; for a mirror on the LAN, and for tests.
     service_private_networks: tuple[str, ...] = ()
+    # A remote store's engine makes SERVICE/LOAD calls itself; kzgraph refuses them unless
+    # the operator states the store has no route out (docker-compose.yml's internal network).
+    remote_store_isolated: bool = False
     user_agent: str = "kzgraph/0.1 (https://w3id.org/kzgraph/; kzgraph@example.org) pyoxigraph"
 
     def service_url(self, iri: str) -> str:
