@@ -41,7 +41,22 @@ def test_the_store_url_points_at_the_oxigraph_service():
     port = bind.rsplit(":", 1)[1]
     store = COMPOSE["services"]["kzgraph"]["environment"]["KZGRAPH_STORE"]
     assert store == f"http://oxigraph:{port}"
-    assert any(p.endswith(f":{port}") for p in oxigraph["ports"])
+
+
+def test_the_store_is_reachable_only_on_an_internal_network():
+    """Oxigraph's port takes writes without a token: no port published on the host, its
+    only network internal (no route out either), and kzgraph on that network."""
+    oxigraph, kzgraph = COMPOSE["services"]["oxigraph"], COMPOSE["services"]["kzgraph"]
+    assert "ports" not in oxigraph
+    assert oxigraph["networks"], "the store must be on a named network"
+    for network in oxigraph["networks"]:
+        assert COMPOSE["networks"][network]["internal"] is True
+        assert network in kzgraph["networks"]
+    public = [n for n in kzgraph["networks"] if not (COMPOSE["networks"][n] or {}).get("internal")]
+    assert public, "kzgraph itself must be reachable"
+    assert "network_mode" not in oxigraph
+    # kzgraph lets queries with SERVICE reach the store only because the store is isolated.
+    assert kzgraph["environment"]["KZGRAPH_REMOTE_STORE_ISOLATED"] == "true"
 
 
 def test_ports_and_settings_agree(monkeypatch):

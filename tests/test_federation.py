@@ -43,6 +43,9 @@ class Recorder(BaseHTTPRequestHandler):
     def do_POST(self):  # noqa: N802
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
         Recorder.seen.append(dict(self.headers))
+        if self.server.mode != "results":
+            self.misbehave(self.server.mode)
+            return
         rows = [{"x": {"type": "literal", "value": str(i)}} for i in range(int(self.server.rows))]
         body = json.dumps({"head": {"vars": ["x"]}, "results": {"bindings": rows}}).encode()
         self.send_response(200)
@@ -53,6 +56,22 @@ class Recorder(BaseHTTPRequestHandler):
 
     do_GET = do_POST
 
+    def misbehave(self, mode: str) -> None:
+        """A 403 page, an HTML answer, or a redirect to somewhere else."""
+        status, ctype, headers = {
+            "forbidden": (403, "text/html", {}),
+            "html": (200, "text/html", {}),
+            "redirect": (302, "text/html", {"Location": "http://169.254.169.254/latest/"}),
+        }[mode]
+        body = b"<html>SECRET internal page</html>"
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def log_message(self, *args):
         pass
 
@@ -61,6 +80,7 @@ class Recorder(BaseHTTPRequestHandler):
 def recorder():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
     server.rows = 3
+    server.mode = "results"
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield server
     server.shutdown()
@@ -73,6 +93,7 @@ def federated(seed_store, wikidata, recorder, tmp_path_factory):
         "KZGRAPH_SERVICE_MAP": f"{WIKIDATA}={wikidata.url}query,{QLEVER}=http://127.0.0.1:{recorder.server_address[1]}/sparql",
         "KZGRAPH_SERVICE_MAX_ROWS": "50",
         "KZGRAPH_SERVICE_TIMEOUT": "5",
+        "KZGRAPH_SERVICE_PRIVATE_NETWORKS": "127.0.0.0/8",
     }
     server = start_kzgraph(
         seed_store, tmp_path_factory.mktemp("fed") / "kzgraph.log", "--workers", "2", env=env
@@ -132,7 +153,11 @@ def test_user_agent_and_row_bound(federated, recorder):
 
 def test_failing_remote_is_a_clear_error_or_nothing_with_silent(seed_store, tmp_path):
     dead = f"http://127.0.0.1:{free_port()}/sparql"
-    env = {"KZGRAPH_SERVICE_MAP": f"{WIKIDATA}={dead}", "KZGRAPH_SERVICE_TIMEOUT": "2"}
+    env = {
+        "KZGRAPH_SERVICE_MAP": f"{WIKIDATA}={dead}",
+        "KZGRAPH_SERVICE_TIMEOUT": "2",
+        "KZGRAPH_SERVICE_PRIVATE_NETWORKS": "127.0.0.0/8",
+    }
     server = start_kzgraph(seed_store, tmp_path / "kz.log", "--workers", "1", env=env)
     try:
         loud = requests.get(
@@ -203,3 +228,48 @@ def test_comunica_federates_kzgraph_and_wikidata(live, wikidata):
     }
     assert ("majilis", "Мәжіліс") in rows
     assert ("amanat", "Аманат") in rows
+
+
+@pytest.mark.parametrize(
+    ("mode", "message"),
+    [
+        ("forbidden", "answered HTTP 403"),
+        ("html", "answered with text/html, not SPARQL results"),
+        ("redirect", "answered HTTP 302"),
+    ],
+)
+def test_upstream_answers_are_summarised_never_echoed(federated, recorder, mode, message):
+    recorder.mode = mode
+    try:
+        r = requests.get(
+            federated.url + "sparql",
+            params={"query": f"SELECT * WHERE {{ SERVICE <{QLEVER}> {{ ?x ?p ?o }} }}"},
+            timeout=30,
+        )
+    finally:
+        recorder.mode = "results"
+    assert r.status_code == 502, r.text
+    assert (
+        r.json()["message"]
+        == f"a federated SERVICE call failed: the remote endpoint {QLEVER} {message}"
+    )
+    assert "SECRET" not in r.text and "127.0.0.1" not in r.text
+
+
+def test_an_endpoint_on_a_private_address_is_not_called_unless_configured(
+    seed_store, recorder, tmp_path
+):
+    env = {"KZGRAPH_SERVICE_MAP": f"{QLEVER}=http://127.0.0.1:{recorder.server_address[1]}/sparql"}
+    server = start_kzgraph(seed_store, tmp_path / "kz.log", "--workers", "1", env=env)
+    Recorder.seen.clear()
+    try:
+        r = requests.get(
+            server.url + "sparql",
+            params={"query": f"SELECT * WHERE {{ SERVICE <{QLEVER}> {{ ?x ?p ?o }} }}"},
+            timeout=30,
+        )
+    finally:
+        server.stop()
+    assert r.status_code == 502
+    assert "resolves to an address this server does not call" in r.json()["message"]
+    assert Recorder.seen == []

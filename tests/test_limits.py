@@ -11,8 +11,10 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
 import requests
 
+from .servers import memory_mb, start_kzgraph
 from .test_sparql_protocol import assert_still_serving
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -93,21 +95,110 @@ def test_small_results_are_buffered_with_a_length(live):
     assert int(r.headers["Content-Length"]) == len(r.content)
 
 
-def test_a_killed_worker_is_replaced_and_service_continues(live):
+def test_a_killed_worker_is_replaced_and_its_client_told(live):
     workers = len(live.worker_pids())
-    failure: list[Exception] = []
+    answers: list[requests.Response] = []
 
     def runaway():
-        try:
-            requests.get(live.url + "sparql", params={"query": RUNAWAY}, timeout=60)
-        except requests.RequestException as exc:
-            failure.append(exc)
+        answers.append(requests.get(live.url + "sparql", params={"query": RUNAWAY}, timeout=60))
 
     thread = threading.Thread(target=runaway)
     thread.start()
     pid = busy_worker(live)
     os.kill(pid, signal.SIGKILL)
     thread.join(60)
-    assert failure, "the client of the killed worker sees its connection fail"
+    # The worker's lifeline keeper answers for it.
+    assert answers[0].status_code == 503
+    assert "worker was replaced" in answers[0].json()["message"]
     assert_still_serving(live)
     assert wait_until(lambda: len(live.worker_pids()) == workers and pid not in live.worker_pids())
+
+
+# --- queries that used to take the host's memory or end the worker -------------------------
+
+
+def doubling_query(steps: int) -> str:
+    """600 bytes that build a string of 2**steps times 42 bytes (705 MB at 24 steps)."""
+    binds = " ".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(steps))
+    return f'SELECT (STRLEN(?v{steps}) AS ?n) WHERE {{ BIND("{"a" * 42}" AS ?v0) {binds} }}'
+
+
+@pytest.fixture(scope="module")
+def bounded(seed_store, tmp_path_factory):
+    """A server whose workers may use 200 MiB above the dataset, with a long timeout."""
+    log = tmp_path_factory.mktemp("bounded") / "kzgraph.log"
+    server = start_kzgraph(
+        seed_store,
+        log,
+        "--workers",
+        "2",
+        "--query-timeout",
+        "60",
+        env={"KZGRAPH_WORKER_MEMORY_MB": "200"},
+    )
+    yield server
+    server.stop()
+
+
+def test_a_query_that_takes_too_much_memory_gets_a_503(bounded):
+    assert len(doubling_query(24).encode()) < 1000
+    workers = len(bounded.worker_pids())
+    peak_before = memory_mb(bounded.worker_pids(), "VmRSS")
+    r = requests.get(bounded.url + "sparql", params={"query": doubling_query(26)}, timeout=120)
+    assert r.status_code == 503, r.text[:300]
+    assert r.json()["error"] == "query used too much memory"
+    assert "200 MiB" in r.json()["message"]
+    assert wait_until(lambda: len(bounded.worker_pids()) == workers)
+    assert_still_serving(bounded)
+    # The replacement workers are back to their size at start.
+    assert memory_mb(bounded.worker_pids(), "VmRSS") < peak_before + 100
+    small = requests.get(bounded.url + "sparql", params={"query": doubling_query(10)}, timeout=30)
+    assert small.status_code == 200 and small.json()["results"]["bindings"][0]["n"]["value"] == str(
+        42 * 1024
+    )
+
+
+def test_an_engine_panic_gets_a_503_with_a_message(seed_store, tmp_path):
+    """ORDER BY over a cross join of literals of mixed kinds: the engine's sort panics and
+    the process aborts; the worker's lifeline answers, and the worker is replaced."""
+    server = start_kzgraph(
+        seed_store, tmp_path / "kz.log", "--workers", "1", "--query-timeout", "120"
+    )
+    try:
+        check_panic_answer(server)
+    finally:
+        server.stop()
+    assert "total order" in (tmp_path / "kz.log").read_text()  # it was the engine's panic
+
+
+def check_panic_answer(bounded) -> None:
+    workers = len(bounded.worker_pids())
+    query = (
+        "SELECT ?a ?b WHERE { ?x ?p ?a . ?y ?q ?b . FILTER(isLiteral(?a) && isLiteral(?b)) } "
+        "ORDER BY ?a ?b"
+    )
+    r = requests.get(bounded.url + "sparql", params={"query": query}, timeout=120)
+    assert r.status_code == 503, r.text[:300]
+    assert "ORDER BY" in r.json()["message"]
+    assert wait_until(lambda: len(bounded.worker_pids()) == workers)
+    assert_still_serving(bounded)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE " + "{" * 5000 + "}" * 5000,
+        "SELECT * WHERE { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }",
+        "SELECT * WHERE { ?s ?p ?o " + "OPTIONAL { ?s ?p ?o " * 3000 + "}" * 3000 + " }",
+        "SELECT * WHERE { " + "{} UNION " * 10000 + "{} }",
+        "SELECT * WHERE { ?s " + "/".join(["<urn:p>"] * 2000) + " ?o }",
+        "SELECT * WHERE { BIND(" + "1+" * 20000 + "1 AS ?x) }",
+    ],
+    ids=["braces", "parentheses", "optionals", "unions", "path", "sum"],
+)
+def test_deep_nesting_is_refused_before_the_engine(live, query):
+    before = live.worker_pids()
+    r = requests.post(live.url + "sparql", data={"query": query}, timeout=30)
+    assert r.status_code == 400, r.text[:300]
+    assert "the limit is" in r.json()["message"]
+    assert live.worker_pids() == before

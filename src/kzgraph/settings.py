@@ -24,6 +24,11 @@ class Settings:
     queries: str = str(PROJECT_ROOT / "queries")
     base_iri: str = BASE_IRI
     host: str = "127.0.0.1"
+    # The URL the public reaches this server at (links in manifests, VoID, pages). Unset,
+    # links use the request's Host only when it names this machine (see web/pages.py).
+    public_base_url: str = ""
+    # How many reverse proxies in front set X-Forwarded-*: only then are they trusted.
+    proxy_count: int = 0
     port: int = 8000
     workers: int = 4
     update_token: str | None = None
@@ -31,6 +36,12 @@ class Settings:
     query_timeout: float = 30.0  # seconds
     max_query_bytes: int = 100_000
     max_body_bytes: int = 10_000_000
+    # Query shape (see web/shape.py): deeper nesting or longer chains overflow the engine's stack.
+    max_query_depth: int = 100
+    max_query_operators: int = 500
+    # Memory a worker may use above what it holds when it starts (the dataset); a query
+    # that goes past it is stopped with a 503 and the worker replaced (web/watchdog.py).
+    worker_memory_mb: int = 1024
     result_cache_entries: int = 256
     result_cache_max_bytes: int = 2_000_000  # a larger result is streamed, not cached
     service_allowlist: tuple[str, ...] = (WIKIDATA_SPARQL, QLEVER_WIKIDATA)
@@ -38,6 +49,12 @@ class Settings:
     service_map: tuple[str, ...] = ()
     service_timeout: float = 20.0
     service_max_rows: int = 100_000
+    # Networks (CIDR) an allowlisted endpoint may resolve into although they are not
+    # public: loopback, private or link-local; for a mirror on the LAN, and for tests.
+    service_private_networks: tuple[str, ...] = ()
+    # A remote store's engine makes SERVICE/LOAD calls itself; kzgraph refuses them unless
+    # the operator states the store has no route out (docker-compose.yml's internal network).
+    remote_store_isolated: bool = False
     user_agent: str = "kzgraph/0.1 (https://w3id.org/kzgraph/; kzgraph@example.org) pyoxigraph"
 
     def service_url(self, iri: str) -> str:

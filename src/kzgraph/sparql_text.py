@@ -1,5 +1,6 @@
 """Reading SPARQL text without evaluating it: the SERVICE and LOAD IRIs a request
-would make the server call, and the WDQS label service to rewrite.
+would make the server call (for a clear refusal; what is enforced is in
+``web/egress.py``), and where the WDQS label service is (``web/labels.py``).
 
 A small lexer skips strings, IRIs and comments, so that ``"SERVICE"`` in a literal
 or a comment is not mistaken for the keyword, and a keyword hidden in odd case or
@@ -99,79 +100,15 @@ def redirect_services(
     return "".join(out) + text[last:]
 
 
-_LABEL_SERVICE = re.compile(
-    r"SERVICE\s+(?:wikibase:label|<http://wikiba\.se/ontology#label>)\s*\{(?P<body>(?:[^{}]|\{[^{}]*\})*)\}",
-    re.I,
-)
-_LANGUAGE = re.compile(r'wikibase:language\s+(?:"(?P<a>[^"]*)"|\'(?P<b>[^\']*)\')', re.I)
-_EXPLICIT = re.compile(
-    r"(?P<s>[?$]\w+)\s+(?P<p>rdfs:label|schema:description|skos:altLabel)\s+(?P<o>[?$]\w+)"
-)
-_SUFFIXES = {
-    "Label": "rdfs:label",
-    "Description": "schema:description",
-    "AltLabel": "skos:altLabel",
-}
-
-
-def rewrite_label_service(text: str) -> str:
-    """Turn WDQS's ``SERVICE wikibase:label { bd:serviceParam wikibase:language "en,kk" }``
-    into standard SPARQL: for each ``?xLabel`` (``?xDescription``, ``?xAltLabel``) the
-    query uses, the label in the first listed language that has one, else (for labels)
-    the entity's local name, as WDQS does."""
-    m = _LABEL_SERVICE.search(text)
-    if not m:
-        return text
-    lang_match = _LANGUAGE.search(m.group("body"))
-    languages = [
-        code.strip()
-        for code in (
-            (lang_match.group("a") or lang_match.group("b")) if lang_match else "en"
-        ).split(",")
-        if code.strip()
-    ]
-    languages = ["en" if code == "[AUTO_LANGUAGE]" else code for code in languages] or ["en"]
-    wanted: dict[str, tuple[str, str]] = {}
-    for e in _EXPLICIT.finditer(m.group("body")):
-        wanted[e.group("o")[1:]] = (e.group("s")[1:], e.group("p"))
-    if not wanted:
-        variables = {v[1:] for kind, v in tokens(text) if kind == "var"}
-        for var in sorted(variables):
-            for suffix, prop in _SUFFIXES.items():
-                base = var[: -len(suffix)]
-                if (
-                    var.endswith(suffix)
-                    and base in variables
-                    and not base.endswith(("Label", "Description"))
-                ):
-                    wanted[var] = (base, prop)
-    parts = []
-    for target, (subject, prop) in sorted(wanted.items()):
-        if prop == "skos:altLabel":
-            lang = languages[0]
-            parts.append(
-                f'OPTIONAL {{ SELECT ?{subject} (GROUP_CONCAT(?{target}_v; separator=", ") AS ?{target}) '
-                f"WHERE {{ ?{subject} <http://www.w3.org/2004/02/skos/core#altLabel> ?{target}_v "
-                f'FILTER(LANGMATCHES(LANG(?{target}_v), "{lang}")) }} GROUP BY ?{subject} }}'
-            )
-            continue
-        iri = {
-            "rdfs:label": "http://www.w3.org/2000/01/rdf-schema#label",
-            "schema:description": "http://schema.org/description",
-        }[prop]
-        candidates = []
-        for i, lang in enumerate(languages):
-            v = f"?{target}_{i}"
-            parts.append(
-                f'OPTIONAL {{ ?{subject} <{iri}> {v} FILTER(LANGMATCHES(LANG({v}), "{lang}")) }}'
-            )
-            candidates.append(v)
-        if prop == "rdfs:label":
-            candidates.append(
-                f'IF(isIRI(?{subject}), REPLACE(STR(?{subject}), "^.*[/#]", ""), STR(?{subject}))'
-            )
-        parts.append(f"BIND(COALESCE({', '.join(candidates)}) AS ?{target})")
-    return text[: m.start()] + "\n".join(parts) + text[m.end() :]
+def names_dataset(text: str) -> bool:
+    """Does the query name its own dataset (``FROM`` or ``FROM NAMED`` outside any group)?"""
+    depth = 0
+    for kind, value, _, _ in spans(text):
+        if kind == "other" and value in "{}":
+            depth += 1 if value == "{" else -1
+        elif kind == "word" and depth == 0 and value.upper() == "FROM":
+            return True
+    return False
 
 
 def bind_inline(text: str, bindings: dict[str, str]) -> str:

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterable
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kzgraph.settings import Settings, load_settings
 from kzgraph.web.dataset import Dataset
@@ -54,6 +55,7 @@ class Gateway:
             status_holder.append(status)
             headers = [h for h in headers if h[0].lower() != "access-control-allow-origin"]
             headers += CORS_HEADERS
+            headers += _html_policy(headers)
             headers.append(("X-Content-Type-Options", "nosniff"))
             self.watchdog.responded()
             return start_response(status, headers, exc_info)
@@ -94,6 +96,19 @@ class Gateway:
         if "kzgraph.query_ms" in environ:
             record["query_ms"] = round(environ["kzgraph.query_ms"], 2)
         access_log.info(json.dumps(record))
+
+
+def _html_policy(headers: list) -> list[tuple[str, str]]:
+    """The page policy for HTML that did not come through Flask (the /sparql page)."""
+    names = {name.lower(): value for name, value in headers}
+    if not names.get("content-type", "").startswith("text/html"):
+        return []
+    if "content-security-policy" in names:
+        return []
+    return [
+        ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+        ("Referrer-Policy", "same-origin"),
+    ]
 
 
 class _Finishing:
@@ -163,5 +178,11 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
     service.gateway = None if settings.is_remote else FederationGateway(settings)
     endpoint = SparqlEndpoint(service, pages.describe_service(app))
     app.wsgi_app = Gateway(app.wsgi_app, endpoint, watchdog)  # type: ignore[method-assign]
+    if settings.proxy_count:
+        # X-Forwarded-* are believed only as set by the configured number of proxies.
+        n = settings.proxy_count
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n
+        )
     pages.register_error_handlers(app)
     return app

@@ -54,7 +54,7 @@ _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,300}$")
 
 def checked(key: str) -> str:
     """Slugs and keys are ASCII words; anything else names nothing here (404, not an error)."""
-    if not _KEY.match(key):
+    if not _KEY.fullmatch(key):
         raise HTTPProblem(
             404, f"no such identifier {key!r}; see /queries/find-entity to search by name"
         )

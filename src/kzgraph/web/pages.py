@@ -31,14 +31,24 @@ def dataset_statistics(app: Flask) -> dict:
     return derived(app.extensions["kzgraph.dataset"], "statistics", statistics)
 
 
-def root_url(environ: dict | None = None) -> str:
+def root_url(environ: dict | None = None, config: Settings | None = None) -> str:
+    """The server's public URL, for links in manifests, descriptions and pages.
+
+    The configured ``public_base_url`` when there is one. Otherwise the request's own
+    scheme and Host, but only a Host that names this machine (localhost or the bound
+    address): any other is the client's word, and links built on it would point
+    wherever the client likes. X-Forwarded-* headers count only through ProxyFix, which
+    ``create_app`` installs for the configured number of proxies (``proxy_count``)."""
+    config = config or (current_app.config["KZGRAPH"] if environ is None else None)
     env = environ or request.environ
-    scheme = env.get("HTTP_X_FORWARDED_PROTO") or env.get("wsgi.url_scheme", "http")
-    host = (
-        env.get("HTTP_X_FORWARDED_HOST")
-        or env.get("HTTP_HOST")
-        or f"{env.get('SERVER_NAME')}:{env.get('SERVER_PORT')}"
-    )
+    if config is not None and config.public_base_url:
+        return config.public_base_url.rstrip("/") + "/"
+    scheme = env.get("wsgi.url_scheme", "http")
+    host = env.get("HTTP_HOST") or f"{env.get('SERVER_NAME')}:{env.get('SERVER_PORT')}"
+    name = host.rsplit(":", 1)[0].strip("[]") if not host.endswith("]") else host.strip("[]")
+    trusted = {"localhost", "127.0.0.1", "::1"} | ({config.host} if config is not None else set())
+    if config is not None and not config.proxy_count and name not in trusted:
+        host = f"{config.host}:{config.port}"
     return f"{scheme}://{host}{env.get('SCRIPT_NAME', '')}/"
 
 
@@ -62,7 +72,7 @@ def describe_service(app: Flask) -> Callable[[dict, Callable], Iterable[bytes]]:
 
     def describe(environ: dict, start_response: Callable) -> Iterable[bytes]:
         accept = environ.get("HTTP_ACCEPT", "")
-        root = root_url(environ)
+        root = root_url(environ, app.config["KZGRAPH"])
         if "text/html" in accept:
             body = render_page(app, "service.html", root=root).encode()
             start_response(
@@ -112,13 +122,15 @@ def health():
     try:
         store = dataset.fresh()
         bool(store.query("ASK { ?s ?p ?o }", use_default_graph_as_union=True))
-    except (StoreUnavailable, OSError) as exc:
-        return jsonify(status="unavailable", message=str(exc)), 503
+    except (StoreUnavailable, OSError):
+        # The reason (with the store's path) goes to the log, not to anyone who asks.
+        current_app.logger.exception("health check failed")
+        return jsonify(status="unavailable", message="the store cannot be read"), 503
     return jsonify(
         status="ok",
         version=__version__,
         data_version=dataset.version,
-        store=settings().store,
+        store="remote" if settings().is_remote else "embedded",
         writable=bool(settings().update_token),
         check_ms=round((time.perf_counter() - started) * 1000, 2),
     )

@@ -9,6 +9,7 @@ result without failing the others.
 from __future__ import annotations
 
 import json
+import math
 import re
 from html import escape
 
@@ -479,7 +480,7 @@ def query_from_v1(raw: object) -> Query | None:
         text=text.strip(),
         types=(type_,) if isinstance(type_, str) else (),
         limit=max(1, min(int(limit), 100))
-        if isinstance(limit, int | float) and not isinstance(limit, bool)
+        if isinstance(limit, int | float) and not isinstance(limit, bool) and math.isfinite(limit)
         else 10,
         properties=tuple(props),
     )

@@ -31,7 +31,10 @@ class Server(BaseApplication):
         gateway = self.application.extensions["kzgraph.service"].gateway
 
         def post_fork(server, worker) -> None:
-            watchdog.start()
+            # First, before any thread: the watchdog forks the worker's lifeline keeper.
+            watchdog.start(
+                self.settings.worker_memory_mb, retire=lambda: setattr(worker, "alive", False)
+            )
             if gateway is not None:
                 gateway.start()
 

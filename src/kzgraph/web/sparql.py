@@ -18,10 +18,12 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 from urllib.parse import unquote_to_bytes
 
 import pyoxigraph as ox
@@ -32,10 +34,12 @@ from kzgraph.settings import BASE_IRI, Settings
 from kzgraph.sparql_text import (
     QueryTextError,
     called_iris,
+    names_dataset,
     redirect_services,
-    rewrite_label_service,
 )
 from kzgraph.web.dataset import Dataset, StoreUnavailable
+from kzgraph.web.egress import SANDBOX
+from kzgraph.web.federation import client_message
 from kzgraph.web.formats import (
     GRAPH_FORMATS,
     SOLUTION_FORMATS,
@@ -43,8 +47,12 @@ from kzgraph.web.formats import (
     UnknownFormat,
     negotiate,
 )
+from kzgraph.web.labels import LabelError, LabelRequest, label_solutions
+from kzgraph.web.labels import prepare as prepare_labels
+from kzgraph.web.shape import ShapeError, check_shape
 
 log = logging.getLogger("kzgraph.sparql")
+T = TypeVar("T")
 
 # Prefixes every query may use undeclared, as on the Wikidata Query Service.
 PREDEFINED = {
@@ -316,6 +324,8 @@ class QueryService:
         self._cache_version = ""
         self.cache_control = "public, max-age=60" if not settings.update_token else "no-cache"
         self.gateway = None  # a FederationGateway, once the worker has started one
+        # The embedded engine runs client text in the egress sandbox (web/egress.py).
+        self.sandboxed = not settings.is_remote
 
     def store(self) -> ox.Store:
         try:
@@ -340,8 +350,9 @@ class QueryService:
         store = self.store()
         # A federated answer depends on data elsewhere: never cached, never 304.
         federated = check_calls(text, self.settings)
-        if "wikibase:label" in text or "wikiba.se/ontology#label" in text:
-            text = rewrite_label_service(text)
+        labels = None
+        if "label" in text.lower():
+            text, labels = prepare_labels(text, PREDEFINED)
         text = self.route_services(text)
         key = hashlib.sha256(
             "\x1f".join(
@@ -379,8 +390,52 @@ class QueryService:
                 ],
             )
             return [body] if environ["REQUEST_METHOD"] != "HEAD" else []
+        try:
+            check_shape(text, self.settings.max_query_depth, self.settings.max_query_operators)
+        except ShapeError as exc:
+            raise HTTPProblem(400, str(exc)) from exc
+        self.refuse_unguarded_calls(text)
+        return self.guarded(
+            self._produce,
+            environ,
+            start_response,
+            store,
+            text,
+            req,
+            substitutions,
+            common,
+            key,
+            federated,
+            stream,
+            labels,
+        )
+
+    def _produce(
+        self,
+        environ: dict,
+        start_response: Callable,
+        store: ox.Store,
+        text: str,
+        req: QueryRequest,
+        substitutions: dict | None,
+        common: list[tuple[str, str]],
+        key: str,
+        federated: bool,
+        stream: bool,
+        labels: LabelRequest | None,
+    ) -> list[bytes]:
+        """Evaluate and serialize, in the sandbox thread (pyoxigraph results must be read
+        in the thread that made them)."""
         started = time.perf_counter()
-        results = self._evaluate(store, text, req, substitutions)
+        denied = SANDBOX.refused
+        results = self._evaluate(store, text, req, substitutions, denied)
+        if labels is not None and isinstance(results, ox.QuerySolutions):
+            try:
+                results = label_solutions(store, results, labels)
+            except LabelError as exc:
+                raise HTTPProblem(400, str(exc)) from exc
+            except (SyntaxError, ValueError, OSError) as exc:
+                raise HTTPProblem(*evaluation_problem(exc, text, denied)) from exc
         if isinstance(results, ox.QuerySolutions | ox.QueryBoolean):
             offered = SOLUTION_FORMATS
         else:
@@ -405,7 +460,7 @@ class QueryService:
         except (SyntaxError, ValueError, OSError) as exc:
             if out.streaming:
                 raise  # headers are sent: dropping the connection is the only signal left
-            raise HTTPProblem(*self._evaluation_problem(exc, text)) from exc
+            raise HTTPProblem(*evaluation_problem(exc, text, denied)) from exc
         elapsed = (time.perf_counter() - started) * 1000
         environ["kzgraph.query_ms"] = elapsed
         if out.streaming:
@@ -430,7 +485,9 @@ class QueryService:
             return text
         return redirect_services(text, PREDEFINED, self.gateway.target)
 
-    def _evaluate(self, store: ox.Store, text: str, req: QueryRequest, substitutions: dict | None):
+    def _evaluate(
+        self, store: ox.Store, text: str, req: QueryRequest, substitutions: dict | None, denied: int
+    ):
         kwargs: dict = {
             "prefixes": PREDEFINED,
             "substitutions": substitutions,
@@ -448,22 +505,13 @@ class QueryService:
                 kwargs["default_graph"] = [ox.NamedNode(g) for g in req.default_graphs]
             if req.named_graphs:
                 kwargs["named_graphs"] = [ox.NamedNode(g) for g in req.named_graphs]
-        elif self.settings.union_default_graph:
+        elif self.settings.union_default_graph and not names_dataset(text):
+            # A query's own FROM / FROM NAMED is its dataset, as the standard says.
             kwargs["use_default_graph_as_union"] = True
         try:
             return store.query(text, **kwargs)
         except (SyntaxError, ValueError, OSError) as exc:
-            raise HTTPProblem(*self._evaluation_problem(exc, text)) from exc
-
-    @staticmethod
-    def _evaluation_problem(exc: Exception, text: str) -> tuple[int, str]:
-        if isinstance(exc, SyntaxError):
-            return 400, f"SPARQL syntax error: {exc}"
-        if isinstance(exc, OSError) and "service" in text.lower():
-            return 502, f"a federated SERVICE call failed: {exc}"
-        if isinstance(exc, OSError):
-            return 503, f"the store could not answer: {exc}"
-        return 400, f"the query cannot be evaluated: {exc}"
+            raise HTTPProblem(*evaluation_problem(exc, text, denied)) from exc
 
     # --- updates ------------------------------------------------------------------------
 
@@ -489,14 +537,17 @@ class QueryService:
     def update(self, text: str, req: QueryRequest) -> None:
         self.authorize(req.authorization)
         check_calls(text, self.settings)
+        self.refuse_unguarded_calls(text)
+        denied = SANDBOX.refused
         try:
-            with self.dataset.writable() as disk:
-                disk.update(text, prefixes=PREDEFINED)
+            self.guarded(self._apply_update, text)
         except SyntaxError as exc:
             raise HTTPProblem(400, f"SPARQL Update syntax error: {exc}") from exc
         except StoreUnavailable as exc:
             raise HTTPProblem(503, str(exc), [("Retry-After", "5")]) from exc
         except OSError as exc:
+            if SANDBOX.refused > denied:
+                raise HTTPProblem(*evaluation_problem(exc, text, denied)) from exc
             raise HTTPProblem(
                 503,
                 f"the store could not be written (nothing was changed): {exc}",
@@ -504,6 +555,58 @@ class QueryService:
             ) from exc
         except ValueError as exc:
             raise HTTPProblem(400, f"the update cannot be applied: {exc}") from exc
+
+    def guarded(self, fn: Callable[..., T], *args) -> T:
+        """Run engine work on client text where it cannot connect anywhere but the gateway."""
+        return SANDBOX.call(fn, *args) if self.sandboxed else fn(*args)
+
+    def refuse_unguarded_calls(self, text: str) -> None:
+        """A remote store's engine, or ours where the egress sandbox is not available (not
+        Linux, no seccomp), would connect wherever a SERVICE or LOAD points, out of
+        kzgraph's control: refuse any text that might make it call out."""
+        if self.sandboxed and SANDBOX.active:
+            return
+        if not self.sandboxed and self.settings.remote_store_isolated:
+            return  # the store's network lets nothing out (docker-compose.yml)
+        if _MIGHT_CALL.search(text):
+            raise HTTPProblem(
+                400,
+                "SERVICE and LOAD are disabled on this server: "
+                + (
+                    "its store is remote, and would make the calls itself"
+                    if not self.sandboxed
+                    else "its egress sandbox is not available"
+                ),
+            )
+
+    def _apply_update(self, text: str) -> None:
+        with self.dataset.writable() as disk:
+            disk.update(text, prefixes=PREDEFINED)
+
+
+def evaluation_problem(exc: Exception, text: str, denied: int) -> tuple[int, str]:
+    """Status and message for an engine error. ``denied`` is how many connections the
+    egress sandbox had refused before this request: more now means the request tried
+    to call somewhere the allowlist does not name."""
+    if isinstance(exc, SyntaxError):
+        return 400, f"SPARQL syntax error: {exc}"
+    if SANDBOX.refused > denied:
+        return 400, NOT_ALLOWED
+    if isinstance(exc, OSError) and "service" in text.lower():
+        # The engine's message names the gateway's internal address: say only what it found.
+        return 502, f"a federated SERVICE call failed: {client_message(str(exc)) or 'no answer'}"
+    if isinstance(exc, OSError):
+        return 503, "the store could not answer; try again"
+    return 400, f"the query cannot be evaluated: {exc}"
+
+
+NOT_ALLOWED = (
+    "this request tried to call an endpoint that is not on the allowlist; SERVICE and LOAD "
+    "may only name the allowlisted endpoints (see the service description, GET /sparql)"
+)
+
+
+_MIGHT_CALL = re.compile(r"service|load|\\u|\\U", re.I)
 
 
 def _etags(header: str) -> set[str]:
