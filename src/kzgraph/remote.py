@@ -36,7 +36,7 @@ import requests
 
 from kzgraph import store as stores
 from kzgraph.settings import Settings
-from kzgraph.sparql_text import bind_inline, tokens
+from kzgraph.sparql_text import bind_inline, prefixes, spans, tokens
 
 RESULTS_JSON = "application/sparql-results+json"
 RDF_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
@@ -110,6 +110,28 @@ def query_url(store_url: str) -> str:
     ``…/sparql``), else ``URL/query`` (the Oxigraph server's root, a Fuseki dataset)."""
     url = store_url.rstrip("/")
     return url if url.endswith(("/query", "/sparql")) else url + "/query"
+
+
+FOLD = "https://w3id.org/kzgraph/ontology#fold"
+
+
+def without_fold(text: str) -> str:
+    """``kzo:fold(x)`` is kzgraph's own function (ignore case, accents and transliteration);
+    a remote server has no such function, so it becomes ``LCASE(x)``: case is ignored,
+    accents and transliteration are not."""
+    if "fold" not in text:
+        return text
+    declared = prefixes(tokens(text), {})
+    out, last = [], 0
+    for kind, value, start, end in spans(text):
+        name = value[1:-1] if kind == "iri" else None
+        if kind == "pname":
+            head, _, local = value.partition(":")
+            name = declared.get(head, "\0") + local
+        if name == FOLD:
+            out += [text[last:start], "LCASE"]
+            last = end
+    return "".join(out) + text[last:]
 
 
 # --- results -------------------------------------------------------------------------------------
@@ -231,13 +253,10 @@ class RemoteStore:
         named_graphs: list | None = None,
         base_iri: str | None = None,
     ):
-        if custom_functions and any(f.value in query for f in custom_functions):
-            raise ValueError(
-                "kzgraph's extension functions (kzo:fold) are not available on a remote store"
-            )
         if substitutions:
             query = bind_inline(query, {v.value: str(t) for v, t in substitutions.items()})
         text = "".join(f"PREFIX {k}: <{v}>\n" for k, v in (prefixes or {}).items()) + query
+        text = without_fold(text)
         if use_default_graph_as_union and not default_graph:
             default_graph = named_graphs = self.named_graphs()
         return self._results(text, default_graph or [], named_graphs or [])
