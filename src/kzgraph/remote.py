@@ -62,6 +62,8 @@ class Quirks:
       the Oxigraph server ``/update``, ``/store``; Virtuoso ``/sparql-auth`` and
       ``/sparql-graph-crud-auth`` with credentials, ``/sparql`` and
       ``/sparql-graph-crud`` without).
+    - ``drop``: how a graph is removed. Virtuoso refuses ``DROP GRAPH`` for a graph not
+      made by ``CREATE GRAPH`` (its quad store has no empty graphs): it gets ``CLEAR GRAPH``.
     - ``row_cap_header``: Virtuoso sends ``X-SPARQL-MaxRows`` when a SELECT reached its
       ``ResultSetMaxRows`` (default 10,000); its CONSTRUCT is cut at the same number
       silently, so a result of exactly that size counts as cut too.
@@ -72,6 +74,7 @@ class Quirks:
     update_path: str | None = None
     graph_store_path: str | None = None
     graph_store_param: str = "graph"
+    drop: str = "DROP GRAPH"
     row_cap_header: str = "X-SPARQL-MaxRows"
 
 
@@ -84,6 +87,7 @@ def quirks_for(server_header: str, has_credentials: bool) -> Quirks:
             update_path="/sparql-auth" if has_credentials else "/sparql",
             graph_store_path="/sparql-graph-crud-auth" if has_credentials else "/sparql-graph-crud",
             graph_store_param="graph-uri",
+            drop="CLEAR GRAPH",
         )
     if "fuseki" in name:
         return Quirks(server="fuseki", update_path="update", graph_store_path="data")
@@ -392,7 +396,7 @@ class RemoteStore:
         self.update(f"CLEAR GRAPH <{graph.value}>")
 
     def remove_graph(self, graph: ox.NamedNode) -> None:
-        self.update(f"DROP GRAPH <{graph.value}>")
+        self.update(f"{self.quirks.drop} <{graph.value}>")
 
     def add_graph(self, graph: ox.NamedNode) -> None:
         self.update(f"CREATE SILENT GRAPH <{graph.value}>")
@@ -461,7 +465,7 @@ class RemoteStore:
         # Staging graphs left by an interrupted build are kzgraph's own: remove them.
         leftovers = self.list_graphs(staging=True)
         if leftovers:
-            self.update(" ;\n".join(f"DROP GRAPH <{g.value}>" for g in leftovers))
+            self.update(" ;\n".join(f"{self.quirks.drop} <{g.value}>" for g in leftovers))
         release = stores.new_version()
         staging = {
             g: ox.NamedNode(f"{self.staging_prefix}{release}/{i}")
@@ -480,7 +484,7 @@ class RemoteStore:
                 )
             stale = [g.value for g in self.list_graphs() if g.value not in by_graph]
             operations = [f"MOVE <{staging[g].value}> TO <{g}>" for g in sorted(by_graph)]
-            operations += [f"DROP GRAPH <{g}>" for g in stale]
+            operations += [f"{self.quirks.drop} <{g}>" for g in stale]
             self.update(" ;\n".join(operations))
         except (OSError, SyntaxError):
             self._drop_quietly(staging.values())

@@ -85,6 +85,31 @@ class EntityReader:
             key=str,
         )
 
+    def description(self, iri: str) -> set[ox.Triple]:
+        """The triples of ``iri``, of the statements it reaches and of their references.
+
+        Each IRI is described once: statements link to each other (``kzo:conflictsWith``
+        runs both ways between two claims), so following links without remembering
+        what was visited would never end."""
+        statement, reference = self.ns.base + "statement/", self.ns.base + "reference/"
+        out: set[ox.Triple] = set()
+        seen = {iri}
+        todo = [iri]
+        while todo:
+            subject = todo.pop()
+            for q in self.store.quads_for_pattern(ox.NamedNode(subject), None, None, None):
+                out.add(q.triple)
+                target = q.object
+                if (
+                    not subject.startswith(reference)  # a reference's links are not followed
+                    and isinstance(target, ox.NamedNode)
+                    and target.value.startswith((statement, reference))
+                    and target.value not in seen
+                ):
+                    seen.add(target.value)
+                    todo.append(target.value)
+        return out
+
     def label(self, iri: str) -> str:
         """The English label of an entity, or the end of its IRI."""
         if iri not in self._labels:

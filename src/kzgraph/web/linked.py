@@ -115,22 +115,9 @@ def alternates(path: str) -> str:
     return ", ".join(links)
 
 
-def _subject_triples(r: EntityReader, iri: str, follow: bool = True) -> set[ox.Triple]:
-    """An IRI's triples, with its statements and their references when ``follow``."""
-    out = set()
-    node = ox.NamedNode(iri)
-    for q in r.store.quads_for_pattern(node, None, None, None):
-        out.add(q.triple)
-        target = q.object.value
-        if (
-            follow
-            and isinstance(q.object, ox.NamedNode)
-            and target.startswith(r.ns.base + "statement/")
-        ):
-            out |= _subject_triples(r, target, follow=True)
-        elif isinstance(q.object, ox.NamedNode) and target.startswith(r.ns.base + "reference/"):
-            out |= _subject_triples(r, target, follow=False)
-    return out
+def _subject_triples(r: EntityReader, iri: str) -> set[ox.Triple]:
+    """An IRI's triples, with its statements and their references."""
+    return r.description(iri)
 
 
 def source_text(name: str) -> str | None:
