@@ -197,6 +197,12 @@ def test_loading_by_sparql_update_in_chunks_gives_the_same_data(remote, seed_sto
     assert ours.stdout == kzgraph("export", "--store", str(seed_store)).stdout
 
 
+def test_queries_sent_by_get_give_the_same_export(remote, seed_store):
+    ours = kzgraph("export", "--store", remote.url, "--store-query-method", "get", env=remote.env)
+    assert ours.returncode == 0, ours.stderr.decode()[-2000:]
+    assert ours.stdout == kzgraph("export", "--store", str(seed_store)).stdout
+
+
 def test_a_rebuild_replaces_kzgraphs_graphs_and_no_others(remote):
     kenya = f"{KZ}source/parliament-of-kenya"
     assert remote.build(SEED, FIXTURES / "parliament-of-kenya.txt").returncode == 0
