@@ -85,13 +85,15 @@ class EntityReader:
             key=str,
         )
 
-    def description(self, iri: str) -> set[ox.Triple]:
-        """The triples of ``iri``, of the statements it reaches and of their references.
+    def description(self, iri: str, statements: bool = True) -> set[ox.Triple]:
+        """The triples of ``iri``, of the references it links to and (when ``statements``)
+        of the statements it reaches and their references.
 
         Each IRI is described once: statements link to each other (``kzo:conflictsWith``
         runs both ways between two claims), so following links without remembering
         what was visited would never end."""
-        statement, reference = self.ns.base + "statement/", self.ns.base + "reference/"
+        reference = self.ns.base + "reference/"
+        followed = (self.ns.base + "statement/", reference) if statements else (reference,)
         out: set[ox.Triple] = set()
         seen = {iri}
         todo = [iri]
@@ -103,7 +105,7 @@ class EntityReader:
                 if (
                     not subject.startswith(reference)  # a reference's links are not followed
                     and isinstance(target, ox.NamedNode)
-                    and target.value.startswith((statement, reference))
+                    and target.value.startswith(followed)
                     and target.value not in seen
                 ):
                     seen.add(target.value)

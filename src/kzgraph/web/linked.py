@@ -115,9 +115,9 @@ def alternates(path: str) -> str:
     return ", ".join(links)
 
 
-def _subject_triples(r: EntityReader, iri: str) -> set[ox.Triple]:
-    """An IRI's triples, with its statements and their references."""
-    return r.description(iri)
+def _subject_triples(r: EntityReader, iri: str, follow: bool = True) -> set[ox.Triple]:
+    """An IRI's triples, with its references, and its statements when ``follow``."""
+    return r.description(iri, statements=follow)
 
 
 def source_text(name: str) -> str | None:
