@@ -163,6 +163,16 @@ def served(remote, tmp_path_factory) -> Iterator[Running]:
     server.stop()
 
 
+@pytest.fixture(scope="module")
+def embedded_export(seed_store) -> dict[str, bytes]:
+    """What `kzgraph export` writes for the seed's embedded store, per format."""
+    from kzgraph import store
+    from kzgraph.settings import load_settings
+
+    quads = list(store.dataset_quads(load_settings(store=str(seed_store))))
+    return {fmt: store.serialize_dataset(quads, fmt) for fmt in ("nquads", "turtle", "trig")}
+
+
 def get(server: Running, path: str, **kwargs) -> requests.Response:
     return requests.get(server.url + path, timeout=60, **kwargs)
 
@@ -182,35 +192,35 @@ def test_a_build_touches_only_kzgraphs_graphs_and_reports_what_the_store_holds(r
         assert f"{count:6} triples in <{graph}>" in remote.extra["summary"]
 
 
-def test_export_is_byte_identical_to_the_embedded_store(remote, seed_store):
+def test_export_is_byte_identical_to_the_embedded_store(remote, seed_store, embedded_export):
+    assert embedded_export["nquads"] == kzgraph("export", "--store", str(seed_store)).stdout
     for fmt in ("nquads", "turtle", "trig"):
         ours = kzgraph("export", "--store", remote.url, "--format", fmt, env=remote.env)
         assert ours.returncode == 0, ours.stderr.decode()[-2000:]
-        embedded = kzgraph("export", "--store", str(seed_store), "--format", fmt)
-        assert ours.stdout == embedded.stdout, fmt
+        assert ours.stdout == embedded_export[fmt], fmt
 
 
-def test_loading_by_sparql_update_in_chunks_gives_the_same_data(remote, seed_store):
-    built = remote.build(extra=("--store-bulk-load", "update"))
-    assert built.returncode == 0, built.stderr.decode()[-2000:]
-    ours = kzgraph("export", "--store", remote.url, env=remote.env)
-    assert ours.stdout == kzgraph("export", "--store", str(seed_store)).stdout
-
-
-def test_queries_sent_by_get_give_the_same_export(remote, seed_store):
+def test_queries_sent_by_get_give_the_same_export(remote, embedded_export):
     ours = kzgraph("export", "--store", remote.url, "--store-query-method", "get", env=remote.env)
     assert ours.returncode == 0, ours.stderr.decode()[-2000:]
-    assert ours.stdout == kzgraph("export", "--store", str(seed_store)).stdout
+    assert ours.stdout == embedded_export["nquads"]
 
 
-def test_a_rebuild_replaces_kzgraphs_graphs_and_no_others(remote):
+def test_a_rebuild_replaces_kzgraphs_graphs_and_no_others(remote, embedded_export):
     kenya = f"{KZ}source/parliament-of-kenya"
-    assert remote.build(SEED, FIXTURES / "parliament-of-kenya.txt").returncode == 0
+    # This build loads by SPARQL Update (INSERT DATA in chunks), the next by the Graph
+    # Store Protocol: both must give the same data.
+    two = remote.build(
+        SEED, FIXTURES / "parliament-of-kenya.txt", extra=("--store-bulk-load", "update")
+    )
+    assert two.returncode == 0, two.stderr.decode()[-2000:]
     assert kenya in remote.graphs()
     assert remote.build().returncode == 0
     after = remote.graphs()
     assert kenya not in after and FOREIGN in after
     assert not any("/staging/" in g for g in after)
+    ours = kzgraph("export", "--store", remote.url, env=remote.env)
+    assert ours.stdout == embedded_export["nquads"]
 
 
 # --- serving ----------------------------------------------------------------------------------------
@@ -299,14 +309,16 @@ def test_reconciliation_answers_as_on_the_embedded_store(served, live):
     assert ours.json() == theirs.json()
 
 
-def test_every_entity_dereferences_in_every_format_as_on_the_embedded_store(served, live):
+def test_every_entity_dereferences_as_on_the_embedded_store(served, live):
+    """Every entity's page and N-Triples; every format for the Senate, whose statements
+    conflict with each other (test_entity_formats.py does every format of every entity)."""
     r = get(live, "sparql", params={"query": "SELECT ?slug WHERE { ?e kzo:slug ?slug }"})
     slugs = sorted({b["slug"]["value"] for b in r.json()["results"]["bindings"]})
     assert "senate" in slugs
     for slug in slugs:
         page = get(served, f"entity/{slug}", headers={"Accept": "text/html"})
         assert page.status_code == 200 and "text/html" in page.headers["Content-Type"], slug
-        for fmt in FORMATS:
+        for fmt in FORMATS if slug == "senate" else ["nt"]:
             ours, theirs = get(served, f"entity/{slug}.{fmt}"), get(live, f"entity/{slug}.{fmt}")
             assert ours.status_code == 200, (slug, fmt, ours.text[:300])
             if fmt in ("ttl", "nt"):
@@ -324,14 +336,31 @@ def test_a_result_cut_at_the_row_cap_is_an_error_never_a_partial_answer(remote, 
         assert r.status_code == 200 and len(r.json()["results"]["bindings"]) > VIRTUOSO_MAX_ROWS
 
 
-def test_each_build_gives_a_new_data_version_and_new_etags(remote, served):
+def test_a_graph_iri_with_a_fragment_is_served_described_and_removed_by_a_build(remote, served):
     query = {"query": f"SELECT ?n WHERE {{ <{KZ}entity/majilis> wdt:P1342 ?n }}"}
     before = get(served, "sparql", params=query)
+    graph = f"{KZ}graph/extra#part"
+    remote.update(f'INSERT DATA {{ GRAPH <{graph}> {{ <{KZ}x> <{KZ}y> "z" }} }}')
+    # Another writer changes the data version, as kzgraph does after each write.
+    marker = f"<{KZ}dataset> <{KZ}ontology#dataVersion>"
+    remote.update(
+        f"DELETE WHERE {{ GRAPH <{KZ}graph/meta> {{ {marker} ?v }} }} ;"
+        f' INSERT DATA {{ GRAPH <{KZ}graph/meta> {{ {marker} "by-hand" }} }}'
+    )
+    time.sleep(1.1)
+    description = get(served, "sparql", headers={"Accept": "application/n-triples"})
+    assert description.status_code == 200, description.text[:500]
+    assert f"<{KZ}graph/extra%23part#named-graph>" in description.text
+    r = get(served, "sparql", params={"query": f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"})
+    assert r.json()["boolean"] is True
     version = get(served, "health").json()["data_version"]
-    assert remote.build().returncode == 0  # the same data, the same number of quads
+    assert version == "by-hand"
+    assert remote.build().returncode == 0
+    assert graph not in remote.graphs()
+    # The rebuild has the same number of quads as before and a new version all the same.
     time.sleep(1.1)  # the version is re-read at most once a second
     after = get(served, "sparql", params=query)
-    assert get(served, "health").json()["data_version"] != version
+    assert get(served, "health").json()["data_version"] not in (version, "")
     assert after.headers["ETag"] != before.headers["ETag"]
     assert after.json() == before.json()
 
@@ -347,10 +376,6 @@ def test_virtuoso_without_credentials_fails_loudly_with_the_servers_message(remo
     proc = kzgraph("build", str(SEED), "--store", remote.url, env=anonymous)
     assert proc.returncode == 2
     assert b"answered HTTP" in proc.stderr, proc.stderr.decode()[-1000:]
-    assert remote.graphs() == before
-    wrong = {**remote.env, "KZGRAPH_STORE_PASSWORD": "wrong"}
-    proc = kzgraph("build", str(SEED), "--store", remote.url, env=wrong)
-    assert proc.returncode == 2 and b"401" in proc.stderr
     assert remote.graphs() == before
 
 
