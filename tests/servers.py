@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -141,3 +142,116 @@ def memory_mb(pids: list[int], field: str = "VmRSS") -> float:
         except OSError:
             continue
     return total / 1024
+
+
+# --- Virtuoso (Debian's virtuoso-opensource) -----------------------------------------------------
+
+VIRTUOSO_USER, VIRTUOSO_PASSWORD = "kzgraph", "kzgraph-test-secret"
+VIRTUOSO_MAX_ROWS = 1000  # below the seed's size, so that reading the whole dataset must page
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {d}/virtuoso.db
+ErrorLogFile = {d}/virtuoso.log
+LockFile = {d}/virtuoso.lck
+TransactionFile = {d}/virtuoso.trx
+xa_persistent_file = {d}/virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+Striping = 0
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {d}/virtuoso-temp.db
+TransactionFile = {d}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+CheckpointInterval = 60
+CaseMode = 2
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {d}
+ServerThreads = 10
+Charset = UTF-8
+EnabledGzipContent = 0
+[SPARQL]
+ResultSetMaxRows = {max_rows}
+MaxQueryExecutionTime = 60
+"""
+
+
+def virtuoso_binary() -> str | None:
+    return shutil.which("virtuoso-t")
+
+
+@dataclass
+class Virtuoso:
+    """A Virtuoso server with its own database folder, on loopback."""
+
+    folder: Path
+    sql_port: int
+    http_port: int
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}/sparql"
+
+    def start(self) -> None:
+        ini = self.folder / "virtuoso.ini"
+        ini.write_text(
+            VIRTUOSO_INI.format(
+                d=self.folder,
+                sql_port=self.sql_port,
+                http_port=self.http_port,
+                max_rows=VIRTUOSO_MAX_ROWS,
+            )
+        )
+        log = self.folder / "stdout.log"
+        out = open(log, "ab")  # noqa: SIM115 - the server process writes to it until stopped
+        self.process = subprocess.Popen(
+            ["virtuoso-t", "+foreground", "+configfile", str(ini)],
+            cwd=self.folder,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        wait_for(self.url + "?query=ASK%7B%7D", self.process, self.folder / "virtuoso.log", 300)
+
+    def sql(self, statements: str) -> None:
+        """Run SQL as dba through isql (Virtuoso's own client)."""
+        proc = subprocess.run(
+            ["isql-vt", f"127.0.0.1:{self.sql_port}", "dba", "dba", f"exec={statements}"],
+            capture_output=True,
+            timeout=60,
+        )
+        if proc.returncode != 0 or b"Error" in proc.stdout + proc.stderr:
+            raise RuntimeError(f"isql failed: {(proc.stdout + proc.stderr).decode()[-2000:]}")
+
+    def add_user(self) -> None:
+        """A SPARQL user that may update, for the Digest-protected -auth endpoints; the
+        anonymous SPARQL account stays read-only."""
+        self.sql(
+            f"DB.DBA.USER_CREATE('{VIRTUOSO_USER}', '{VIRTUOSO_PASSWORD}'); "
+            f'GRANT SPARQL_UPDATE TO "{VIRTUOSO_USER}";'
+        )
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_virtuoso(folder: Path) -> Virtuoso:
+    if virtuoso_binary() is None:
+        raise RuntimeError("Virtuoso is not installed (apt-get install virtuoso-opensource)")
+    folder.mkdir(parents=True, exist_ok=True)
+    server = Virtuoso(folder, free_port(), free_port())
+    server.start()
+    server.add_user()
+    return server

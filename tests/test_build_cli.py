@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -116,3 +117,10 @@ def test_export_without_a_store_says_what_to_do(tmp_path: Path):
     proc = run("export", "--store", str(tmp_path / "nothing"), check=False)
     assert proc.returncode == 2
     assert "kzgraph build" in proc.stderr.decode()
+
+
+def test_the_summary_counts_distinct_quads_as_the_store_holds_them(tmp_path: Path):
+    proc = run("build", str(SEED), "--store", str(tmp_path / "s"))
+    built = int(re.search(r"built (\d+) quads", proc.stderr.decode())[1])
+    exported = run("export", "--store", str(tmp_path / "s")).stdout.decode().splitlines()
+    assert built == len(exported) == len(set(exported))

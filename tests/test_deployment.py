@@ -19,7 +19,7 @@ SETTING_NAMES = {f"KZGRAPH_{f.name.upper()}" for f in fields(Settings)}
 
 def test_two_services_with_health_checks_and_restart_policies():
     services = COMPOSE["services"]
-    assert set(services) == {"oxigraph", "kzgraph"}
+    assert {name for name, s in services.items() if "profiles" not in s} == {"oxigraph", "kzgraph"}
     for service in services.values():
         assert service["healthcheck"]["test"]
         assert service["restart"] == "unless-stopped"
@@ -29,8 +29,9 @@ def test_two_services_with_health_checks_and_restart_policies():
 
 
 def test_kzgraph_environment_is_made_of_real_settings():
-    env = COMPOSE["services"]["kzgraph"]["environment"]
-    assert set(env) <= SETTING_NAMES, set(env) - SETTING_NAMES
+    for name in ("kzgraph", "kzgraph-virtuoso"):
+        env = COMPOSE["services"][name]["environment"]
+        assert set(env) <= SETTING_NAMES, set(env) - SETTING_NAMES
     for name in re.findall(r"\b(KZGRAPH_[A-Z_]+)=", DOCKERFILE):
         assert name in SETTING_NAMES | {"KZGRAPH_HOME"}, name
 
@@ -57,6 +58,15 @@ def test_the_store_is_reachable_only_on_an_internal_network():
     assert "network_mode" not in oxigraph
     # kzgraph lets queries with SERVICE reach the store only because the store is isolated.
     assert kzgraph["environment"]["KZGRAPH_REMOTE_STORE_ISOLATED"] == "true"
+
+
+def test_the_virtuoso_profile_reaches_virtuosos_sparql_endpoint_with_credentials():
+    services = COMPOSE["services"]
+    assert services["virtuoso"]["profiles"] == services["kzgraph-virtuoso"]["profiles"]
+    env = services["kzgraph-virtuoso"]["environment"]
+    assert env["KZGRAPH_STORE"] == "http://virtuoso:8890/sparql"
+    assert env["KZGRAPH_STORE_USER"] and env["KZGRAPH_STORE_PASSWORD"]
+    assert services["kzgraph-virtuoso"]["depends_on"]["virtuoso"]["condition"] == "service_healthy"
 
 
 def test_ports_and_settings_agree(monkeypatch):

@@ -9,8 +9,7 @@ import time
 from kzgraph import __version__
 from kzgraph.document import DocumentError
 from kzgraph.settings import Settings, load_settings
-from kzgraph.store import StoreError
-from kzgraph.web.dataset import StoreUnavailable
+from kzgraph.store import StoreError, StoreUnavailable
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,11 +20,13 @@ def main(argv: list[str] | None = None) -> int:
 
     b = commands.add_parser("build", help="extract the articles and write the store")
     b.add_argument("sources", nargs="*", help="article files (default: every sources/*.txt)")
-    b.add_argument("--store", help="store directory (default var/store)")
+    b.add_argument("--store", help="store directory (default var/store) or SPARQL server URL")
+    store_options(b)
     b.set_defaults(run=cmd_build)
 
     e = commands.add_parser("export", help="write the whole dataset to stdout")
     e.add_argument("--store")
+    store_options(e)
     e.add_argument(
         "--format", default="nquads", choices=["nquads", "trig", "turtle", "jsonld", "ntriples"]
     )
@@ -33,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
 
     s = commands.add_parser("serve", help="serve the SPARQL endpoint and web pages")
     s.add_argument("--store")
+    store_options(s)
     s.add_argument("--host")
     s.add_argument("--port", type=int)
     s.add_argument("--workers", type=int)
@@ -66,11 +68,32 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     try:
-        settings = load_settings(args.config, store=getattr(args, "store", None))
+        settings = load_settings(args.config, **store_settings(args))
         return args.run(args, settings)
     except (DocumentError, StoreError, StoreUnavailable, ValueError, OSError) as exc:
         print(f"kzgraph: error: {exc}", file=sys.stderr)
         return 2
+
+
+STORE_OPTIONS = {
+    "store_user": "user name on a remote store (the password: KZGRAPH_STORE_PASSWORD)",
+    "store_auth": "digest (default) or basic",
+    "store_update_url": "the remote store's SPARQL Update URL (default: found from the server)",
+    "store_graph_store_url": "its Graph Store Protocol URL (default: found from the server)",
+    "store_bulk_load": "auto (Graph Store Protocol where found) or update (INSERT DATA)",
+    "store_query_method": "post (URL-encoded form, default) or get",
+}
+
+
+def store_options(parser: argparse.ArgumentParser) -> None:
+    """Options for a remote store (see README "Remote stores"); settings can say the same."""
+    for name, text in STORE_OPTIONS.items():
+        parser.add_argument("--" + name.replace("_", "-"), dest=name, help=text)
+
+
+def store_settings(args: argparse.Namespace) -> dict[str, object]:
+    names = ["store", *STORE_OPTIONS]
+    return {name: getattr(args, name, None) for name in names}
 
 
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
@@ -93,14 +116,12 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
         say(report.text)
         say(f"validation failed with {report.violations} violation(s); the store was not changed")
         return 1
-    if settings.is_remote:
-        from kzgraph.remote import RemoteStore
-
-        RemoteStore(settings.store, settings.user_agent).replace_all(result.quads)
-    else:
-        store.write(result.quads, settings.store)
+    per_graph = store.publish(result.quads, settings)
+    for graph, count in sorted(per_graph.items()):
+        say(f"  {count:6} triples in <{graph}>")
+    # Distinct quads, as the store holds them; the meta graph also holds the data version.
     say(
-        f"built {len(result.quads)} quads, {result.statements} statements "
+        f"built {len(set(result.quads))} quads, {result.statements} statements "
         f"({result.conflicts} in conflict, kept with their references), {result.entities} entities; "
         f"validation: conforms; store: {settings.store}; {time.perf_counter() - started:.2f} s"
     )
@@ -110,13 +131,8 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from kzgraph import store
 
-    if settings.is_remote:
-        from kzgraph.remote import RemoteStore
-
-        quads = RemoteStore(settings.store, settings.user_agent).quads_for_pattern()
-        sys.stdout.buffer.write(store.serialize_dataset(quads, args.format))
-        return 0
-    sys.stdout.buffer.write(store.export(store.open_read_only(settings.store), args.format))
+    quads = list(store.dataset_quads(settings))
+    sys.stdout.buffer.write(store.serialize_dataset(quads, args.format))
     return 0
 
 
@@ -125,7 +141,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     settings = load_settings(
         args.config,
-        store=args.store,
+        **store_settings(args),
         host=args.host,
         port=args.port,
         workers=args.workers,

@@ -55,6 +55,16 @@ class Settings:
     # A remote store's engine makes SERVICE/LOAD calls itself; kzgraph refuses them unless
     # the operator states the store has no route out (docker-compose.yml's internal network).
     remote_store_isolated: bool = False
+    # A remote store (--store http://...): see README "Remote stores".
+    store_update_url: str | None = None  # default: found from the server (Fuseki .../update)
+    store_graph_store_url: str | None = None  # Graph Store Protocol; default: found likewise
+    store_bulk_load: str = "auto"  # "auto": Graph Store Protocol where found; "update": INSERT DATA
+    store_query_method: str = "post"  # "post" (URL-encoded form) or "get"
+    store_user: str | None = None
+    store_password: str | None = None
+    store_auth: str = "digest"  # "digest" (Virtuoso's -auth endpoints) or "basic"
+    store_insert_chunk: int = 1000  # triples per INSERT DATA; Virtuoso fails near 2,000
+    store_max_rows: int = 10_000  # a result of exactly this size was cut (Virtuoso's default)
     user_agent: str = "kzgraph/0.1 (https://w3id.org/kzgraph/; kzgraph@example.org) pyoxigraph"
 
     def service_url(self, iri: str) -> str:
@@ -86,6 +96,13 @@ def load_settings(config_file: str | None = None, **overrides: object) -> Settin
     return _apply(settings, {k: v for k, v in overrides.items() if v is not None}, "flags")
 
 
+CHOICES = {
+    "store_bulk_load": ("auto", "update"),
+    "store_query_method": ("post", "get"),
+    "store_auth": ("digest", "basic"),
+}
+
+
 def _apply(settings: Settings, values: dict, where: str) -> Settings:
     known = {f.name: f for f in fields(Settings)}
     changes = {}
@@ -103,5 +120,9 @@ def _apply(settings: Settings, values: dict, where: str) -> Settings:
             value = tuple(v.strip() for v in value.split(",") if v.strip())
         elif isinstance(default, tuple) and isinstance(value, list):
             value = tuple(value)
+        if name in CHOICES and value not in CHOICES[name]:
+            raise ValueError(
+                f"{name} in {where} must be one of {', '.join(CHOICES[name])}, not {value!r}"
+            )
         changes[name] = value
     return replace(settings, **changes)

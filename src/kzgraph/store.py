@@ -1,4 +1,10 @@
-"""Where the graph lives: an embedded pyoxigraph store on disk.
+"""Where the graph lives: the store interface, the data version, and the embedded
+pyoxigraph store on disk (the other implementation, SPARQL over HTTP, is
+``kzgraph.remote``).
+
+Nothing above this module knows which store is in use: it reads through a
+``GraphStore`` (a pyoxigraph ``Store`` or a ``RemoteStore``), publishes a build with
+``publish`` and reads the whole dataset with ``dataset_quads``.
 
 Each release is a RocksDB directory plus an N-Quads snapshot beside it
 (``<release>.nq``). Servers load the snapshot into memory instead of opening
@@ -19,12 +25,19 @@ import gzip
 import os
 import shutil
 import time
-from collections.abc import Iterable
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 
 from kzgraph.rdf import PREFIXES
+
+if TYPE_CHECKING:
+    from kzgraph.settings import Settings
 
 EXPORT_FORMATS = {
     "nquads": ox.RdfFormat.N_QUADS,
@@ -37,6 +50,118 @@ EXPORT_FORMATS = {
 
 class StoreError(RuntimeError):
     """The store cannot be opened or written; the message says which path and why."""
+
+
+class StoreUnavailable(RuntimeError):
+    """The store cannot be read now (missing, unreachable, holding no kzgraph data);
+    a server answers 503 until it can."""
+
+
+class GraphStore(Protocol):
+    """What kzgraph reads and writes through: pyoxigraph's ``Store`` API, the part used."""
+
+    def query(self, query: str, **options) -> object: ...
+
+    def update(self, update: str, **options) -> None: ...
+
+    def quads_for_pattern(
+        self, subject=None, predicate=None, object=None, graph_name=None
+    ) -> Iterable[ox.Quad]: ...
+
+    def named_graphs(self) -> Iterable[ox.NamedNode]: ...
+
+
+class Dataset(Protocol):
+    """What a server answers from: a store, the version of its data, a way to write."""
+
+    path: object
+    version: str
+
+    def fresh(self) -> GraphStore:
+        """The store, with ``version`` current; raises ``StoreUnavailable``."""
+        ...
+
+    def writable(self) -> AbstractContextManager[GraphStore]:
+        """A handle to write through; the data version changes after it."""
+        ...
+
+
+# --- the data version: one marker in the meta graph, new at each publish and update ------------
+
+KZO_DATA_VERSION = "https://w3id.org/kzgraph/ontology#dataVersion"
+
+
+def new_version() -> str:
+    """A fresh, unique data version: its time (for people) and a random part (for uniqueness)."""
+    return f"{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{uuid.uuid4().hex[:12]}"
+
+
+def version_quad(base_iri: str, version: str) -> ox.Quad:
+    """``<base>dataset kzo:dataVersion "version"`` in ``<base>graph/meta``."""
+    return ox.Quad(
+        ox.NamedNode(base_iri + "dataset"),
+        ox.NamedNode(KZO_DATA_VERSION),
+        ox.Literal(version),
+        ox.NamedNode(base_iri + "graph/meta"),
+    )
+
+
+def is_version_quad(quad: ox.Quad) -> bool:
+    return quad.predicate.value == KZO_DATA_VERSION
+
+
+def without_version(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """The data without its version marker: what exports and dumps hold, so that the same
+    input exports byte-identically."""
+    return [q for q in quads if not is_version_quad(q)]
+
+
+def read_version(store: GraphStore, base_iri: str) -> str | None:
+    """The data version marker, or None when the store holds no kzgraph data."""
+    marker = version_quad(base_iri, "")
+    found = [
+        q.object.value
+        for q in store.quads_for_pattern(marker.subject, marker.predicate, None, marker.graph_name)
+    ]
+    return max(found) if found else None
+
+
+def stamp_version(store: GraphStore, base_iri: str) -> str:
+    """Give the data a new version (after a write); returns it."""
+    version = new_version()
+    quad = version_quad(base_iri, version)
+    store.update(
+        f"DELETE WHERE {{ GRAPH {quad.graph_name} {{ {quad.subject} {quad.predicate} ?v }} }} ;\n"
+        f"INSERT DATA {{ GRAPH {quad.graph_name} {{ {quad.subject} {quad.predicate} {quad.object} }} }}"
+    )
+    return version
+
+
+# --- one interface for build, export and serve --------------------------------------------------
+
+
+def publish(quads: Iterable[ox.Quad], settings: Settings) -> dict[str, int]:
+    """Make ``quads`` (with a new version marker) the store's data; returns the distinct
+    triples per graph as the store holds them afterwards."""
+    quads = list(dict.fromkeys(without_version(quads)))
+    quads.append(version_quad(settings.base_iri, new_version()))
+    if settings.is_remote:
+        from kzgraph.remote import RemoteStore
+
+        return RemoteStore(settings).publish(quads)
+    write(quads, settings.store)
+    return dict(Counter(q.graph_name.value for q in quads))
+
+
+def dataset_quads(settings: Settings) -> Iterator[ox.Quad]:
+    """Every quad of the store's data, without the version marker."""
+    if settings.is_remote:
+        from kzgraph.remote import RemoteStore
+
+        source: GraphStore = RemoteStore(settings)
+    else:
+        source = open_read_only(settings.store)
+    return (q for q in source.quads_for_pattern(None, None, None, None) if not is_version_quad(q))
 
 
 def releases_dir(store: Path) -> Path:
@@ -60,7 +185,7 @@ def write(quads: Iterable[ox.Quad], store: str | Path, keep: int = 1) -> Path:
         target.optimize()
         del target  # close before it is published
         write_snapshot(quads, snapshot_path(release))
-        write_dumps(quads, dumps_path(release))
+        write_dumps(without_version(quads), dumps_path(release))
         link = store.with_name(f".{store.name}.{os.getpid()}.tmp")
         if link.is_symlink() or link.exists():
             link.unlink()
@@ -156,14 +281,6 @@ def load_in_memory(store: str | Path) -> ox.Store:
     source = open_read_only(path)  # a store written before snapshots existed
     memory.bulk_extend(source.quads_for_pattern(None, None, None, None))
     return memory
-
-
-def export(store: ox.Store, fmt: str) -> bytes:
-    """The whole dataset as bytes; N-Quads are sorted so equal graphs export identically.
-
-    Turtle and N-Triples hold one graph: they get the union of all named graphs.
-    """
-    return serialize_dataset(list(store.quads_for_pattern(None, None, None, None)), fmt)
 
 
 def serialize_dataset(quads: list[ox.Quad], fmt: str) -> bytes:

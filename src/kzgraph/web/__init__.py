@@ -16,7 +16,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kzgraph.settings import Settings, load_settings
-from kzgraph.web.dataset import Dataset
+from kzgraph.web.dataset import Dataset, open_dataset
 from kzgraph.web.federation import FederationGateway
 from kzgraph.web.sparql import HTTPProblem, QueryService, SparqlEndpoint, problem_response
 from kzgraph.web.watchdog import Watchdog
@@ -141,11 +141,7 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
     """The kzgraph application. Loads the dataset into memory now, so that a preloading
     server (gunicorn --preload) shares it across its workers."""
     settings = settings or load_settings()
-    if dataset is None and settings.is_remote:
-        from kzgraph.remote import RemoteDataset
-
-        dataset = RemoteDataset(settings.store, settings.user_agent, settings.query_timeout)
-    dataset = dataset or Dataset(settings.store)
+    dataset = dataset or open_dataset(settings)
     app = Flask(__name__)
     app.config["KZGRAPH"] = settings
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes

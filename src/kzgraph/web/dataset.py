@@ -12,7 +12,9 @@ changes in two ways, and both are seen by every worker before its next request:
 Workers load the snapshot, never RocksDB (see ``kzgraph.store``).
 
 A worker compares the symlink target and the generation file (two ``stat``
-calls, a few microseconds) at the start of each request.
+calls, a few microseconds) at the start of each request. The data version it
+reports is the marker kzgraph writes at each publish and update
+(``kzgraph.store.read_version``), the same on every store.
 """
 
 from __future__ import annotations
@@ -28,8 +30,21 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from kzgraph import store as on_disk
+from kzgraph.settings import BASE_IRI, Settings
+from kzgraph.store import StoreUnavailable
 
 T = TypeVar("T")
+
+__all__ = ["Dataset", "StoreUnavailable", "derived", "open_dataset"]
+
+
+def open_dataset(settings: Settings) -> on_disk.Dataset:
+    """The dataset ``settings.store`` names: a remote SPARQL server or the on-disk store."""
+    if settings.is_remote:
+        from kzgraph.remote import RemoteDataset
+
+        return RemoteDataset(settings)
+    return Dataset(settings.store, settings.base_iri)
 
 
 _derived: dict[str, tuple[str, object]] = {}
@@ -46,13 +61,11 @@ def derived(dataset, name: str, compute: Callable[[ox.Store], T]) -> T:
     return cached[1]  # type: ignore[return-value]
 
 
-class StoreUnavailable(RuntimeError):
-    """The store cannot be read now; requests get 503 until it can."""
-
-
 class Dataset:
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, base_iri: str = BASE_IRI) -> None:
         self.path = Path(path)
+        self.base_iri = base_iri
+        self._files_version = ""
         self._generation_file = self.path.with_name(self.path.name + ".generation")
         self._lock_file = self.path.with_name(self.path.name + ".lock")
         self._reload_lock = threading.Lock()
@@ -62,8 +75,8 @@ class Dataset:
 
     # --- reading ----------------------------------------------------------------------
 
-    def current_version(self) -> str:
-        """Identifies the data: the current release (its inode) and the update generation.
+    def files_version(self) -> str:
+        """Identifies the files: the current release (its inode) and the update generation.
 
         On the hot path of every request, so two stat calls and no path resolution."""
         try:
@@ -83,18 +96,23 @@ class Dataset:
 
     def reload(self) -> None:
         try:
-            version = self.current_version()
-            self.store = on_disk.load_in_memory(self.path)
+            files = self.files_version()
+            store = on_disk.load_in_memory(self.path)
         except (on_disk.StoreError, OSError) as exc:
             raise StoreUnavailable(str(exc)) from exc
-        self.version = version
+        marker = on_disk.read_version(store, self.base_iri)
+        if marker is None and not any(True for _ in store.quads_for_pattern(None, None, None)):
+            raise StoreUnavailable(f"the store at {self.path} is empty: run `kzgraph build`")
+        self.store = store
+        # A store built before version markers existed is identified by its files.
+        self.version = marker or files
+        self._files_version = files
 
     def fresh(self) -> ox.Store:
         """The store, reloaded first if another process changed it."""
-        version = self.current_version()
-        if version != self.version:
+        if self.files_version() != self._files_version:
             with self._reload_lock:
-                if self.current_version() != self.version:
+                if self.files_version() != self._files_version:
                     self.reload()
         return self.store
 
@@ -114,6 +132,7 @@ class Dataset:
                 ) from exc
             try:
                 yield disk
+                on_disk.stamp_version(disk, self.base_iri)
                 disk.flush()
                 on_disk.write_snapshot(
                     disk.quads_for_pattern(None, None, None, None), on_disk.snapshot_path(self.path)

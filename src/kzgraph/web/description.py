@@ -190,11 +190,13 @@ def service_triples(
             ox.Literal("The default graph is the union of all named graphs.", language="en"),
         )
     for graph, n in stats["graphs"]:
-        named = node(f"{graph}#named-graph")
+        # A graph IRI may have a fragment already; a second "#" would not be an IRI.
+        base = graph.replace("#", "%23") + "#"
+        named = node(f"{base}named-graph")
         add(dataset, SD + "namedGraph", named)
         add(named, RDF + "type", node(SD + "NamedGraph"))
         add(named, SD + "name", node(graph))
-        inner = node(f"{graph}#graph")
+        inner = node(f"{base}graph")
         add(named, SD + "graph", inner)
         add(inner, RDF + "type", node(SD + "Graph"))
         add(inner, VOID + "triples", _int(n))
@@ -203,3 +205,4 @@ def service_triples(
         add(service, KZO + "cannedQuery", q)
         add(q, RDFS + "label", ox.Literal(name))
     return t
+

@@ -85,6 +85,33 @@ class EntityReader:
             key=str,
         )
 
+    def description(self, iri: str, statements: bool = True) -> set[ox.Triple]:
+        """The triples of ``iri``, of the references it links to and (when ``statements``)
+        of the statements it reaches and their references.
+
+        Each IRI is described once: statements link to each other (``kzo:conflictsWith``
+        runs both ways between two claims), so following links without remembering
+        what was visited would never end."""
+        reference = self.ns.base + "reference/"
+        followed = (self.ns.base + "statement/", reference) if statements else (reference,)
+        out: set[ox.Triple] = set()
+        seen = {iri}
+        todo = [iri]
+        while todo:
+            subject = todo.pop()
+            for q in self.store.quads_for_pattern(ox.NamedNode(subject), None, None, None):
+                out.add(q.triple)
+                target = q.object
+                if (
+                    not subject.startswith(reference)  # a reference's links are not followed
+                    and isinstance(target, ox.NamedNode)
+                    and target.value.startswith(followed)
+                    and target.value not in seen
+                ):
+                    seen.add(target.value)
+                    todo.append(target.value)
+        return out
+
     def label(self, iri: str) -> str:
         """The English label of an entity, or the end of its IRI."""
         if iri not in self._labels:

@@ -116,21 +116,8 @@ def alternates(path: str) -> str:
 
 
 def _subject_triples(r: EntityReader, iri: str, follow: bool = True) -> set[ox.Triple]:
-    """An IRI's triples, with its statements and their references when ``follow``."""
-    out = set()
-    node = ox.NamedNode(iri)
-    for q in r.store.quads_for_pattern(node, None, None, None):
-        out.add(q.triple)
-        target = q.object.value
-        if (
-            follow
-            and isinstance(q.object, ox.NamedNode)
-            and target.startswith(r.ns.base + "statement/")
-        ):
-            out |= _subject_triples(r, target, follow=True)
-        elif isinstance(q.object, ox.NamedNode) and target.startswith(r.ns.base + "reference/"):
-            out |= _subject_triples(r, target, follow=False)
-    return out
+    """An IRI's triples, with its references, and its statements when ``follow``."""
+    return r.description(iri, statements=follow)
 
 
 def source_text(name: str) -> str | None:
