@@ -16,7 +16,7 @@ from kzgraph.store import dumps_path
 from kzgraph.web.dataset import StoreUnavailable, derived
 from kzgraph.web.description import PREFIXES, service_triples, statistics, void_triples
 from kzgraph.web.formats import GRAPH_FORMATS, NotAcceptable, UnknownFormat, negotiate
-from kzgraph.web.sparql import STATUS_TEXT, HTTPProblem, problem_response
+from kzgraph.web.sparql import PREDEFINED, STATUS_TEXT, HTTPProblem, problem_response
 
 blueprint = Blueprint("pages", __name__)
 DESCRIPTION_FORMATS = [f for f in GRAPH_FORMATS if f.name in ("ttl", "jsonld", "rdf", "nt")]
@@ -159,6 +159,13 @@ README_EXAMPLES = [
 ]
 
 
+@blueprint.route("/prefixes.json")
+def prefixes_json():
+    """The predefined prefixes in prefix.cc's shape: the editor adds a PREFIX line from
+    here as soon as a prefixed name is typed (instead of asking prefix.cc)."""
+    return jsonify(PREDEFINED)
+
+
 @blueprint.route("/")
 def home():
     root = root_url()
@@ -170,14 +177,9 @@ def home():
         stats=stats,
         queries=current_app.extensions.get("kzgraph.queries") or [],
         readme_examples=README_EXAMPLES,
-        prefixes=_ui_prefixes(),
+        prefixes=PREDEFINED,
+        base=settings().base_iri,
     )
-
-
-def _ui_prefixes() -> dict[str, str]:
-    from kzgraph.web.sparql import PREDEFINED
-
-    return PREDEFINED
 
 
 def problem(status: int, message: str, headers: Iterable[tuple[str, str]] = ()) -> Response:
