@@ -204,3 +204,28 @@ def test_html_is_escaped_everywhere(writable):
         page = requests.get(writable.url + path, headers={"Accept": "text/html"}, timeout=10)
         assert "<script>alert" not in page.text, path
         assert "&lt;script&gt;" in page.text, path
+
+
+def test_service_description_is_a_page_for_browsers_and_rdf_for_programs(live):
+    browser = requests.get(
+        live.url + "sparql",
+        headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
+        timeout=10,
+    )
+    assert browser.status_code == 200 and browser.headers["Content-Type"].startswith("text/html")
+    page = browser.text
+    assert f"{live.url}sparql" in page
+    assert "application/sparql-results+json" in page and "text/csv" in page
+    assert "UnionDefaultGraph" in page and "may call only" in page
+    assert "https://w3id.org/kzgraph/source/parliament-of-kazakhstan" in page
+    assert 'href="/queries/find-entity"' in page or "/queries/find-entity" in page
+    assert browser.headers["Vary"] == "Accept"
+    for accept in ("text/turtle", "*/*"):
+        data = requests.get(live.url + "sparql", headers={"Accept": accept}, timeout=10)
+        assert data.headers["Content-Type"].startswith("text/turtle")
+        g = rdflib.Graph().parse(data=data.text, format="turtle")
+        assert len(g) > 10
+    by_name = requests.get(live.url + "sparql?format=nt", timeout=10)
+    assert by_name.headers["Content-Type"].startswith("application/n-triples")
+    bad = requests.get(live.url + "sparql?format=bogus", timeout=10)
+    assert bad.status_code == 400 and "ttl" in bad.json()["message"]

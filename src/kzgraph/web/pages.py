@@ -6,15 +6,27 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from kzgraph import __version__
+from kzgraph.rdf import RDFS
 from kzgraph.settings import Settings
 from kzgraph.store import dumps_path
 from kzgraph.web.dataset import StoreUnavailable, derived
-from kzgraph.web.description import PREFIXES, service_triples, statistics, void_triples
+from kzgraph.web.description import (
+    KZO,
+    PREFIXES,
+    SD,
+    VOID,
+    service_triples,
+    statistics,
+    void_triples,
+)
 from kzgraph.web.formats import GRAPH_FORMATS, NotAcceptable, UnknownFormat, negotiate
 from kzgraph.web.sparql import PREDEFINED, STATUS_TEXT, HTTPProblem, problem_response
 
@@ -58,36 +70,38 @@ def canned_query_links(app: Flask, root: str) -> list[tuple[str, str]]:
 
 
 def describe_service(app: Flask) -> Callable[[dict, Callable], Iterable[bytes]]:
-    """The WSGI handler for GET /sparql without a query."""
+    """The WSGI handler for GET /sparql without a query: a page for browsers, the SPARQL
+    1.1 Service Description (by content negotiation or ``?format=``) for programs."""
 
     def describe(environ: dict, start_response: Callable) -> Iterable[bytes]:
         accept = environ.get("HTTP_ACCEPT", "")
+        explicit = parse_qs(environ.get("QUERY_STRING", "")).get("format", [None])[0]
         root = root_url(environ)
-        if "text/html" in accept:
-            body = render_page(app, "service.html", root=root).encode()
-            start_response(
-                "200 OK",
-                [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))],
-            )
-            return [body]
         try:
             with app.app_context():
                 stats = dataset_statistics(app)
-                triples = service_triples(
-                    stats, app.config["KZGRAPH"], root, canned_query_links(app, root)
-                )
-                response = rdf_response(triples, accept)
+                queries = canned_query_links(app, root)
+                triples = service_triples(stats, app.config["KZGRAPH"], root, queries)
+                if explicit is None and prefers_html(accept):
+                    body = render_page(
+                        app, "service.html", root=root, sd=service_view(triples, root, queries)
+                    ).encode()
+                    content_type = "text/html; charset=utf-8"
+                else:
+                    response = rdf_response(triples, accept, explicit)
+                    body, content_type = response.get_data(), response.content_type
         except StoreUnavailable as exc:
             return problem_response(
                 start_response, HTTPProblem(503, str(exc), [("Retry-After", "5")])
             )
         except NotAcceptable as exc:
             return problem_response(start_response, HTTPProblem(406, str(exc)))
-        body = response.get_data()
+        except UnknownFormat as exc:
+            return problem_response(start_response, HTTPProblem(400, str(exc)))
         start_response(
             "200 OK",
             [
-                ("Content-Type", response.content_type),
+                ("Content-Type", content_type),
                 ("Content-Length", str(len(body))),
                 ("Vary", "Accept"),
             ],
@@ -95,6 +109,74 @@ def describe_service(app: Flask) -> Callable[[dict, Callable], Iterable[bytes]]:
         return [body]
 
     return describe
+
+
+def prefers_html(accept: str | None) -> bool:
+    """A browser: it names text/html at least as high as any RDF format (``*/*`` alone
+    means a program, which gets data)."""
+    parsed = parse_accept_header(accept or "", MIMEAccept)
+    return "text/html" in parsed.values() and parsed["text/html"] >= max(
+        (parsed[f.media_type] for f in DESCRIPTION_FORMATS), default=0
+    )
+
+
+FORMAT_MEDIA_TYPES = {
+    "SPARQL_Results_JSON": "application/sparql-results+json",
+    "SPARQL_Results_XML": "application/sparql-results+xml",
+    "SPARQL_Results_CSV": "text/csv",
+    "SPARQL_Results_TSV": "text/tab-separated-values",
+    "Turtle": "text/turtle",
+    "N-Triples": "application/n-triples",
+    "RDF_XML": "application/rdf+xml",
+    "JSON-LD": "application/ld+json",
+    "TriG": "application/trig",
+    "N-Quads": "application/n-quads",
+}
+
+
+def service_view(triples: list[ox.Triple], root: str, queries: list[tuple[str, str]]) -> dict:
+    """What the service description says, read back from its own triples, so that the
+    page shows exactly what programs are told."""
+    by: dict[tuple[str, str], list] = {}
+    for t in triples:
+        by.setdefault((t.subject.value, t.predicate.value), []).append(t.object)
+
+    def values(subject: str, predicate: str) -> list:
+        return by.get((subject, predicate), [])
+
+    def first(subject: str, predicate: str, default: str = "") -> str:
+        found = values(subject, predicate)
+        return found[0].value if found else default
+
+    service = f"{root}sparql"
+    dataset = first(service, SD + "defaultDataset")
+    default_graph = first(dataset, SD + "defaultGraph")
+    graphs = []
+    for named in values(dataset, SD + "namedGraph"):
+        inner = first(named.value, SD + "graph")
+        graphs.append((first(named.value, SD + "name"), first(inner, VOID + "triples")))
+    return {
+        "endpoint": first(service, SD + "endpoint", service),
+        "languages": [local_name(o.value) for o in values(service, SD + "supportedLanguage")],
+        "features": [local_name(o.value) for o in values(service, SD + "feature")],
+        "formats": [
+            (local_name(o.value).replace("_", " "), FORMAT_MEDIA_TYPES.get(local_name(o.value), ""))
+            for o in values(service, SD + "resultFormat")
+        ],
+        "comments": [o.value for o in values(service, RDFS + "comment")],
+        "timeout": first(service, KZO + "queryTimeoutSeconds"),
+        "row_limit": first(service, KZO + "resultRowLimit"),
+        "allowlist": [o.value for o in values(service, KZO + "federationAllowlist")],
+        "default_graph_triples": first(default_graph, VOID + "triples"),
+        "default_graph_notes": [o.value for o in values(default_graph, RDFS + "comment")],
+        "graphs": sorted(graphs),
+        "queries": queries,
+        "machine_formats": [(f.name, f.media_type) for f in DESCRIPTION_FORMATS],
+    }
+
+
+def local_name(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
 def render_page(app: Flask, template: str, **context) -> str:
