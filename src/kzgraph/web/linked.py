@@ -24,7 +24,7 @@ from flask import (
     request,
     send_from_directory,
 )
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from kzgraph import __version__
 from kzgraph import store as on_disk
@@ -32,6 +32,7 @@ from kzgraph.ontology import KIND_CLASSES, KZO
 from kzgraph.ontology import load as load_ontology
 from kzgraph.queries import CannedQuery
 from kzgraph.settings import PROJECT_ROOT
+from kzgraph.web import dates, labels
 from kzgraph.web.entities import EntityReader, split_text
 from kzgraph.web.formats import GRAPH_FORMATS, NotAcceptable, negotiate
 from kzgraph.web.hemicycle import Group, default_colour, svg
@@ -47,6 +48,38 @@ DUMP_FORMATS = {
     "turtle": ("ttl", ox.RdfFormat.TURTLE),
     "jsonld": ("jsonld", ox.RdfFormat.JSON_LD),
 }
+
+
+@blueprint.app_template_filter("shown")
+def shown(term: object, precision: int | None = None) -> Markup:
+    """A literal for a page: a date at its precision in a <time> element, else its text."""
+    date = dates.of_literal(term, precision)
+    if date is None:
+        return escape(dates.shown(term))
+    return Markup('<time datetime="{}">{}</time>').format(date.iso, str(date))
+
+
+ALIGNMENT_WORDS = {
+    "wikidataClass": "Wikidata class",
+    "equivalentClass": "same as",
+    "equivalentProperty": "same as",
+    "subClassOf": "a kind of",
+    "subPropertyOf": "a kind of",
+}
+
+
+@blueprint.app_template_filter("term")
+def term(iri: str) -> Markup:
+    """An outside term as its label with its prefixed name, linked to its IRI."""
+    name, short = labels.term_label(iri), labels.compact(iri)
+    extra = Markup(" <code>{}</code>").format(short) if name != short else ""
+    return Markup('<a href="{}" title="{}">{}</a>{}').format(iri, iri, name, extra)
+
+
+@blueprint.app_template_filter("alignment")
+def alignment(relation: str) -> str:
+    local_name = relation.rsplit("#", 1)[-1]
+    return ALIGNMENT_WORDS.get(local_name, local_name)
 
 
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,300}$")
