@@ -139,3 +139,49 @@ def test_reconciliation_preview_and_ontology_show_labels(live):
     ontology = requests.get(live.url + "ontology", headers={"Accept": "text/html"}, timeout=10).text
     assert ">legislature</a> <code>wd:Q11204</code>" in ontology
     assert ">org:Post</a>" in ontology
+
+
+def html(live, path: str) -> str:
+    r = requests.get(live.url + path, headers={"Accept": "text/html"}, timeout=10)
+    assert r.status_code == 200, r.text[:300]
+    return r.text
+
+
+def header_row(page: str) -> list[str]:
+    row = page.split('<table class="results">', 1)[1].split("</tr>", 1)[0]
+    return [h.split("</th>")[0] for h in row.split("<th>")[1:]]
+
+
+def test_provenance_page_puts_the_quotation_first_and_offsets_in_one_column(live):
+    page = html(live, "queries/entity-provenance")
+    headers = header_row(page)
+    assert headers[0] == "quote" and headers[-1] == "characters"
+    assert not {"words", "spanStart", "sentenceEnd"} & set(headers)
+    assert "<mark>Senate, the upper house, consists of 50 deputies</mark>" in page
+    assert "number of seats" in page  # the property by its label, not only P1342
+
+
+def test_find_entity_page_has_one_row_per_entity(live):
+    rows = requests.get(
+        live.url + "queries/find-entity.json", params={"name": "nazarbayev"}, timeout=10
+    ).json()["results"]["bindings"]
+    entities = [r["entity"]["value"] for r in rows]
+    assert len(entities) == len(set(entities))
+    person = next(r for r in rows if r["entity"]["value"].endswith("/nursultan-nazarbayev"))
+    assert "Nazarbayev" in person["matched"]["value"]
+
+
+def test_result_cells_link_to_local_pages_with_the_iri_to_copy(live):
+    page = html(live, "queries/office-holders")
+    assert 'href="/entity/maulen-ashimbayev"' in page
+    assert 'data-copy="https://w3id.org/kzgraph/entity/maulen-ashimbayev"' in page
+    assert 'href="https://w3id.org/kzgraph/entity/' not in page
+
+
+def test_canned_query_pages_show_dates_at_their_precision_and_render_markdown(live):
+    page = html(live, "queries/timeline")
+    assert "T00:00:00Z" not in page.split("<details>")[0]
+    assert '<time datetime="1995">1995</time>' in page
+    assert "whenPrecision" not in header_row(page)
+    sizes = html(live, "queries/chambers-with-sizes")
+    assert "<code>conflict</code>" in sizes and "`conflict`" not in sizes.split("<details>")[0]

@@ -247,7 +247,8 @@ def seat_diagram(r: EntityReader, chamber_iri: str, date: str | None):
                 local(party),
             )
         )
-    since = rows[0]["since"].value[:10]
+    precision = rows[0]["sincePrecision"]  # None when the data gives no precision
+    since = dates.shown(rows[0]["since"], precision.value if precision else None)
     title = f"Seats on {date or 'the latest date'}: {sum(g.seats for g in groups)} (composition since {since})"
     return {"svg": Markup(svg(groups, title)), "groups": groups, "since": since, "title": title}
 

@@ -10,6 +10,8 @@ from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
@@ -17,6 +19,7 @@ from kzgraph import __version__
 from kzgraph.rdf import RDFS
 from kzgraph.settings import Settings
 from kzgraph.store import dumps_path
+from kzgraph.web import results
 from kzgraph.web.dataset import StoreUnavailable, derived
 from kzgraph.web.description import (
     KZO,
@@ -262,6 +265,22 @@ def home():
         prefixes=PREDEFINED,
         base=settings().base_iri,
     )
+
+
+MARKDOWN = MarkdownIt("commonmark", {"html": False})
+
+
+@blueprint.app_template_filter("markdown")
+def markdown(text: str) -> Markup:
+    """Descriptions are Markdown (backticks, emphasis, links); raw HTML in them is escaped."""
+    return Markup(MARKDOWN.render(text or ""))
+
+
+@blueprint.app_template_global("result_table")
+def result_table(columns: list[str], rows: list[list]) -> results.Table:
+    from kzgraph.web.linked import local, reader
+
+    return results.build(columns, rows, settings().base_iri, reader().label, local)
 
 
 def problem(status: int, message: str, headers: Iterable[tuple[str, str]] = ()) -> Response:
