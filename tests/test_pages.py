@@ -12,6 +12,7 @@ from kzgraph.ontology import load as load_ontology
 from kzgraph.settings import BASE_IRI
 from kzgraph.web import dates, labels
 from kzgraph.web.entities import EntityReader
+from kzgraph.web.sparql import PREDEFINED
 
 XSD_DATETIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
 WIKIBASE = "http://wikiba.se/ontology#"
@@ -63,61 +64,76 @@ def test_wikidata_terms_have_labels():
     assert labels.compact(BASE_IRI + "entity/majilis") == "kz:majilis"
 
 
-def _statement_store(on_value_node: bool) -> ox.Store:
-    """One entity with an inception of 1995 (precision 9), the precision on the value node
-    (Wikidata's shape) or on the statement node (the earlier shape)."""
-    e = ox.NamedNode(BASE_IRI + "entity/body")
-    st = ox.NamedNode(BASE_IRI + "statement/body-1")
-    value = ox.Literal("1995-01-01T00:00:00Z", datatype=XSD_DATETIME)
-    start = ox.Literal("2007-05-01T00:00:00Z", datatype=XSD_DATETIME)
-    quads = [
-        (e, ox.NamedNode("https://w3id.org/kzgraph/ontology#slug"), ox.Literal("body")),
-        (e, ox.NamedNode("http://www.wikidata.org/prop/P571"), st),
-        (st, ox.NamedNode("http://www.wikidata.org/prop/statement/P571"), value),
-        (st, ox.NamedNode("http://www.wikidata.org/prop/qualifier/P580"), start),
+VALUE_NODES = """
+kz:body kzo:slug "body" ; a kzo:Chamber ; rdfs:label "Test chamber"@en ;
+  p:P571 kzs:body-inception ; p:P1342 kzs:body-seats-now , kzs:body-seats-before .
+kzs:body-inception a wikibase:Statement ; wikibase:rank wikibase:NormalRank ;
+  ps:P571 "1995-01-01T00:00:00Z"^^xsd:dateTime ;
+  psv:P571 [ wikibase:timeValue "1995-01-01T00:00:00Z"^^xsd:dateTime ; wikibase:timePrecision 9 ] .
+kzs:body-seats-now a wikibase:Statement ; wikibase:rank wikibase:PreferredRank ;
+  ps:P1342 107 ; pq:P580 "2007-05-01T00:00:00Z"^^xsd:dateTime ;
+  pqv:P580 [ wikibase:timeValue "2007-05-01T00:00:00Z"^^xsd:dateTime ; wikibase:timePrecision 10 ] .
+kzs:body-seats-before a wikibase:Statement ; wikibase:rank wikibase:NormalRank ;
+  ps:P1342 98 ; pq:P582 "2007-05-01T00:00:00Z"^^xsd:dateTime ;
+  pqv:P582 [ wikibase:timeValue "2007-05-01T00:00:00Z"^^xsd:dateTime ; wikibase:timePrecision 10 ] .
+"""
+# The shape of earlier builds: the precision on the statement node, none for qualifiers.
+STATEMENT_NODES = """
+kz:body kzo:slug "body" ; a kzo:Chamber ; rdfs:label "Test chamber"@en ; p:P571 kzs:body-inception .
+kzs:body-inception a wikibase:Statement ; wikibase:rank wikibase:NormalRank ;
+  ps:P571 "1995-01-01T00:00:00Z"^^xsd:dateTime ; wikibase:timePrecision 9 ;
+  pq:P580 "2007-05-01T00:00:00Z"^^xsd:dateTime .
+"""
+
+
+def quads(turtle: str) -> list[ox.Quad]:
+    prefixes = "".join(f"@prefix {k}: <{v}> .\n" for k, v in PREDEFINED.items())
+    prefixes += f"@prefix kzs: <{BASE_IRI}statement/> .\n"
+    graph = ox.NamedNode(BASE_IRI + "source/test")
+    return [
+        ox.Quad(t.subject, t.predicate, t.object, graph)
+        for t in ox.parse(prefixes + turtle, format=ox.RdfFormat.TURTLE)
     ]
-    if on_value_node:
-        node, qnode = ox.BlankNode(), ox.BlankNode()
-        quads += [
-            (st, ox.NamedNode("http://www.wikidata.org/prop/statement/value/P571"), node),
-            (node, ox.NamedNode(WIKIBASE + "timeValue"), value),
-            (
-                node,
-                ox.NamedNode(WIKIBASE + "timePrecision"),
-                ox.Literal("9", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
-            ),
-            (st, ox.NamedNode("http://www.wikidata.org/prop/qualifier/value/P580"), qnode),
-            (qnode, ox.NamedNode(WIKIBASE + "timeValue"), start),
-            (
-                qnode,
-                ox.NamedNode(WIKIBASE + "timePrecision"),
-                ox.Literal("10", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
-            ),
-        ]
-    else:
-        quads.append(
-            (
-                st,
-                ox.NamedNode(WIKIBASE + "timePrecision"),
-                ox.Literal("9", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
-            )
-        )
+
+
+@pytest.mark.parametrize("shape", [VALUE_NODES, STATEMENT_NODES])
+def test_entity_pages_read_the_precision_where_the_data_puts_it(shape):
     store = ox.Store()
-    store.extend([ox.Quad(s, p, o, ox.DefaultGraph()) for s, p, o in quads])
-    return store
-
-
-@pytest.mark.parametrize("on_value_node", [True, False])
-def test_entity_pages_read_the_precision_where_the_data_puts_it(on_value_node):
-    reader = EntityReader(_statement_store(on_value_node), load_ontology(), BASE_IRI)
-    view = reader.entity("body")
-    ((_, _, [statement]),) = [p for p in view.properties if p[0] == "inception"]
-    assert str(statement.date) == "1995"
-    ((_, start, precision),) = statement.qualifiers
-    assert str(dates.of_literal(start, precision)) == (
-        "May 2007" if on_value_node else "1 May 2007"
-    )
+    store.extend(quads(shape))
+    view = EntityReader(store, load_ontology(), BASE_IRI).entity("body")
+    (inception,) = next(sts for name, _, sts in view.properties if name == "inception")
+    assert str(inception.date) == "1995"
     assert [str(d) for d, _, _ in view.timeline] == ["1995"]
+    if shape is STATEMENT_NODES:  # no precision for the qualifier: taken as the day it names
+        ((_, start, precision),) = inception.qualifiers
+        assert str(dates.of_literal(start, precision)) == "1 May 2007"
+
+
+@pytest.fixture(scope="module")
+def value_node_server(tmp_path_factory):
+    """kzgraph serving a graph in the final shape: value nodes and a preferred rank."""
+    from kzgraph import store
+
+    from .servers import start_kzgraph
+
+    folder = tmp_path_factory.mktemp("value-nodes")
+    store.write(quads(VALUE_NODES), folder / "store")
+    server = start_kzgraph(folder / "store", folder / "log")
+    yield server
+    server.stop()
+
+
+def test_entity_page_marks_the_current_value_and_reads_value_node_dates(value_node_server):
+    page = requests.get(
+        value_node_server.url + "entity/body", headers={"Accept": "text/html"}, timeout=10
+    ).text
+    seats = page.split('id="p-numberOfSeats"', 1)[1].split("<h", 1)[0]
+    assert seats.index("107") < seats.index("98")  # the preferred statement first
+    current = seats.split("107", 1)[1].split("</li>", 1)[0]
+    assert ">current</span>" in current
+    assert "earlier or other value" in seats.split("98", 1)[1]
+    assert '<time datetime="2007-05">May 2007</time>' in page
+    assert '<time datetime="1995">1995</time>' in page and "T00:00:00Z" not in page
 
 
 def test_entity_page_shows_dates_and_labels(live):
@@ -185,3 +201,12 @@ def test_canned_query_pages_show_dates_at_their_precision_and_render_markdown(li
     assert "whenPrecision" not in header_row(page)
     sizes = html(live, "queries/chambers-with-sizes")
     assert "<code>conflict</code>" in sizes and "`conflict`" not in sizes.split("<details>")[0]
+
+
+def test_a_chamber_page_says_what_is_not_known(live):
+    senate = html(live, "entity/senate")
+    assert "No Wikidata item is linked" in senate and "wikidata.org/w/index.php?search=" in senate
+    assert "No seat diagram" in senate and "49 and 50 seats, which conflict" in senate
+    majilis = html(live, "entity/majilis")
+    assert "What the graph knows, and what it does not" not in majilis
+    assert "hemicycle" in majilis

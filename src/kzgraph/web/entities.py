@@ -143,7 +143,7 @@ class EntityReader:
                 name, ps = self.by_p[p]
                 grouped.setdefault(name, []).append(self.statement(o.value, ps))
         properties = [
-            (name, self.ontology.relations[name].label, sts)
+            (name, self.ontology.relations[name].label, sorted(sts, key=rank_order))
             for name, sts in sorted(
                 grouped.items(), key=lambda kv: self.ontology.relations[kv[0]].label
             )
@@ -279,6 +279,14 @@ class EntityReader:
             )
             if q.object.value.startswith(KZO)
         )
+
+
+RANKS = {"preferred": 0, "normal": 1, "deprecated": 2}
+
+
+def rank_order(statement: StatementView) -> tuple[int, str]:
+    """The preferred (current) statement first, as on Wikidata; deprecated ones last."""
+    return (RANKS.get(statement.rank, 1), statement.key)
 
 
 def split_text(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[str, list[str]]]:

@@ -204,6 +204,7 @@ def entity(slug: str, ext: str | None = None):
             r=r,
             local=local,
             diagram=diagram,
+            is_chamber="Chamber" in view.types or "Legislature" in view.types,
             date=request.args.get("date", ""),
         )
     )
