@@ -27,6 +27,7 @@ VOCABULARIES = {
     "dbo": "http://dbpedia.org/ontology/",
     "prov": "http://www.w3.org/ns/prov#",
     "dct": "http://purl.org/dc/terms/",
+    "dcat": "http://www.w3.org/ns/dcat#",
 }
 
 

@@ -71,9 +71,12 @@ ALIGNMENT_WORDS = {
 @blueprint.app_template_filter("term")
 def term(iri: str) -> Markup:
     """An outside term as its label with its prefixed name, linked to its IRI."""
-    name, short = labels.term_label(iri), labels.compact(iri)
+    short = labels.compact(iri)
+    name = labels.term_label(iri)
+    if iri.startswith(KZO):  # the project's own terms: their label, their local page
+        name = load_ontology().labels.get(iri[len(KZO) :], name)
     extra = Markup(" <code>{}</code>").format(short) if name != short else ""
-    return Markup('<a href="{}" title="{}">{}</a>{}').format(iri, iri, name, extra)
+    return Markup('<a href="{}" title="{}">{}</a>{}').format(local(iri), iri, name, extra)
 
 
 @blueprint.app_template_filter("alignment")

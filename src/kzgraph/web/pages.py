@@ -3,6 +3,7 @@ the service description, and error pages."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -16,12 +17,13 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
 from kzgraph import __version__
-from kzgraph.rdf import RDFS
+from kzgraph.rdf import DCT, RDFS
 from kzgraph.settings import Settings
 from kzgraph.store import dumps_path
 from kzgraph.web import results
 from kzgraph.web.dataset import StoreUnavailable, derived
 from kzgraph.web.description import (
+    DCAT,
     KZO,
     PREFIXES,
     SD,
@@ -114,12 +116,13 @@ def describe_service(app: Flask) -> Callable[[dict, Callable], Iterable[bytes]]:
     return describe
 
 
-def prefers_html(accept: str | None) -> bool:
-    """A browser: it names text/html at least as high as any RDF format (``*/*`` alone
-    means a program, which gets data)."""
+def prefers_html(accept: str | None, others: Iterable[str] = ()) -> bool:
+    """A browser: it names text/html at least as high as any of the ``others`` (by default
+    the RDF formats); ``*/*`` alone means a program, which gets data."""
     parsed = parse_accept_header(accept or "", MIMEAccept)
+    alternatives = list(others) or [f.media_type for f in DESCRIPTION_FORMATS]
     return "text/html" in parsed.values() and parsed["text/html"] >= max(
-        (parsed[f.media_type] for f in DESCRIPTION_FORMATS), default=0
+        (parsed[m] for m in alternatives), default=0
     )
 
 
@@ -137,20 +140,27 @@ FORMAT_MEDIA_TYPES = {
 }
 
 
+class TripleIndex:
+    """Triples by subject and predicate, to read a description back for its page."""
+
+    def __init__(self, triples: Iterable[ox.Triple]) -> None:
+        self.by: dict[tuple[str, str], list] = {}
+        for t in triples:
+            self.by.setdefault((t.subject.value, t.predicate.value), []).append(t.object)
+
+    def values(self, subject: str, predicate: str) -> list:
+        return self.by.get((subject, predicate), [])
+
+    def first(self, subject: str, predicate: str, default: str = "") -> str:
+        found = self.values(subject, predicate)
+        return found[0].value if found else default
+
+
 def service_view(triples: list[ox.Triple], root: str, queries: list[tuple[str, str]]) -> dict:
     """What the service description says, read back from its own triples, so that the
     page shows exactly what programs are told."""
-    by: dict[tuple[str, str], list] = {}
-    for t in triples:
-        by.setdefault((t.subject.value, t.predicate.value), []).append(t.object)
-
-    def values(subject: str, predicate: str) -> list:
-        return by.get((subject, predicate), [])
-
-    def first(subject: str, predicate: str, default: str = "") -> str:
-        found = values(subject, predicate)
-        return found[0].value if found else default
-
+    sd = TripleIndex(triples)
+    values, first = sd.values, sd.first
     service = f"{root}sparql"
     dataset = first(service, SD + "defaultDataset")
     default_graph = first(dataset, SD + "defaultGraph")
@@ -217,11 +227,69 @@ def void():
         (p.name, f"{root}dumps/{p.name}", p.stat().st_size)
         for p in sorted(dumps_path(Path(settings().store)).glob("*.gz"))
     ]
-    return rdf_response(
-        void_triples(stats, settings(), root, dumps),
-        request.headers.get("Accept"),
-        request.args.get("format"),
-    )
+    triples = void_triples(stats, settings(), root, dumps)
+    explicit = request.args.get("format")
+    if explicit is None and prefers_html(request.headers.get("Accept")):
+        response = Response(
+            render_template(
+                "void.html",
+                version=__version__,
+                void=void_view(triples, f"{settings().base_iri}dataset"),
+                formats=DESCRIPTION_FORMATS,
+            )
+        )
+        response.headers["Vary"] = "Accept"
+        return response
+    return rdf_response(triples, request.headers.get("Accept"), explicit)
+
+
+def void_view(triples: list[ox.Triple], dataset: str) -> dict:
+    """The VoID description read back from its triples for its page."""
+    void = TripleIndex(triples)
+
+    def partitions(kind: str, key: str, count: str) -> list[tuple[str, str]]:
+        rows = [
+            (void.first(part.value, VOID + key), void.first(part.value, VOID + count))
+            for part in void.values(dataset, VOID + kind)
+        ]
+        return sorted(rows, key=lambda row: -int(row[1] or 0))
+
+    dumps = []
+    for dist in void.values(dataset, DCAT + "distribution"):
+        dumps.append(
+            (
+                void.first(dist.value, DCAT + "downloadURL"),
+                void.first(dist.value, DCAT + "mediaType"),
+                void.first(dist.value, DCAT + "byteSize"),
+            )
+        )
+    subsets = [
+        (void.first(sub.value, SD + "name"), void.first(sub.value, VOID + "triples"))
+        for sub in void.values(dataset, VOID + "subset")
+    ]
+    return {
+        "iri": dataset,
+        "title": void.first(dataset, DCT + "title"),
+        "license": void.first(dataset, DCT + "license"),
+        "endpoint": void.first(dataset, VOID + "sparqlEndpoint"),
+        "uri_space": void.first(dataset, VOID + "uriSpace"),
+        "example": void.first(dataset, VOID + "exampleResource"),
+        "vocabularies": [o.value for o in void.values(dataset, VOID + "vocabulary")],
+        "counts": [
+            (word, void.first(dataset, VOID + key))
+            for word, key in (
+                ("triples", "triples"),
+                ("entities", "entities"),
+                ("classes", "classes"),
+                ("properties", "properties"),
+            )
+            if void.values(dataset, VOID + key)
+        ],
+        "classes": partitions("classPartition", "class", "entities"),
+        "properties": partitions("propertyPartition", "property", "triples"),
+        "subsets": sorted(subsets),
+        "dumps": sorted(dumps),
+    }
 
 
 # The README's example queries, offered on the home page as well.
@@ -284,12 +352,59 @@ def result_table(columns: list[str], rows: list[list]) -> results.Table:
 
 
 def problem(status: int, message: str, headers: Iterable[tuple[str, str]] = ()) -> Response:
-    """The JSON error body every kzgraph endpoint uses (see ``sparql.problem_response``)."""
-    error = STATUS_TEXT.get(status, "Error").lower()
-    response = jsonify(error=error, status=status, message=message)
-    response.status_code = status
+    """The JSON error body every kzgraph endpoint uses (see ``sparql.problem_response``);
+    a browser (Accept: text/html before JSON) gets the same message as a page with a way on."""
+    if prefers_html(request.headers.get("Accept"), ["application/json"]):
+        response = Response(
+            render_template(
+                "error.html",
+                version=__version__,
+                status=status,
+                title=STATUS_TEXT.get(status, "Error"),
+                message=message,
+            ),
+            status=status,
+            mimetype="text/html",
+        )
+    else:
+        error = STATUS_TEXT.get(status, "Error").lower()
+        response = jsonify(error=error, status=status, message=message)
+        response.status_code = status
+    response.headers["Vary"] = "Accept"
     for key, value in headers:
         response.headers[key] = value
+    return response
+
+
+MANIFEST_PATHS = ("/reconcile", "/reconcile/v1")
+
+
+@blueprint.after_app_request
+def manifest_page(response: Response) -> Response:
+    """The reconciliation manifest as a page for a browser; OpenRefine and other programs
+    (which do not ask for text/html first) keep the JSON."""
+    if (
+        request.method == "GET"
+        and request.path in MANIFEST_PATHS
+        and not request.args
+        and response.status_code == 200
+        and response.mimetype == "application/json"
+        and prefers_html(request.headers.get("Accept"), ["application/json"])
+    ):
+        manifest = response.get_json()
+        page = render_template(
+            "reconcile.html",
+            version=__version__,
+            m=manifest,
+            service=root_url().rstrip("/") + request.path,
+            raw=json.dumps(manifest, indent=2, ensure_ascii=False),
+        )
+        html = Response(page, mimetype="text/html")
+        for key in ("Access-Control-Allow-Origin", "Content-Security-Policy"):
+            if key in response.headers:
+                html.headers[key] = response.headers[key]
+        html.headers["Vary"] = "Accept"
+        return html
     return response
 
 
