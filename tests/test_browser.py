@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import urlencode
@@ -56,6 +57,36 @@ def page(browser):
 def no_horizontal_overflow(page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= WIDTH, f"{page.url} is {width} px wide at a {WIDTH} px window"
+
+
+# What a person reads, without the places where identifiers belong (code, the editor,
+# links to Wikidata, the small property IDs next to labels).
+VISIBLE_TEXT = """() => {
+  const copy = document.body.cloneNode(true);
+  copy.querySelectorAll('code, pre, textarea, input, .CodeMirror, .yasr, .pid, a[href*="wikidata.org"], details')
+      .forEach((e) => e.remove());
+  return copy.innerText;
+}"""
+RAW_ID = re.compile(r"\b[QP]\d{2,}\b")
+RAW_DATE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
+# A date as pages show it: 1995, May 2007, 30 August 1995.
+READABLE_DATE = re.compile(
+    r"^(\d{1,2} )?((January|February|March|April|May|June|July|August|"
+    r"September|October|November|December) )?\d{4}$"
+)
+
+
+def reads_well(page) -> str:
+    """The checks every page passes: fits 1,280 px, no raw QIDs or timestamps, no script
+    errors. Returns the visible text."""
+    no_horizontal_overflow(page)
+    text = page.evaluate(VISIBLE_TEXT)
+    assert not RAW_ID.findall(text), f"{page.url} shows raw identifiers {RAW_ID.findall(text)[:5]}"
+    assert not RAW_DATE.findall(text), (
+        f"{page.url} shows raw timestamps {RAW_DATE.findall(text)[:3]}"
+    )
+    assert page.errors == []
+    return text
 
 
 def shot(page, name: str) -> Path:
@@ -193,3 +224,84 @@ def test_source_view_links_evidence_to_statements(browser, live):
     page.wait_for_load_state("load")
     assert "/entity/" in page.url
     shot(page, "source-view")
+
+
+PAGE_KINDS = [
+    ("home", "", "The Parliament of Kazakhstan as a knowledge graph"),
+    ("service-description", "sparql", "Result formats"),
+    ("entity-chamber", "entity/majilis", "Seats"),
+    ("entity-senate", "entity/senate", "What the graph knows"),
+    ("entity-legislature", "entity/parliament-of-kazakhstan", "Timeline"),
+    ("entity-person", "entity/maulen-ashimbayev", "Statements"),
+    ("entity-missing", "entity/no-such-entity", "Search for"),
+    ("canned-queries", "queries", "Canned queries"),
+    ("canned-provenance", "queries/entity-provenance", "characters"),
+    ("canned-find-entity", "queries/find-entity?name=nazarbayev", "Nursultan Nazarbayev"),
+    ("canned-timeline", "queries/timeline", "first session"),
+    ("canned-office-holders", "queries/office-holders", "Mäulen Äşimbaev"),
+    ("canned-elections", "queries/chamber-elections", "2016 Mäjilis election"),
+    ("ontology", "ontology", "lower house"),
+    ("void", ".well-known/void", "Classes"),
+    ("reconciliation", "reconcile", "OpenRefine"),
+    ("reconciliation-preview", "reconcile/preview?id=majilis", "lower house"),
+    ("source", "source/parliament-of-kazakhstan", "Highlighted"),
+    ("error", "queries/no-such-query", "Where to go from here"),
+    ("api", "openapi", "Parameter"),
+    ("dumps", "dumps/", "Dumps"),
+]
+
+
+@pytest.mark.parametrize("name, path, says", PAGE_KINDS, ids=[k[0] for k in PAGE_KINDS])
+def test_each_page_kind_reads_well_at_1280_px(page, live, name, path, says):
+    page.goto(live.url + path, wait_until="networkidle")
+    text = reads_well(page)
+    assert says in text
+    shot(page, f"page-{name}")
+
+
+def column(page, header: str) -> list[str]:
+    """The cells of a result table's column, by its header."""
+    headers = page.locator("table.results tr >> nth=0").locator("th").all_inner_texts()
+    i = headers.index(header) + 1
+    return page.locator(f"table.results tr td:nth-child({i})").all_inner_texts()
+
+
+def test_dates_read_at_their_precision_and_in_order(page, live):
+    page.goto(live.url + "queries/timeline", wait_until="load")
+    when = column(page, "when")
+    assert when and all(READABLE_DATE.match(w) for w in when), when
+    assert "1995" in when and "30 August 1995" in when and "December 1993" in when
+    # "established in 1995" is not placed before the referendum of 30 August 1995
+    kinds = column(page, "kind")
+    rows = list(zip(when, kinds, strict=True))
+    assert rows.index(("30 August 1995", "referendum")) < rows.index(("1995", "established"))
+    page.goto(live.url + "entity/parliament-of-kazakhstan", wait_until="load")
+    timeline = page.locator("table.timeline tr td:first-child").all_inner_texts()
+    assert timeline and all(READABLE_DATE.match(w) for w in timeline), timeline
+    assert "30 January 1996" in timeline
+    shot(page, "dates-timeline")
+
+
+def test_labels_instead_of_identifiers(page, live):
+    page.goto(live.url + "entity/majilis", wait_until="load")
+    instance = page.locator("#p-instanceOf").locator("xpath=following-sibling::ul[1]")
+    assert "lower house" in instance.inner_text()
+    page.goto(live.url + "queries/office-holders", wait_until="load")
+    link = page.locator("table.results a", has_text="Mäulen Äşimbaev").first
+    assert link.get_attribute("href") == "/entity/maulen-ashimbayev"
+    copy = link.locator("xpath=following-sibling::button[1]")
+    assert copy.get_attribute("data-copy") == "https://w3id.org/kzgraph/entity/maulen-ashimbayev"
+    link.click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/entity/maulen-ashimbayev")
+
+
+def test_provenance_table_gives_the_quotation_room(page, live):
+    page.goto(live.url + "queries/entity-provenance", wait_until="load")
+    headers = page.locator("table.results th").all_inner_texts()
+    assert headers[0] == "quote" and headers[-1] == "characters"
+    quote = page.locator("table.results td.text").first.bounding_box()
+    assert quote["width"] >= 400  # room to read, not ten characters
+    box = page.locator("table.results").bounding_box()
+    assert box["x"] + box["width"] <= WIDTH
+    shot(page, "provenance-table")

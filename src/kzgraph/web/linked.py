@@ -79,6 +79,23 @@ def term(iri: str) -> Markup:
     return Markup('<a href="{}" title="{}">{}</a>{}').format(local(iri), iri, name, extra)
 
 
+WIKIDATA_ID_IN_TEXT = re.compile(r"\b([PQ]\d+)\b")
+
+
+@blueprint.app_template_filter("wikidata_ids")
+def wikidata_ids(text: str) -> Markup:
+    """Text with each Wikidata ID it mentions shown by label and linked to Wikidata."""
+
+    def link(match: re.Match) -> str:
+        ident = match[1]
+        label = labels.wikidata_labels().get(ident)
+        page = f"Property:{ident}" if ident.startswith("P") else ident
+        shown = f"{label} ({ident})" if label else ident
+        return Markup('<a href="https://www.wikidata.org/wiki/{}">{}</a>').format(page, shown)
+
+    return Markup(WIKIDATA_ID_IN_TEXT.sub(link, str(escape(text or ""))))
+
+
 @blueprint.app_template_filter("alignment")
 def alignment(relation: str) -> str:
     local_name = relation.rsplit("#", 1)[-1]
