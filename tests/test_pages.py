@@ -43,6 +43,14 @@ def test_a_year_sorts_after_the_days_of_that_year():
     assert year.end == datetime.date(1995, 12, 31) and december.end == datetime.date(1995, 12, 31)
 
 
+def test_native_partial_dates_keep_their_precision():
+    g_year = ox.Literal("1995", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYear"))
+    month = ox.Literal(
+        "2007-05", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYearMonth")
+    )
+    assert dates.shown(g_year) == "1995" and dates.shown(month) == "May 2007"
+
+
 def test_not_a_date_is_left_alone():
     assert dates.parse("98") is None and dates.parse("1995-02-30") is None
     assert (

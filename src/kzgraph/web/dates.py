@@ -18,6 +18,8 @@ import pyoxigraph as ox
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DATE_TYPES = {XSD + "dateTime", XSD + "date", XSD + "dateTimeStamp"}
+# The native (kzo:) shape writes a date at its precision as its own datatype.
+PARTIAL_TYPES = {XSD + "gYear": "{}-01-01", XSD + "gYearMonth": "{}-01"}
 DECADE, YEAR, MONTH, DAY = 8, 9, 10, 11  # wikibase:timePrecision values
 _DATE = re.compile(r"^(-?\d{4,})-(\d{2})-(\d{2})")
 
@@ -83,8 +85,14 @@ def parse(value: str, precision: int | str | None = None) -> Date | None:
 
 def of_literal(term: object, precision: int | str | None = None) -> Date | None:
     """The Date of an RDF literal typed as a date, else None."""
-    if isinstance(term, ox.Literal) and term.datatype.value in DATE_TYPES:
+    if not isinstance(term, ox.Literal):
+        return None
+    datatype = term.datatype.value
+    if datatype in DATE_TYPES:
         return parse(term.value, precision)
+    if datatype in PARTIAL_TYPES:  # 1995 (year), 2007-05 (month)
+        level = YEAR if datatype == XSD + "gYear" else MONTH
+        return parse(PARTIAL_TYPES[datatype].format(term.value), level)
     return None
 
 
