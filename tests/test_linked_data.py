@@ -204,3 +204,68 @@ def test_html_is_escaped_everywhere(writable):
         page = requests.get(writable.url + path, headers={"Accept": "text/html"}, timeout=10)
         assert "<script>alert" not in page.text, path
         assert "&lt;script&gt;" in page.text, path
+
+
+def test_service_description_is_a_page_for_browsers_and_rdf_for_programs(live):
+    browser = requests.get(
+        live.url + "sparql",
+        headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
+        timeout=10,
+    )
+    assert browser.status_code == 200 and browser.headers["Content-Type"].startswith("text/html")
+    page = browser.text
+    assert f"{live.url}sparql" in page
+    assert "application/sparql-results+json" in page and "text/csv" in page
+    assert "UnionDefaultGraph" in page and "may call only" in page
+    assert "https://w3id.org/kzgraph/source/parliament-of-kazakhstan" in page
+    assert 'href="/queries/find-entity"' in page or "/queries/find-entity" in page
+    assert browser.headers["Vary"] == "Accept"
+    for accept in ("text/turtle", "*/*"):
+        data = requests.get(live.url + "sparql", headers={"Accept": accept}, timeout=10)
+        assert data.headers["Content-Type"].startswith("text/turtle")
+        g = rdflib.Graph().parse(data=data.text, format="turtle")
+        assert len(g) > 10
+    by_name = requests.get(live.url + "sparql?format=nt", timeout=10)
+    assert by_name.headers["Content-Type"].startswith("application/n-triples")
+    bad = requests.get(live.url + "sparql?format=bogus", timeout=10)
+    assert bad.status_code == 400 and "ttl" in bad.json()["message"]
+
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+def test_void_is_a_page_for_browsers_and_rdf_for_programs(live):
+    page = requests.get(live.url + ".well-known/void", headers=BROWSER, timeout=10)
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert "<th>triples</th>" in page.text and f"{live.url}sparql" in page.text
+    assert 'href="/ontology#Chamber"' in page.text  # classes by name, linked to the ontology
+    for accept in ("text/turtle", "*/*"):
+        data = requests.get(live.url + ".well-known/void", headers={"Accept": accept}, timeout=10)
+        g = rdflib.Graph().parse(data=data.text, format="turtle")
+        assert (None, rdflib.RDF.type, rdflib.URIRef("http://rdfs.org/ns/void#Dataset")) in g
+
+
+@pytest.mark.parametrize("path", ["reconcile", "reconcile/v1"])
+def test_reconciliation_manifest_is_a_page_for_browsers_and_json_for_programs(live, path):
+    page = requests.get(live.url + path, headers=BROWSER, timeout=10)
+    assert page.headers["Content-Type"].startswith("text/html")
+    assert "OpenRefine" in page.text and f"{live.url}{path}" in page.text
+    for accept in ({}, {"Accept": "application/json"}):
+        manifest = requests.get(live.url + path, headers=accept, timeout=10).json()
+        assert "defaultTypes" in manifest
+
+
+@pytest.mark.parametrize(
+    "path, status, says",
+    [
+        ("queries/no-such-query", 404, "no canned query"),
+        ("queries/composition-on-date?date=not-a-date", 400, "date"),
+        ("no/such/page", 404, "nothing at /no/such/page"),
+    ],
+)
+def test_errors_are_pages_for_browsers_and_json_for_programs(live, path, status, says):
+    page = requests.get(live.url + path, headers=BROWSER, timeout=10)
+    assert page.status_code == status and page.headers["Content-Type"].startswith("text/html")
+    assert says in page.text and 'action="/queries/find-entity"' in page.text
+    data = requests.get(live.url + path, timeout=10)
+    assert data.status_code == status and says in data.json()["message"]

@@ -8,11 +8,20 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from kzgraph.ontology import KZO, WD, Ontology
-from kzgraph.rdf import PR, RDF, RDFS, SCHEMA, SKOS, WDT, WIKIBASE, Namespaces
+from kzgraph.rdf import PR, RDF, RDFS, SCHEMA, SKOS, WIKIBASE, Namespaces
+from kzgraph.web import dates, terms
+from kzgraph.web.dates import Date
 
 PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
-PRECISION = {"11": 10, "10": 7, "9": 4}  # wikibase:timePrecision -> characters of the date kept
+TIME_VALUE = WIKIBASE + "timeValue"
+TIME_PRECISION = WIKIBASE + "timePrecision"
+# How the timeline says what a dated fact is, by relation (else the relation's label).
+TIMELINE_WORDS = {
+    "inception": "established",
+    "dissolved": "dissolved",
+    "firstSession": "first session",
+}
 
 
 @dataclass
@@ -34,11 +43,17 @@ class StatementView:
     iri: str
     key: str
     value: ox.NamedNode | ox.Literal
-    precision: int | None
+    precision: int | None  # wikibase:timePrecision of a date value
     rank: str
     conflict: bool
-    qualifiers: list[tuple[str, ox.NamedNode | ox.Literal]] = field(default_factory=list)
+    qualifiers: list[tuple[str, ox.NamedNode | ox.Literal, int | None]] = field(
+        default_factory=list
+    )
     references: list[Reference] = field(default_factory=list)
+
+    @property
+    def date(self) -> Date | None:
+        return dates.of_literal(self.value, self.precision)
 
 
 @dataclass
@@ -53,7 +68,7 @@ class EntityView:
     qid: str | None
     properties: list[tuple[str, str, list[StatementView]]]  # (name, label, statements)
     incoming: list[tuple[str, str]]  # (subject IRI, property label)
-    timeline: list[tuple[str, str, str]]  # (date, what IRI, how)
+    timeline: list[tuple[Date, str, str]]  # (date, what IRI, how)
 
 
 class EntityReader:
@@ -113,7 +128,8 @@ class EntityReader:
         return out
 
     def label(self, iri: str) -> str:
-        """The English label of an entity, or the end of its IRI."""
+        """The English label of an entity (of a Wikidata term: from the labels table),
+        or the end of its IRI."""
         if iri not in self._labels:
             best = None
             for q in self.store.quads_for_pattern(
@@ -121,7 +137,11 @@ class EntityReader:
             ):
                 if isinstance(q.object, ox.Literal) and (best is None or q.object.language == "en"):
                     best = q.object.value
-            self._labels[iri] = best or iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+            self._labels[iri] = (
+                best
+                or terms.wikidata_label(iri)
+                or iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+            )
         return self._labels[iri]
 
     def exists(self, slug: str) -> bool:
@@ -150,7 +170,7 @@ class EntityReader:
                 name, ps = self.by_p[p]
                 grouped.setdefault(name, []).append(self.statement(o.value, ps))
         properties = [
-            (name, self.ontology.relations[name].label, sts)
+            (name, self.ontology.relations[name].label, sorted(sts, key=rank_order))
             for name, sts in sorted(
                 grouped.items(), key=lambda kv: self.ontology.relations[kv[0]].label
             )
@@ -170,21 +190,26 @@ class EntityReader:
         )
 
     def statement(self, iri: str, ps: str) -> StatementView:
-        value, rank, conflict, precision = None, "normal", False, None
+        value, rank, conflict, node_precision = None, "normal", False, None
         qualifiers, references = [], []
-        for p, o in self.triples(iri):
+        triples = self.triples(iri)
+        precisions = self.value_precisions(triples)
+        for p, o in triples:
             if p == ps:
                 value = o
             elif p == WIKIBASE + "rank":
                 rank = o.value.rsplit("#", 1)[-1].removesuffix("Rank").lower()
             elif p == KZO + "hasConflict":
                 conflict = o.value == "true"
-            elif p == WIKIBASE + "timePrecision":
-                precision = PRECISION.get(o.value)
+            elif p == TIME_PRECISION:
+                node_precision = int(o.value)
             elif p in self.by_pq:
-                qualifiers.append((self.by_pq[p], o))
+                qualifiers.append((self.by_pq[p], o, precisions.get((p, o.value))))
             elif p == PROV_DERIVED:
                 references.append(self.reference(o.value))
+        # The value node (psv:) is Wikidata's place for the precision; the statement node
+        # is where earlier builds put it.
+        precision = precisions.get((ps, value.value if value is not None else ""), node_precision)
         return StatementView(
             iri,
             iri.rsplit("/", 1)[-1],
@@ -192,9 +217,29 @@ class EntityReader:
             precision,
             rank,
             conflict,
-            sorted(qualifiers, key=str),
+            sorted(qualifiers, key=lambda q: (q[0], str(q[1]))),
             references,
         )
+
+    def value_precisions(
+        self, triples: list[tuple[str, ox.NamedNode | ox.Literal]]
+    ) -> dict[tuple[str, str], int]:
+        """(ps:/pq: predicate, time value) -> precision, from the statement's full value
+        nodes (``psv:Pn [ wikibase:timeValue …; wikibase:timePrecision 9 ]``, also pqv:)."""
+        found = {}
+        for p, o in triples:
+            if "/value/" not in p or isinstance(o, ox.Literal):
+                continue
+            simple = p.replace("/statement/value/", "/statement/").replace(
+                "/qualifier/value/", "/qualifier/"
+            )
+            node = {
+                q.predicate.value: q.object.value
+                for q in self.store.quads_for_pattern(o, None, None, None)
+            }
+            if TIME_VALUE in node and TIME_PRECISION in node:
+                found[(simple, node[TIME_VALUE])] = int(node[TIME_PRECISION])
+        return found
 
     def reference(self, iri: str) -> Reference:
         data = {p: o.value for p, o in self.triples(iri)}
@@ -230,21 +275,45 @@ class EntityReader:
                 found.add((q.subject.value, self.by_truthy[p]))
         return sorted(found, key=lambda x: (x[1], self.label(x[0])))
 
-    def timeline(self, iri: str) -> list[tuple[str, str, str]]:
-        """Dated facts of the entity and of the entities that link to it, by date."""
-        dated = {
-            WDT + "P585": "",
-            WDT + "P571": "established",
-            WDT + "P576": "dissolved",
-            KZO + "firstSession": "first session",
-        }
+    def timeline(self, iri: str) -> list[tuple[Date, str, str]]:
+        """Dated statements of the entity and of the entities that link to it, in the order
+        of the real intervals (see ``dates``)."""
         rows = set()
         subjects = {iri} | {s for s, _ in self.incoming(iri)}
         for subject in subjects:
             for p, o in self.triples(subject):
-                if p in dated and isinstance(o, ox.Literal):
-                    rows.add((o.value[:10], subject, dated[p] or self.label(subject)))
-        return sorted(rows)
+                if p not in self.by_p or not isinstance(o, ox.NamedNode):
+                    continue
+                name, ps = self.by_p[p]
+                if not self.ontology.relations[name].literal:
+                    continue
+                st = self.statement(o.value, ps)
+                if st.date is None:
+                    continue
+                if name == "pointInTime":  # an event, an election: say which kind
+                    how = ", ".join(self.kinds(subject)).lower() or "event"
+                else:
+                    how = TIMELINE_WORDS.get(name, self.ontology.relations[name].label)
+                rows.add((st.date, subject, how))
+        return sorted(rows, key=lambda row: (row[0].sort_key, self.label(row[1]), row[2]))
+
+    def kinds(self, iri: str) -> list[str]:
+        """The kzo classes of an entity, as words (Election, Referendum …)."""
+        return sorted(
+            q.object.value[len(KZO) :]
+            for q in self.store.quads_for_pattern(
+                ox.NamedNode(iri), ox.NamedNode(RDF + "type"), None, None
+            )
+            if q.object.value.startswith(KZO)
+        )
+
+
+RANKS = {"preferred": 0, "normal": 1, "deprecated": 2}
+
+
+def rank_order(statement: StatementView) -> tuple[int, str]:
+    """The preferred (current) statement first, as on Wikidata; deprecated ones last."""
+    return (RANKS.get(statement.rank, 1), statement.key)
 
 
 def split_text(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[str, list[str]]]:

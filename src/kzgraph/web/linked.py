@@ -24,7 +24,7 @@ from flask import (
     request,
     send_from_directory,
 )
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from kzgraph import __version__
 from kzgraph import store as on_disk
@@ -32,6 +32,7 @@ from kzgraph.ontology import KIND_CLASSES, KZO
 from kzgraph.ontology import load as load_ontology
 from kzgraph.queries import CannedQuery
 from kzgraph.settings import PROJECT_ROOT
+from kzgraph.web import dates, terms
 from kzgraph.web.entities import EntityReader, split_text
 from kzgraph.web.formats import GRAPH_FORMATS, NotAcceptable, negotiate
 from kzgraph.web.hemicycle import Group, default_colour, svg
@@ -47,6 +48,58 @@ DUMP_FORMATS = {
     "turtle": ("ttl", ox.RdfFormat.TURTLE),
     "jsonld": ("jsonld", ox.RdfFormat.JSON_LD),
 }
+
+
+@blueprint.app_template_filter("shown")
+def shown(term: object, precision: int | None = None) -> Markup:
+    """A literal for a page: a date at its precision in a <time> element, else its text."""
+    date = dates.of_literal(term, precision)
+    if date is None:
+        return escape(dates.shown(term))
+    return Markup('<time datetime="{}">{}</time>').format(date.iso, str(date))
+
+
+ALIGNMENT_WORDS = {
+    "wikidataClass": "Wikidata class",
+    "equivalentClass": "same as",
+    "equivalentProperty": "same as",
+    "subClassOf": "a kind of",
+    "subPropertyOf": "a kind of",
+}
+
+
+@blueprint.app_template_filter("term")
+def term(iri: str) -> Markup:
+    """An outside term as its label with its prefixed name, linked to its IRI."""
+    short = terms.compact(iri)
+    name = terms.term_label(iri)
+    if iri.startswith(KZO):  # the project's own terms: their label, their local page
+        name = load_ontology().labels.get(iri[len(KZO) :], name)
+    extra = Markup(" <code>{}</code>").format(short) if name != short else ""
+    return Markup('<a href="{}" title="{}">{}</a>{}').format(local(iri), iri, name, extra)
+
+
+WIKIDATA_ID_IN_TEXT = re.compile(r"\b([PQ]\d+)\b")
+
+
+@blueprint.app_template_filter("wikidata_ids")
+def wikidata_ids(text: str) -> Markup:
+    """Text with each Wikidata ID it mentions shown by label and linked to Wikidata."""
+
+    def link(match: re.Match) -> str:
+        ident = match[1]
+        label = terms.wikidata_labels().get(ident)
+        page = f"Property:{ident}" if ident.startswith("P") else ident
+        shown = f"{label} ({ident})" if label else ident
+        return Markup('<a href="https://www.wikidata.org/wiki/{}">{}</a>').format(page, shown)
+
+    return Markup(WIKIDATA_ID_IN_TEXT.sub(link, str(escape(text or ""))))
+
+
+@blueprint.app_template_filter("alignment")
+def alignment(relation: str) -> str:
+    local_name = relation.rsplit("#", 1)[-1]
+    return ALIGNMENT_WORDS.get(local_name, local_name)
 
 
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,300}$")
@@ -158,6 +211,7 @@ def entity(slug: str, ext: str | None = None):
             r=r,
             local=local,
             diagram=diagram,
+            is_chamber="Chamber" in view.types or "Legislature" in view.types,
             date=request.args.get("date", ""),
         )
     )
@@ -201,7 +255,8 @@ def seat_diagram(r: EntityReader, chamber_iri: str, date: str | None):
                 local(party),
             )
         )
-    since = rows[0]["since"].value[:10]
+    precision = rows[0]["sincePrecision"]  # None when the data gives no precision
+    since = dates.shown(rows[0]["since"], precision.value if precision else None)
     title = f"Seats on {date or 'the latest date'}: {sum(g.seats for g in groups)} (composition since {since})"
     return {"svg": Markup(svg(groups, title)), "groups": groups, "since": since, "title": title}
 

@@ -19,6 +19,7 @@ from kzgraph import __version__
 from kzgraph.ontology import load as load_ontology
 from kzgraph.reconcile import Candidate, EntityIndex, PropertyCondition, Query
 from kzgraph.web.dataset import derived
+from kzgraph.web.terms import wikidata_label
 from kzgraph.web.sparql import HTTPProblem
 
 blueprint = Blueprint("reconcile", __name__)
@@ -381,7 +382,7 @@ def preview_html(ident: str) -> Response:
         return Response(f"<p>No entity {escape(ident)}.</p>", 404, mimetype="text/html")
     facts = []
     for pid in sorted(entry.values)[:8]:
-        values = ", ".join(escape(v.text) for v in entry.values[pid][:3])
+        values = ", ".join(escape(wikidata_label(v.text) or v.text) for v in entry.values[pid][:3])
         facts.append(f"<li><b>{escape(idx.property_names.get(pid, pid))}</b>: {values}</li>")
     qid = (
         f' · <a href="https://www.wikidata.org/wiki/{escape(entry.qid)}" target="_blank">{escape(entry.qid)}</a>'
