@@ -19,8 +19,8 @@ from kzgraph import __version__
 from kzgraph.ontology import load as load_ontology
 from kzgraph.reconcile import Candidate, EntityIndex, PropertyCondition, Query
 from kzgraph.web.dataset import derived
-from kzgraph.web.terms import wikidata_label
 from kzgraph.web.sparql import HTTPProblem
+from kzgraph.web.terms import wikidata_label
 
 blueprint = Blueprint("reconcile", __name__)
 MAX_BODY = 1_000_000
