@@ -64,9 +64,7 @@ def test_not_a_date_is_left_alone():
 def test_wikidata_terms_have_labels():
     assert terms.wikidata_label("http://www.wikidata.org/entity/Q375928") == "lower house"
     assert terms.wikidata_label("http://www.wikidata.org/prop/direct/P1342") == "number of seats"
-    assert (
-        terms.wikidata_label("http://www.wikidata.org/prop/qualifier/value/P580") == "start time"
-    )
+    assert terms.wikidata_label("http://www.wikidata.org/prop/qualifier/value/P580") == "start time"
     assert terms.wikidata_label("http://www.wikidata.org/entity/Q99999999") is None
     assert terms.compact("http://www.w3.org/ns/org#Post") == "org:Post"
     assert terms.compact(BASE_IRI + "entity/majilis") == "kz:majilis"

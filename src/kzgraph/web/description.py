@@ -205,4 +205,3 @@ def service_triples(
         add(service, KZO + "cannedQuery", q)
         add(q, RDFS + "label", ox.Literal(name))
     return t
-
