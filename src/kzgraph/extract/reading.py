@@ -594,6 +594,107 @@ def offices(article: Article, reading: Reading, clause: Clause) -> None:
                 )
 
 
+_SUCCESSION = re.compile(
+    r"\b(?:followed|succeeded|took over|served|held (?:the|that) (?:chair|post|office)|presided|"
+    r"replaced|was elected|were elected|became|chose|elected|took office|led the)\b",
+    re.I,
+)
+_CHAIR_SECTION = re.compile(r"chair|speaker|president|presiding|leader", re.I)
+
+
+def succession(article: Article, reading: Reading, clause: Clause) -> None:
+    """Holders of the office a paragraph or section is about, told as a story: "Oralbay
+    Abdykarimov followed on 1 December 1999 and served until 10 March 2004, when Nurtai
+    Abykayev took over." Each person whose part of the sentence says they took or held the
+    office gets it, with the dates of that part."""
+    office = reading.office
+    if office is None and _CHAIR_SECTION.search(clause.sentence.section):
+        body = _body(article, reading, clause)
+        office = _presiding_office(article, reading, body)
+        reading.office = office
+    if office is None:
+        return
+    people = clause.names_of("person")
+    for i, person in enumerate(people):
+        end = people[i + 1].start if i + 1 < len(people) else len(clause.text)
+        part = clause.text[person.end : end]
+        lead = clause.text[max(0, person.start - 30) : person.start]
+        if not (
+            _SUCCESSION.search(part[:60]) or re.search(r"\b(?:chose|elected|passed to)\s+$", lead)
+        ):
+            continue
+        if re.match(r"['’]s\b", part) or re.search(r"\bPresident\s+$", lead):
+            continue  # "Mami's departure", "President Nazarbayev": not the holder
+        start, finish = _segment_term(clause, person, end)
+        if start is None and finish is None:
+            continue
+        _record(article, clause, office, person, office.owner, start, finish, "succession")
+        again = re.search(r"\bagain from (?P<d>(?:[^;.,]|,\s*\d)+)", clause.text[person.end : end])
+        if again and people[0] is not person:
+            when = find_dates(again.group("d"))
+            if when:
+                spell = DateValue(when[0].iso, when[0].precision)
+                _record(article, clause, office, people[0], office.owner, spell, None, "succession")
+
+
+def _segment_term(
+    clause: Clause, person: Name, end: int
+) -> tuple[DateValue | None, DateValue | None]:
+    """Start and end of one person's tenure from their part of a sentence: "from A to B",
+    "(A – B)", "on A ... until B", "since A"; "X took over" at the date just before."""
+    text = clause.text
+    part_dates = [d for d in clause.dates if person.end <= (d.start or 0) < end]
+    again = re.search(r"\b(?:and )?again\b", text[person.end : end])
+    if again:  # "... and again from 2013": the sentence's first holder's second spell
+        part_dates = [d for d in part_dates if (d.start or 0) < person.end + again.start()]
+    start = finish = None
+    if re.search(r"\bwhen\s+$", text[max(0, person.start - 8) : person.start]):
+        earlier = [d for d in clause.dates if (d.end or 0) <= person.start]
+        if earlier:
+            start = DateValue(earlier[-1].iso, earlier[-1].precision)
+            part_dates = [d for d in part_dates if _is_end(text, person.end, d)]
+    for d in part_dates:
+        before = text[max(person.end, (d.start or 0) - 12) : d.start or 0].lower()
+        value = DateValue(d.iso, d.precision)
+        if _is_end(text, person.end, d):
+            finish = finish or value
+        elif start is None:
+            start = value
+    return start, finish
+
+
+def _is_end(text: str, after: int, date: DateValue) -> bool:
+    """The date closes a tenure: "until D", "to D", "– D"."""
+    before = text[max(after, (date.start or 0) - 12) : date.start or 0].lower()
+    return bool(
+        re.search(r"\b(?:until|to|till|through)\s+(?:the\s+\w+\s+of\s+)?$|[–-]\s*$", before)
+    )
+
+
+def _record(
+    article: Article,
+    clause: Clause,
+    office: Mention,
+    holder: Name,
+    org: Mention | None,
+    start: DateValue | None,
+    end: DateValue | None,
+    rule: str,
+) -> None:
+    """``holder`` held ``office`` (chairing ``org``) from ``start`` to ``end``."""
+    person = _mention(clause, holder)
+    qualifiers: tuple = ()
+    if start:
+        qualifiers += (("startTime", start),)
+    if end:
+        qualifiers += (("endTime", end),)
+    ev = _evidence(article, clause, holder.start, holder.end)
+    article.add(office, "officeholder", person, ev, qualifiers, rule=rule)
+    article.add(person, "positionHeld", office, ev, qualifiers, rule=rule)
+    if org is not None:
+        article.add(org, "chairperson", person, ev, qualifiers, rule=rule)
+
+
 def _subject_of_verb(clause: Clause, at: int, people: list[Name]) -> list[Name]:
     """The person the parse makes the subject of the verb at ``at``."""
     verb = next((t for t in clause.doc if t.idx == at), None)
@@ -662,7 +763,8 @@ def _presiding_office(
 ) -> Mention:
     """The chair of ``org``: the office the infobox names for it, else "<Word> of the ORG"."""
     for body, office in article.offices:
-        if fold(body.name) == fold(org.name):
+        a, b = fold(body.name), fold(org.name)
+        if a == b or a.startswith(b + " ") or b.startswith(a + " "):  # Senate ~ Senate of X
             return office
     for office_name, kind in article.names.items():
         if (
@@ -1188,6 +1290,7 @@ RULES = [
     elections,
     results,
     offices,
+    succession,
     sizes,
     terms,
     founding,
