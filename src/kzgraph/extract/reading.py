@@ -135,6 +135,11 @@ def _clause(article: Article, reading: Reading, sentence: Sentence, doc: Doc) ->
         kind = _kind_of(article, reading, text, _label_at(doc, start))
         if kind:
             names.append(Name(_full_name(reading, text, kind), kind, start, end))
+    for start, end in _proper_name_runs(doc):
+        text = sentence.text[start:end]
+        overlaps = any(n.start < end and start < n.end for n in names)
+        if not overlaps and _kind_of(article, reading, text, "ORG") not in BODY_KINDS:
+            names.append(Name(_full_name(reading, text, "person"), "person", start, end))
     for m in INDEPENDENTS.finditer(sentence.text):
         if not any(n.start < m.end() and m.start() < n.end for n in names):
             names.append(Name("Independents", "group", m.start(), m.end()))
@@ -145,6 +150,41 @@ def _clause(article: Article, reading: Reading, sentence: Sentence, doc: Doc) ->
             article.learn(n.text, "person")
     dates = find_dates(sentence.text)
     return Clause(sentence, doc, names, dates)
+
+
+BODY_KINDS = ("party", "chamber", "legislature", "organization", "place", "country")
+TITLE_WORDS = {
+    "minister", "president", "speaker", "chairman", "chairwoman", "chair", "deputy", "prime",
+    "secretary", "general", "prosecutor", "judge", "court", "state", "nation", "address",
+    "republic", "supreme", "constitution", "constitutional", "assembly", "party", "national",
+    "central", "election", "commission", "house", "soviet", "council", "majilis", "senate",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "ssr", "union", "people", "peoples",
+}  # fmt: skip
+
+
+def _proper_name_runs(doc: Doc) -> list[tuple[int, int]]:
+    """Runs of two to four capitalised proper nouns outside any entity the model found
+    ("Ural Mukhamedzhanov presided ..."): personal names the small model misses."""
+    runs: list[tuple[int, int]] = []
+    run: list[Token] = []
+    for token in [*doc, None]:
+        ok = (
+            token is not None
+            and token.tag_ == "NNP"
+            and token.text[:1].isupper()
+            and token.text[1:].islower()
+            and token.text.isalpha() is not False
+            and not token.ent_type_
+            and fold(token.text) not in TITLE_WORDS
+        )
+        if ok:
+            run.append(token)
+            continue
+        if 2 <= len(run) <= 4 and (run[0].i == 0 or doc[run[0].i - 1].lower_ not in ("the", "of")):
+            runs.append((run[0].idx, run[-1].idx + len(run[-1].text)))
+        run = []
+    return runs
 
 
 def _entity_spans(doc: Doc) -> list[tuple[int, int]]:
@@ -625,10 +665,13 @@ def succession(article: Article, reading: Reading, clause: Clause) -> None:
             continue
         if re.match(r"['’]s\b", part) or re.search(r"\bPresident\s+$", lead):
             continue  # "Mami's departure", "President Nazarbayev": not the holder
-        start, finish = _segment_term(clause, person, end)
-        if start is None and finish is None:
-            continue
-        _record(article, clause, office, person, office.owner, start, finish, "succession")
+        spells = _spells(clause.text[person.end : end])
+        if not spells:
+            spells = [_segment_term(clause, person, end)]
+        for start, finish in spells:
+            if start is None and finish is None:
+                continue
+            _record(article, clause, office, person, office.owner, start, finish, "succession")
         again = re.search(r"\bagain from (?P<d>(?:[^;.,]|,\s*\d)+)", clause.text[person.end : end])
         if again and people[0] is not person:
             when = find_dates(again.group("d"))
@@ -654,13 +697,37 @@ def _segment_term(
             start = DateValue(earlier[-1].iso, earlier[-1].precision)
             part_dates = [d for d in part_dates if _is_end(text, person.end, d)]
     for d in part_dates:
-        before = text[max(person.end, (d.start or 0) - 12) : d.start or 0].lower()
         value = DateValue(d.iso, d.precision)
         if _is_end(text, person.end, d):
             finish = finish or value
         elif start is None:
             start = value
     return start, finish
+
+
+_FROM_TO = re.compile(
+    r"\bfrom (?P<a>\d{1,2} [A-Z][a-z]+(?: \d{4})?|[A-Z][a-z]+ \d{1,2},? \d{4}|[A-Z][a-z]+ \d{4}|\d{4})"
+    r" (?:to|until|till|through|[–-]) (?P<b>\d{1,2} [A-Z][a-z]+ \d{4}|[A-Z][a-z]+ \d{1,2},? \d{4}|[A-Z][a-z]+ \d{4}|\d{4})"
+)
+
+
+def _spells(text: str) -> list[tuple[DateValue | None, DateValue | None]]:
+    """Every "from A to B" of a text, a day and month without a year taking B's year
+    ("from 25 March to 22 June 2016")."""
+    spells = []
+    for m in _FROM_TO.finditer(text):
+        end = find_dates(m.group("b"))
+        a = m.group("a")
+        if end and not re.search(r"\d{4}", a):
+            a = f"{a} {end[0].iso[:4]}"
+        start = find_dates(a) or ([DateValue(a, "year")] if re.fullmatch(r"\d{4}", a) else [])
+        spells.append(
+            (
+                DateValue(start[0].iso, start[0].precision) if start else None,
+                DateValue(end[0].iso, end[0].precision) if end else None,
+            )
+        )
+    return spells
 
 
 def _is_end(text: str, after: int, date: DateValue) -> bool:
