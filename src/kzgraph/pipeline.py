@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,10 +19,11 @@ import yaml
 
 from kzgraph import __version__, document
 from kzgraph.extract import article_country, article_subject, extract
+from kzgraph.extract.facts import Mention
 from kzgraph.extract.infobox import load_rules
 from kzgraph.ontology import load as load_ontology
 from kzgraph.rdf import DCT, PROV, RDF, SCHEMA, XSD, GraphWriter, group_statements, node
-from kzgraph.resolve import Resolver, load_table, resolve_facts
+from kzgraph.resolve import Claim, Resolver, learn_aliases, load_table, resolve_facts
 from kzgraph.settings import Settings
 
 VOID = "http://rdfs.org/ns/void#"
@@ -60,29 +61,49 @@ def build(paths: list[Path], settings: Settings) -> BuildResult:
     docs = [document.load(p) for p in paths]  # every file parses, or nothing is built
     used: dict[str, object] = {}
     typed: set[str] = set()  # entities with a class of their own (lower house, not house)
+    read: list[tuple[Mention, str, list]] = []
     for doc in docs:
         mention = article_subject(doc)
         country = article_country(doc, resolver.country_in(doc.title))
-        subject = resolver.begin_article(mention, country)
+        resolver.begin_article(mention, country)
         kinds = {
             name: resolver.entities[slug].kind for name, slug in resolver.known_names().items()
         }
-        claims = resolve_facts(extract(doc, mention, kinds, rules, country), resolver)
-        used[subject.slug] = subject
-        graph = writer.ns.source(doc.name)
-        statements = group_statements(claims, ontology)
-        for st in statements:
-            writer.statement(st, graph)
-            used[st.subject.slug] = st.subject
-            for v in [st.value, *st.qualifiers.values()]:
-                if hasattr(v, "slug"):
-                    used[v.slug] = v
-        typed.update(st.subject.slug for st in statements if st.relation == "instanceOf")
-        result.statements += len(statements)
-        result.conflicts += sum(1 for s in statements if s.conflicts)
-        result.facts_per_relation.update(c.relation for c in claims)
-        result.facts_per_source[doc.name] += len(claims)
+        read.append((mention, country, extract(doc, mention, kinds, rules, country)))
         result.warnings.extend(doc.warnings)
+    # Other names a text gives (an election's usual name, "also spelled ...") are learned
+    # from every article before any is resolved, so the order of the articles does not
+    # decide whether two of them name one thing.
+    for mention, country, facts in read:
+        resolver.begin_article(mention, country)
+        learn_aliases(facts, resolver)
+    claims: list[Claim] = []
+    for doc, (mention, country, facts) in zip(docs, read, strict=True):
+        subject = resolver.begin_article(mention, country)
+        used[subject.slug] = subject
+        learn_aliases(facts, resolver)
+        found = resolve_facts(facts, resolver)
+        claims.extend(found)
+        result.facts_per_relation.update(c.relation for c in found)
+        result.facts_per_source[doc.name] += len(found)
+    # One statement per thing said, whichever articles say it; conflicts and ranks across
+    # articles. The statement is written once, in the graph of the first article (by name)
+    # that states it, so the union default graph holds each triple once; every article's
+    # graph holds its own references to it.
+    statements = group_statements(claims, ontology)
+    for st in statements:
+        by_source: dict[str, list[Claim]] = {}
+        for claim in st.claims:
+            by_source.setdefault(claim.evidence.source, []).append(claim)
+        for i, (source, own) in enumerate(sorted(by_source.items())):
+            writer.statement(replace(st, claims=own), writer.ns.source(source), core=i == 0)
+        used[st.subject.slug] = st.subject
+        for v in [st.value, *st.qualifiers.values()]:
+            if hasattr(v, "slug"):
+                used[v.slug] = v
+    typed.update(st.subject.slug for st in statements if st.relation == "instanceOf")
+    result.statements = len(statements)
+    result.conflicts = sum(1 for s in statements if s.conflicts)
     for slug in sorted(used):
         writer.entity(used[slug], specific=slug in typed)  # type: ignore[arg-type]
     result.entities = len(used)

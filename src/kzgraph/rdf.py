@@ -298,7 +298,12 @@ class GraphWriter:
 
     # --- statements ------------------------------------------------------------------
 
-    def statement(self, st: Statement, graph: ox.NamedNode) -> None:
+    def statement(self, st: Statement, graph: ox.NamedNode, core: bool = True) -> None:
+        """The statement in ``graph`` with the references of its claims; with ``core``
+        false, only the references (the statement itself is written in another graph)."""
+        if not core:
+            self._references(st, graph)
+            return
         relation = self.ontology.relation(st.relation)
         truthy, p, ps, pq = self.ns.property_iris(relation)
         subject = self.ns.entity(st.subject.slug)
@@ -330,6 +335,10 @@ class GraphWriter:
             )
             for other in st.conflicts:
                 self.add(iri, KZO + "conflictsWith", self.ns.statement(other.key()), graph)
+        self._references(st, graph)
+
+    def _references(self, st: Statement, graph: ox.NamedNode) -> None:
+        iri = self.ns.statement(st.key())
         for claim in st.claims:
             ref = self.reference(claim, graph)
             self.add(iri, PROV + "wasDerivedFrom", ref, graph)

@@ -190,9 +190,12 @@ class Resolver:
         self.learn(name, existing)
         return existing
 
-    def learn(self, name: str, entity: Entity) -> None:
-        """Remember that, in this article, ``name`` denotes ``entity``."""
+    def learn(self, name: str, entity: Entity, shared: bool = False) -> None:
+        """Remember that, in this article (and, if ``shared``, in every article about the
+        same country), ``name`` denotes ``entity``."""
         self._article.setdefault(fold(name), entity.slug)
+        if shared and self._context:
+            self._local.setdefault(self._context, {}).setdefault(fold(name), entity.slug)
         if name != entity.label and name not in entity.names():
             (entity.local_aliases if entity.from_table else entity.aliases).append(name)
 
@@ -227,17 +230,22 @@ class Claim:
     rule: str = ""
 
 
+def learn_aliases(facts: list[Fact], resolver: Resolver) -> None:
+    """Other names the text gives a thing ("also spelled ...", an election's usual name):
+    mentions under those names, in this article and in the country's others, are the same
+    entity."""
+    for f in facts:
+        if f.relation == "alias" and isinstance(f.value, str):
+            resolver.learn(f.value, resolver.entity_for(f.subject), shared=True)
+
+
 def resolve_facts(facts: list[Fact], resolver: Resolver) -> list[Claim]:
     """Resolve every mention in ``facts`` (call after ``begin_article`` for their article)."""
 
     def value(v: object) -> ClaimValue:
         return resolver.entity_for(v) if isinstance(v, Mention) else v  # type: ignore[return-value]
 
-    # Other names the text gives a thing ("also spelled ...") come first: later mentions
-    # under those names are the same entity.
-    for f in facts:
-        if f.relation == "alias" and isinstance(f.value, str):
-            resolver.learn(f.value, resolver.entity_for(f.subject))
+    learn_aliases(facts, resolver)
     facts = [f for f in facts if f.relation != "alias"]
     return [
         Claim(

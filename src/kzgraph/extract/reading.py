@@ -340,9 +340,10 @@ def elections(article: Article, reading: Reading, clause: Clause) -> None:
     for date in _election_dates(clause):
         if not _near_election_word(clause, date):
             continue
-        election = _election_for(reading, date)
-        if election is None:
+        found = _election_for(reading, date)
+        if found is None:
             continue
+        held, election = found
         start, end = date.start or 0, date.end or 0
         ev = _evidence(article, clause, start, end)
         article.add(election, "pointInTime", date, ev, rule="election-date")
@@ -352,7 +353,7 @@ def elections(article: Article, reading: Reading, clause: Clause) -> None:
         if election.owner is not None:
             article.add(election, "electionFor", election.owner, ev, rule="election-date")
         if reading.election is None or reading.election.slug != election.slug:
-            reading.election, reading.election_date = election, date
+            reading.election, reading.election_date = election, held
     if reading.election is None or not clause.dates:
         for year in re.findall(r"\b(1[89]\d\d|20\d\d)\b", clause.text):
             found = reading.elections.get(year)
@@ -388,11 +389,13 @@ def _conventional_name(article: Article, clause: Clause, date: DateValue) -> str
     return f"{date.iso[:4]} {adjective} {kind} election"
 
 
-def _election_for(reading: Reading, date: DateValue) -> Mention | None:
-    for first, election in reading.elections.get(date.iso[:4], []):
-        if first.iso[:7] == date.iso[:7] or date.iso[:4] == first.iso[:4]:
-            return election
-    return None
+def _election_for(reading: Reading, date: DateValue) -> tuple[DateValue, Mention] | None:
+    """The election of the article held that year, with the day it was first held."""
+    known = reading.elections.get(date.iso[:4], [])
+    for first, election in known:
+        if first.iso[:7] == date.iso[:7]:
+            return first, election
+    return known[0] if known else None
 
 
 # --- results: seats and shares of the vote ------------------------------------------
@@ -628,7 +631,7 @@ def offices(article: Article, reading: Reading, clause: Clause) -> None:
                     clause,
                     reading.office,
                     person,
-                    reading.office.owner,
+                    _office_body(article, reading.office),
                     person.end,
                     rule="holder-list",
                 )
@@ -636,7 +639,7 @@ def offices(article: Article, reading: Reading, clause: Clause) -> None:
 
 _SUCCESSION = re.compile(
     r"\b(?:followed|succeeded|took over|served|held (?:the|that) (?:chair|post|office)|presided|"
-    r"replaced|was elected|were elected|became|chose|elected|took office|led the)\b",
+    r"replaced|was elected|were elected|became|chose|elected|took office|led the|returned)\b",
     re.I,
 )
 _CHAIR_SECTION = re.compile(r"chair|speaker|president|presiding|leader", re.I)
@@ -654,6 +657,7 @@ def succession(article: Article, reading: Reading, clause: Clause) -> None:
         reading.office = office
     if office is None:
         return
+    org = _office_body(article, office)
     people = clause.names_of("person")
     for i, person in enumerate(people):
         end = people[i + 1].start if i + 1 < len(people) else len(clause.text)
@@ -671,13 +675,18 @@ def succession(article: Article, reading: Reading, clause: Clause) -> None:
         for start, finish in spells:
             if start is None and finish is None:
                 continue
-            _record(article, clause, office, person, office.owner, start, finish, "succession")
+            _record(article, clause, office, person, org, start, finish, "succession")
         again = re.search(r"\bagain from (?P<d>(?:[^;.,]|,\s*\d)+)", clause.text[person.end : end])
         if again and people[0] is not person:
             when = find_dates(again.group("d"))
             if when:
                 spell = DateValue(when[0].iso, when[0].precision)
-                _record(article, clause, office, people[0], office.owner, spell, None, "succession")
+                _record(article, clause, office, people[0], org, spell, None, "succession")
+
+
+def _office_body(article: Article, office: Mention) -> Mention | None:
+    """The body an office presides over: its owner, or the body the infobox gave it."""
+    return office.owner or next((b for b, o in article.offices if o is office), None)
 
 
 def _segment_term(
