@@ -282,7 +282,10 @@ def _evidence(article: Article, clause: Clause, start: int, end: int):  # noqa: 
 
 # --- elections -----------------------------------------------------------------------
 
-ELECTION_WORDS = re.compile(r"\b(?:elections?|polls?|vote|run-?offs?|ballot)\b", re.I)
+ELECTION_WORDS = re.compile(
+    r"\b(?:elections?|polls?|vote|run-?offs?|ballot)\b(?! (?:Commission|Guide|Committee))",
+    re.I,
+)
 _DATE_PAIR = re.compile(
     r"\b(?P<d1>\d{1,2}) and (?P<d2>\d{1,2}) (?P<month>[A-Z][a-z]+),? (?P<year>\d{4})\b"
 )
@@ -328,7 +331,8 @@ def _near_election_word(clause: Clause, date: DateValue) -> bool:
     """An election word within a few words of the date ("the election of 6 November 2005",
     "went to the polls on 19 September", "for 1 September 2024")."""
     start = date.start or 0
-    window = clause.text[max(0, start - 60) : start]
+    window = clause.text[max(0, start - 100) : start]
+    window = re.split(r"\d{4}", window)[-1]  # not across another date
     after = clause.text[date.end or start : (date.end or start) + 25]
     return bool(ELECTION_WORDS.search(window) or re.match(r"\s*(?:elections?|vote)\b", after))
 
