@@ -13,14 +13,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kzgraph import document
-from kzgraph.extract import extract
+from kzgraph.extract import article_country, article_subject, extract
 from kzgraph.extract.infobox import load_rules
 from kzgraph.resolve import Resolver, load_table
 from kzgraph.settings import PROJECT_ROOT
 
 from .test_sparql_protocol import assert_still_serving
 
-RULES = load_rules(PROJECT_ROOT / "mappings" / "infobox.yaml")
+RULES = load_rules(PROJECT_ROOT / "mappings")
 TABLE = load_table(PROJECT_ROOT / "mappings" / "entities.yaml")
 
 
@@ -97,9 +97,10 @@ def test_extractor_never_crashes_and_offsets_are_valid(text):
     except document.DocumentError:
         return
     resolver = Resolver(TABLE)
-    resolver.begin_article(doc.title)
+    subject = article_subject(doc)
+    resolver.begin_article(subject, article_country(doc))
     kinds = {name: resolver.entities[slug].kind for name, slug in resolver.known_names().items()}
-    for fact in extract(doc, kinds, RULES):
+    for fact in extract(doc, subject, kinds, RULES):
         ev = fact.evidence
         assert 0 <= ev.start <= ev.span_start <= ev.span_end <= ev.end <= len(doc.text)
         assert doc.text[ev.start : ev.end] == ev.text
@@ -141,9 +142,10 @@ def test_extractor_on_near_miss_sentences(words):
     except document.DocumentError:
         return
     resolver = Resolver(TABLE)
-    resolver.begin_article(doc.title)
+    subject = article_subject(doc)
+    resolver.begin_article(subject, article_country(doc))
     kinds = {name: resolver.entities[slug].kind for name, slug in resolver.known_names().items()}
-    for fact in extract(doc, kinds, RULES):
+    for fact in extract(doc, subject, kinds, RULES):
         assert doc.text[fact.evidence.start : fact.evidence.end] == fact.evidence.text
 
 

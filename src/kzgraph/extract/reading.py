@@ -277,7 +277,9 @@ def _body(article: Article, reading: Reading, clause: Clause, before: int | None
 
 
 def _evidence(article: Article, clause: Clause, start: int, end: int):  # noqa: ANN202
-    return article.evidence(clause.sentence, max(0, start), min(len(clause.text), end))
+    """Evidence for the words [start, end) of the clause, kept within the sentence."""
+    start, end = max(0, start), min(len(clause.text), end)
+    return article.evidence(clause.sentence, min(start, end), max(start, end))
 
 
 # --- elections -----------------------------------------------------------------------
@@ -1357,7 +1359,8 @@ def events(article: Article, reading: Reading, clause: Clause) -> None:
         s = clause.sentence.start
         slug = f"event-{date.iso}-{noun}-{what}".lower()
         event = Mention(label, "event", s + span.start_char, s + span.end_char, slug=slugify(slug))
-        ev = _evidence(article, clause, token.idx, span.end_char)
+        lo, hi = min(token.idx, span.start_char), max(token.idx + len(token.text), span.end_char)
+        ev = _evidence(article, clause, lo, hi)
         article.add(event, "pointInTime", DateValue(date.iso, date.precision), ev, rule="event")
         if named is not None:
             article.add(event, "concerns", _mention(clause, named), ev, rule="event")
