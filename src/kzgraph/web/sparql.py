@@ -596,7 +596,7 @@ def evaluation_problem(exc: Exception, text: str, denied: int) -> tuple[int, str
         # The engine's message names the gateway's internal address: say only what it found.
         return 502, f"a federated SERVICE call failed: {client_message(str(exc)) or 'no answer'}"
     if isinstance(exc, OSError):
-        return 503, "the store could not answer; try again"
+        return 503, f"the store could not answer: {exc}"
     return 400, f"the query cannot be evaluated: {exc}"
 
 
