@@ -537,6 +537,11 @@ class QueryService:
     def update(self, text: str, req: QueryRequest) -> None:
         self.authorize(req.authorization)
         check_calls(text, self.settings)
+        try:
+            # Nesting only: a long INSERT DATA legitimately holds many operator characters.
+            check_shape(text, self.settings.max_query_depth, max_operators=None)
+        except ShapeError as exc:
+            raise HTTPProblem(400, str(exc)) from exc
         self.refuse_unguarded_calls(text)
         denied = SANDBOX.refused
         try:
