@@ -98,7 +98,7 @@ def test_unbound_variables_stay_unbound_and_rows_are_not_multiplied(client, stor
         [("eLabel", "e", LABEL), ("chamberLabel", "chamber", LABEL)],
         ["en"],
     )
-    assert as_multiset(rows) == expected
+    assert rows and as_multiset(rows) == expected
     assert all(("chamberLabel" in r) == ("chamber" in r) for r in rows)
 
 
@@ -117,14 +117,14 @@ def test_descriptions_alt_labels_and_language_fallback(client, store):
 
 
 def test_explicit_bindings_inside_the_service(client, store):
-    where = "?c wdt:P31 wd:Q10553309 ."
+    where = "?c wdt:P1342 ?seats ."
     query = f"""SELECT ?c ?name ?about WHERE {{ {where}
       SERVICE wikibase:label {{ bd:serviceParam wikibase:language "[AUTO_LANGUAGE],ru".
         ?c rdfs:label ?name . ?c schema:description ?about . }} }}"""
     wanted = [("name", "c", LABEL), ("about", "c", DESCRIPTION)]
-    assert as_multiset(served(client, query)) == oracle(
-        store, where, ["c"], wanted, ["[AUTO_LANGUAGE]", "ru"]
-    )
+    rows = served(client, query)
+    assert rows and all("name" in r for r in rows)
+    assert as_multiset(rows) == oracle(store, where, ["c"], wanted, ["[AUTO_LANGUAGE]", "ru"])
 
 
 def test_order_by_a_label_sorts_after_labelling(client):

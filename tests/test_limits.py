@@ -202,3 +202,16 @@ def test_deep_nesting_is_refused_before_the_engine(live, query):
     assert r.status_code == 400, r.text[:300]
     assert "the limit is" in r.json()["message"]
     assert live.worker_pids() == before
+
+
+def test_a_deeply_nested_update_is_refused_before_the_engine(writable):
+    from .conftest import TOKEN
+
+    update = "INSERT { <urn:a> <urn:b> <urn:c> } WHERE " + "{" * 5000 + "}" * 5000
+    r = requests.post(
+        writable.url + "sparql",
+        data={"update": update},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        timeout=30,
+    )
+    assert r.status_code == 400 and "the limit is" in r.json()["message"]

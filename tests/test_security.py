@@ -4,6 +4,8 @@ input, FROM, page policy on /sparql, /health, and SERVICE with a remote store.""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from urllib.parse import quote
 
 import pytest
@@ -13,6 +15,7 @@ from hypothesis import strategies as st
 from kzgraph.settings import load_settings
 from kzgraph.web import create_app
 
+from .conftest import SEED
 from .servers import oxigraph_binary, start_oxigraph
 
 EVIL = "evil.example"
@@ -146,34 +149,43 @@ def test_no_route_answers_500_to_generated_input(client, data):
 # --- a remote store would make its own calls ------------------------------------------------
 
 
-@pytest.mark.skipif(oxigraph_binary() is None, reason="the Oxigraph server is not installed")
-def test_service_is_refused_with_a_remote_store(tmp_path):
-    store = start_oxigraph(None, tmp_path / "oxigraph.log")
-    try:
-        remote = client_for(store.url)
-        plain = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
-        assert remote.get("/sparql", query_string={"query": plain}).status_code == 400
-        # Hidden from the text check, refused all the same: the remote engine would call it.
-        hidden = "SELECT * WHERE { BIND(<http://x/\u00a0#> AS ?i) SERVICE <http://127.0.0.1:9/> { ?a ?b ?c } }"
-        r = remote.get("/sparql", query_string={"query": hidden})
-        assert r.status_code == 400
-        assert "remote" in r.get_json()["message"]
-        ok = remote.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"})
-        assert ok.status_code == 200
-    finally:
-        store.stop()
+@pytest.fixture(scope="module")
+def remote_store(tmp_path_factory):
+    """The Oxigraph server holding the seed, built there by `kzgraph build --store URL`."""
+    if oxigraph_binary() is None:
+        pytest.skip("the Oxigraph server is not installed")
+    store = start_oxigraph(None, tmp_path_factory.mktemp("remote") / "oxigraph.log")
+    proc = subprocess.run(
+        [sys.executable, "-m", "kzgraph.cli", "build", str(SEED), "--store", store.url],
+        capture_output=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+    yield store
+    store.stop()
 
 
-@pytest.mark.skipif(oxigraph_binary() is None, reason="the Oxigraph server is not installed")
-def test_an_isolated_remote_store_still_serves_the_label_service(tmp_path):
-    store = start_oxigraph(None, tmp_path / "oxigraph.log")
-    try:
-        remote = client_for(store.url, remote_store_isolated=True)
-        query = """SELECT ?x ?xLabel WHERE { VALUES ?x { <https://w3id.org/kzgraph/entity/majilis> }
-          SERVICE wikibase:label { bd:serviceParam wikibase:language "en". } }"""
-        r = remote.get("/sparql", query_string={"query": query})
-        assert r.status_code == 200, r.get_data(as_text=True)
-        rows = r.get_json()["results"]["bindings"]
-        assert [row["xLabel"]["value"] for row in rows] == ["majilis"]  # an empty store: the name
-    finally:
-        store.stop()
+def test_service_is_refused_with_a_remote_store(remote_store):
+    remote = client_for(remote_store.url)
+    plain = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
+    assert remote.get("/sparql", query_string={"query": plain}).status_code == 400
+    # Hidden from the text check, refused all the same: the remote engine would call it.
+    hidden = "SELECT * WHERE { BIND(<http://x/\u00a0#> AS ?i) SERVICE <http://127.0.0.1:9/> { ?a ?b ?c } }"
+    r = remote.get("/sparql", query_string={"query": hidden})
+    assert r.status_code == 400
+    assert "remote" in r.get_json()["message"]
+    ok = remote.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"})
+    assert ok.status_code == 200
+
+
+def test_an_isolated_remote_store_still_serves_the_label_service(remote_store):
+    remote = client_for(remote_store.url, remote_store_isolated=True)
+    query = """SELECT ?x ?xLabel WHERE { VALUES ?x { kz:majilis kz:no-such-thing }
+      SERVICE wikibase:label { bd:serviceParam wikibase:language "kk". } }"""
+    r = remote.get("/sparql", query_string={"query": query})
+    assert r.status_code == 200, r.get_data(as_text=True)
+    labels = {
+        row["x"]["value"].rsplit("/", 1)[1]: row["xLabel"]["value"]
+        for row in r.get_json()["results"]["bindings"]
+    }
+    assert labels == {"majilis": "Мәжіліс", "no-such-thing": "no-such-thing"}

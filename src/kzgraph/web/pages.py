@@ -217,10 +217,12 @@ def health():
     try:
         store = dataset.fresh()
         bool(store.query("ASK { ?s ?p ?o }", use_default_graph_as_union=True))
-    except (StoreUnavailable, OSError):
-        # The reason (with the store's path) goes to the log, not to anyone who asks.
-        current_app.logger.exception("health check failed")
-        return jsonify(status="unavailable", message="the store cannot be read"), 503
+    except (StoreUnavailable, OSError) as exc:
+        # The reason, without where the store is: a path or an internal URL is for the log.
+        current_app.logger.warning("health check failed: %s", exc)
+        location = settings().store
+        message = str(exc).replace(location.rstrip("/"), "the store").replace(location, "the store")
+        return jsonify(status="unavailable", message=message), 503
     return jsonify(
         status="ok",
         version=__version__,

@@ -28,7 +28,8 @@ class ShapeError(ValueError):
     """The query is nested or chained beyond the limits; the message says which."""
 
 
-def check_shape(text: str, max_depth: int, max_operators: int) -> None:
+def check_shape(text: str, max_depth: int, max_operators: int | None) -> None:
+    """Raise ShapeError past either bound (``max_operators`` None: nesting only)."""
     depth = deepest = operators = 0
     for kind, value, _, _ in spans(text):
         if kind == "other":
@@ -44,7 +45,7 @@ def check_shape(text: str, max_depth: int, max_operators: int) -> None:
             f"the query nests {deepest} levels of brackets, braces or parentheses; the limit is "
             f"{max_depth}: flatten it (fewer nested groups or OPTIONALs)"
         )
-    if operators > max_operators:
+    if max_operators is not None and operators > max_operators:
         raise ShapeError(
             f"the query has {operators} operators, path steps, UNIONs, OPTIONALs and MINUSes; "
             f"the limit is {max_operators}: use VALUES or IN (...) for long lists of alternatives"

@@ -537,6 +537,11 @@ class QueryService:
     def update(self, text: str, req: QueryRequest) -> None:
         self.authorize(req.authorization)
         check_calls(text, self.settings)
+        try:
+            # Nesting only: a long INSERT DATA legitimately holds many operator characters.
+            check_shape(text, self.settings.max_query_depth, max_operators=None)
+        except ShapeError as exc:
+            raise HTTPProblem(400, str(exc)) from exc
         self.refuse_unguarded_calls(text)
         denied = SANDBOX.refused
         try:
@@ -596,7 +601,7 @@ def evaluation_problem(exc: Exception, text: str, denied: int) -> tuple[int, str
         # The engine's message names the gateway's internal address: say only what it found.
         return 502, f"a federated SERVICE call failed: {client_message(str(exc)) or 'no answer'}"
     if isinstance(exc, OSError):
-        return 503, "the store could not answer; try again"
+        return 503, f"the store could not answer: {exc}"
     return 400, f"the query cannot be evaluated: {exc}"
 
 
