@@ -226,8 +226,17 @@ class RemoteStore:
             response = self.session.request(
                 method, url, timeout=self.settings.query_timeout, **kwargs
             )
+        except requests.Timeout as exc:
+            raise RemoteStoreError(
+                f"the remote store at {url} did not answer within {self.settings.query_timeout:g} s"
+            ) from exc
         except requests.RequestException as exc:
-            raise RemoteStoreError(f"the remote store at {url} cannot be reached: {exc}") from exc
+            # requests nests the cause ("... Caused by NewConnectionError(...: [Errno 111]
+            # Connection refused')"): keep its last part.
+            reason = str(exc).rsplit(": ", 1)[-1].rstrip("'\")")
+            raise RemoteStoreError(
+                f"the remote store at {url} cannot be reached: {reason}"
+            ) from exc
         if response.status_code >= 400:
             detail = response.text.strip()[:1000]
             if response.status_code == 400 and is_query:
