@@ -419,3 +419,74 @@ def test_an_unreachable_store_is_a_clear_build_error():
     proc = kzgraph("build", str(SEED), "--store", "http://127.0.0.1:9/")
     assert proc.returncode == 2
     assert b"cannot be reached" in proc.stderr
+
+
+class MoveIgnoringProxy:
+    """A server in front of the Oxigraph server that answers a MOVE with success and does
+    nothing, as Jena Fuseki 4.5 did: a publish must notice."""
+
+    def __init__(self, target: str) -> None:
+        import http.server
+        import threading
+
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - the http.server API
+                self.forward()
+
+            def do_POST(self) -> None:  # noqa: N802
+                self.forward()
+
+            def do_PUT(self) -> None:  # noqa: N802
+                self.forward()
+
+            def forward(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if self.path.startswith("/update") and b"MOVE" in body:
+                    proxy.ignored += 1
+                    self.send_response(204)
+                    self.end_headers()
+                    return
+                headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
+                r = requests.request(
+                    self.command, target + self.path, data=body, headers=headers, timeout=60
+                )
+                self.send_response(r.status_code)
+                for name in ("Content-Type", "Server"):
+                    if name in r.headers:
+                        self.send_header(name, r.headers[name])
+                self.send_header("Content-Length", str(len(r.content)))
+                self.end_headers()
+                self.wfile.write(r.content)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.ignored = 0
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+
+
+def test_a_publish_the_server_did_not_carry_out_fails_the_build(remote, seed, kenya):
+    if remote.name != "oxigraph":
+        pytest.skip("one server behind the fault-injecting proxy is enough")
+    before = remote.graphs()
+    proxy = MoveIgnoringProxy(remote.url)
+    try:
+        from kzgraph import store
+        from kzgraph.settings import load_settings
+
+        with pytest.raises(RemoteStoreError, match="publishing did not take effect"):
+            store.publish(seed.quads + kenya.quads, load_settings(store=proxy.url))
+        assert proxy.ignored == 1
+    finally:
+        proxy.close()
+    after = remote.graphs()
+    assert {g: n for g, n in after.items() if "/staging/" not in g} == before
+    remote.publish(seed.quads)  # the next build removes the staging graphs left behind
+    assert not any("/staging/" in g for g in remote.graphs())
