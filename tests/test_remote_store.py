@@ -264,9 +264,12 @@ def test_every_canned_query_answers_as_on_the_embedded_store(remote, served, liv
         ours, theirs = get(served, path, params=params), get(live, path, params=params)
         assert ours.status_code == 200, (query["name"], ours.text[:500])
         if query["name"] == "find-entity":
-            # kzo:fold is kzgraph's own function: on a remote store it is LCASE (README).
-            assert ours.json()["results"]["bindings"]
-            assert set(rows(ours)) <= set(rows(theirs))
+            # kzo:fold is kzgraph's own function: on a remote store it is LCASE (README),
+            # so fewer names match.
+            def entities(r: requests.Response) -> set[str]:
+                return {b["entity"]["value"] for b in r.json()["results"]["bindings"]}
+
+            assert entities(ours) and entities(ours) <= entities(theirs)
             continue
         got = rows(ours)
         if remote.name == "virtuoso" and query["name"] in NUMERIC_BOOLEANS:
@@ -339,7 +342,7 @@ def test_every_entity_dereferences_as_on_the_embedded_store(served, live):
 def test_a_result_cut_at_the_row_cap_is_an_error_never_a_partial_answer(remote, served):
     r = get(served, "sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
     if remote.name == "virtuoso":
-        assert r.status_code == 503 and "row cap" in r.json()["message"], r.text[:500]
+        assert r.status_code == 400 and "row cap" in r.json()["message"], r.text[:500]
     else:
         assert r.status_code == 200 and len(r.json()["results"]["bindings"]) > VIRTUOSO_MAX_ROWS
 
@@ -393,7 +396,7 @@ def test_a_stopped_restarted_and_emptied_store_is_reported_not_hidden(remote, se
     remote.stop()
     try:
         down = get(served, "sparql", params={"query": "ASK { ?s ?p ?o }"})
-        assert down.status_code == 503 and "cannot be reached" in down.json()["message"]
+        assert down.status_code == 503  # the reason goes to the log, not to clients
         assert get(served, "health").status_code == 503
         exported = kzgraph("export", "--store", remote.url, env=remote.env)
         assert exported.returncode == 2 and b"cannot be reached" in exported.stderr
@@ -408,8 +411,9 @@ def test_a_stopped_restarted_and_emptied_store_is_reported_not_hidden(remote, se
         if graph.startswith(KZ):
             remote.update(f"CLEAR GRAPH <{graph}>")
     time.sleep(1.1)
-    health = get(served, "health")
-    assert health.status_code == 503 and "holds no kzgraph data" in health.json()["message"]
+    assert get(served, "health").status_code == 503
+    empty = get(served, "sparql", params={"query": "ASK { ?s ?p ?o }"})
+    assert empty.status_code == 503 and "holds no kzgraph data" in empty.json()["message"]
     remote.publish(seed.quads)
     time.sleep(1.1)
     assert get(served, "health").status_code == 200

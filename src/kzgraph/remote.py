@@ -45,7 +45,12 @@ NT_NUMERIC_BOOLEAN = re.compile(r'(?<!\\)"([01])"\^\^<http://www\.w3\.org/2001/X
 
 
 class RemoteStoreError(OSError):
-    """The remote store could not be reached, refused a request, or gave a partial answer."""
+    """The remote store could not be reached or refused a request."""
+
+
+class RowCapReached(ValueError):
+    """The server cut a result at its row cap: the query must ask for less (a client
+    error, not an outage: retrying gives the same cut)."""
 
 
 # --- server differences, all of them -----------------------------------------------------------
@@ -277,7 +282,7 @@ class RemoteStore:
     def _results(self, text: str, default_graph: list, named_graphs: list):
         results, capped = self._answer(text, default_graph, named_graphs)
         if capped:
-            raise RemoteStoreError(
+            raise RowCapReached(
                 f"the remote store cut the result at its row cap ({capped} rows); kzgraph "
                 "does not pass on partial results: narrow the query or page it with LIMIT and "
                 "OFFSET, or raise the server's cap (Virtuoso: [SPARQL] ResultSetMaxRows)"
