@@ -97,10 +97,13 @@ def store_settings(args: argparse.Namespace) -> dict[str, object]:
 
 
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
-    from kzgraph import pipeline, store
-    from kzgraph.validate import validate
+    from kzgraph import store
 
     started = time.perf_counter()
+    store.check(settings)  # an unreachable store fails the build before the extraction
+    from kzgraph import pipeline
+    from kzgraph.validate import validate
+
     paths = pipeline.source_files(args.sources, settings)
     say(f"reading {len(paths)} article(s): {', '.join(p.name for p in paths)}")
     result = pipeline.build(paths, settings)

@@ -45,7 +45,12 @@ NT_NUMERIC_BOOLEAN = re.compile(r'(?<!\\)"([01])"\^\^<http://www\.w3\.org/2001/X
 
 
 class RemoteStoreError(OSError):
-    """The remote store could not be reached, refused a request, or gave a partial answer."""
+    """The remote store could not be reached or refused a request."""
+
+
+class RowCapReached(ValueError):
+    """The server cut a result at its row cap: the query must ask for less (a client
+    error, not an outage: retrying gives the same cut)."""
 
 
 # --- server differences, all of them -----------------------------------------------------------
@@ -226,8 +231,17 @@ class RemoteStore:
             response = self.session.request(
                 method, url, timeout=self.settings.query_timeout, **kwargs
             )
+        except requests.Timeout as exc:
+            raise RemoteStoreError(
+                f"the remote store at {url} did not answer within {self.settings.query_timeout:g} s"
+            ) from exc
         except requests.RequestException as exc:
-            raise RemoteStoreError(f"the remote store at {url} cannot be reached: {exc}") from exc
+            # requests nests the cause ("... Caused by NewConnectionError(...: [Errno 111]
+            # Connection refused')"): keep its last part.
+            reason = str(exc).rsplit(": ", 1)[-1].rstrip("'\")")
+            raise RemoteStoreError(
+                f"the remote store at {url} cannot be reached: {reason}"
+            ) from exc
         if response.status_code >= 400:
             detail = response.text.strip()[:1000]
             if response.status_code == 400 and is_query:
@@ -268,7 +282,7 @@ class RemoteStore:
     def _results(self, text: str, default_graph: list, named_graphs: list):
         results, capped = self._answer(text, default_graph, named_graphs)
         if capped:
-            raise RemoteStoreError(
+            raise RowCapReached(
                 f"the remote store cut the result at its row cap ({capped} rows); kzgraph "
                 "does not pass on partial results: narrow the query or page it with LIMIT and "
                 "OFFSET, or raise the server's cap (Virtuoso: [SPARQL] ResultSetMaxRows)"

@@ -34,8 +34,6 @@ from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 
-from kzgraph.rdf import PREFIXES
-
 if TYPE_CHECKING:
     from kzgraph.settings import Settings
 
@@ -151,6 +149,14 @@ def publish(quads: Iterable[ox.Quad], settings: Settings) -> dict[str, int]:
         return RemoteStore(settings).publish(quads)
     write(quads, settings.store)
     return dict(Counter(q.graph_name.value for q in quads))
+
+
+def check(settings: Settings) -> None:
+    """Fail now, not after the extraction, when a remote store cannot be reached."""
+    if settings.is_remote:
+        from kzgraph.remote import RemoteStore
+
+        RemoteStore(settings).quirks  # noqa: B018 - one cheap query to the server
 
 
 def dataset_quads(settings: Settings) -> Iterator[ox.Quad]:
@@ -291,6 +297,8 @@ def serialize_dataset(quads: list[ox.Quad], fmt: str) -> bytes:
     if fmt == "nquads":
         lines = sorted(ox.serialize(quads, format=rdf_format).decode().splitlines())
         return ("\n".join(lines) + "\n").encode() if lines else b""
+    from kzgraph.rdf import PREFIXES  # here: kzgraph.rdf loads the extraction (spaCy, seconds)
+
     if fmt in ("turtle", "ntriples"):
         triples = sorted({q.triple for q in quads}, key=str)
         return ox.serialize(
