@@ -208,10 +208,7 @@ def test_entity_page_shows_quotations_and_conflicts(browser, live):
     page = browser.new_page()
     page.goto(live.url + "entity/senate", wait_until="load")
     assert page.locator(".conflict").count() == 2
-    assert (
-        "consists of 50 deputies" in page.inner_text("mark >> nth=0")
-        or page.locator("mark", has_text="50 deputies").count() == 1
-    )
+    assert page.locator("mark", has_text="50 deputies").count() >= 1
     shot(page, "entity-page")
 
 

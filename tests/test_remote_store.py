@@ -234,6 +234,10 @@ def test_a_rebuild_replaces_kzgraphs_graphs_and_no_others(remote, seed, kenya, e
 # --- serving ----------------------------------------------------------------------------------------
 
 
+def entities(response: requests.Response) -> set[str]:
+    return {b["entity"]["value"] for b in response.json()["results"]["bindings"]}
+
+
 def rows(response: requests.Response) -> list[str]:
     """Solutions as sorted JSON lines; GROUP_CONCAT parts sorted (their order is the
     server's choice)."""

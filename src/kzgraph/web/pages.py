@@ -310,18 +310,25 @@ def void_view(triples: list[ox.Triple], dataset: str) -> dict:
 README_EXAMPLES = [
     (
         "Chambers and their sizes, with Wikidata's label service",
-        "SELECT ?chamber ?chamberLabel ?seats WHERE {\n  ?chamber wdt:P31 wd:Q10553309 ; wdt:P1342 ?seats .\n"
-        '  SERVICE wikibase:label { bd:serviceParam wikibase:language "en". }\n} ORDER BY ?chamberLabel ?seats',
+        "SELECT DISTINCT ?chamber ?chamberLabel ?seats WHERE {\n"
+        "  VALUES ?house { wd:Q375928 wd:Q637846 }  # lower house, upper house\n"
+        "  ?chamber wdt:P31 ?house ; wdt:P1342 ?seats .\n"
+        '  SERVICE wikibase:label { bd:serviceParam wikibase:language "en". }\n'
+        "} ORDER BY ?chamberLabel ?seats",
     ),
     (
         "The 2016 Mäjilis election, party by party",
-        "SELECT ?party ?partyLabel ?share ?seats WHERE {\n  ?election owl:sameAs wd:Q23014128 ; p:P710 ?st .\n"
+        "SELECT DISTINCT ?party ?partyLabel ?share ?seats WHERE {\n"
+        "  ?election owl:sameAs wd:Q23014128 ; p:P710 ?st .\n"
         "  ?st ps:P710 ?party ; pq:P1107 ?share ; pq:P1410 ?seats .\n"
-        '  SERVICE wikibase:label { bd:serviceParam wikibase:language "en". }\n} ORDER BY DESC(?share)',
+        '  SERVICE wikibase:label { bd:serviceParam wikibase:language "en". }\n'
+        "} ORDER BY DESC(?share)",
     ),
     (
         "Where each size of the Senate comes from",
-        "SELECT ?seats ?quote WHERE {\n  kz:senate p:P1342 ?st . ?st ps:P1342 ?seats ; prov:wasDerivedFrom/pr:P1683 ?quote .\n} ORDER BY ?seats",
+        "SELECT DISTINCT ?seats ?quote WHERE {\n"
+        "  kz:senate p:P1342 ?st . ?st ps:P1342 ?seats ; prov:wasDerivedFrom/pr:P1683 ?quote .\n"
+        "} ORDER BY ?seats ?quote",
     ),
 ]
 
