@@ -331,10 +331,10 @@ def source(name: str, ext: str | None = None):
             spans.append((int(data[KZO + "spanStart"]), int(data[KZO + "spanEnd"]), key))
     pieces = split_text(text, spans)
     offsets, position = [], 0
-    for text, keys in pieces:
-        offsets.append((position, text, keys))
-        position += len(text)
-    covered = sum(len(t) for _, t, k in offsets if k)
+    for piece, keys in pieces:
+        offsets.append((position, piece, keys))
+        position += len(piece)
+    covered = sum(len(piece) for _, piece, keys in offsets if keys)
     return render_template(
         "source.html",
         version=__version__,
