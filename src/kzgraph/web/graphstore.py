@@ -13,6 +13,7 @@ import uuid
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
+from kzgraph.web import dumps
 from kzgraph.web.formats import GRAPH_FORMATS, negotiate
 from kzgraph.web.sparql import HTTPProblem, QueryService
 
@@ -104,6 +105,7 @@ def write(direct: str | None = None):
                 disk.clear_graph(graph)
             else:
                 disk.remove_graph(graph)
+            dumps.mark_stale(service.dataset)
         return Response(status=204)
     base = graph.value if isinstance(graph, ox.NamedNode) else request.base_url
     if (request.content_type or "").startswith("multipart/form-data"):
@@ -122,6 +124,7 @@ def write(direct: str | None = None):
         disk.extend([ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples])
         if isinstance(graph, ox.NamedNode) and not triples:
             disk.add_graph(graph)
+        dumps.mark_stale(service.dataset)
     if minted:
         return Response(status=201, headers={"Location": graph.value})
     return Response(status=201 if created else 204)

@@ -27,12 +27,11 @@ from flask import (
 from markupsafe import Markup, escape
 
 from kzgraph import __version__
-from kzgraph import store as on_disk
 from kzgraph.ontology import KIND_CLASSES, KZO
 from kzgraph.ontology import load as load_ontology
 from kzgraph.queries import CannedQuery
 from kzgraph.settings import PROJECT_ROOT
-from kzgraph.web import dates, terms
+from kzgraph.web import dates, dumps, terms
 from kzgraph.web.entities import EntityReader, split_text
 from kzgraph.web.formats import GRAPH_FORMATS, NotAcceptable, negotiate
 from kzgraph.web.hemicycle import Group, default_colour, svg
@@ -373,7 +372,11 @@ def ontology(ext: str | None = None):
 
 
 def dumps_dir() -> Path:
-    return on_disk.dumps_path(Path(settings().store))
+    """The dumps of the data as served now (rewritten after an update; see web/dumps.py)."""
+    folder = dumps.current(current_app.extensions["kzgraph.dataset"])
+    if folder is None:
+        raise HTTPProblem(404, "this server reads a remote store and serves no dumps")
+    return folder
 
 
 @blueprint.route("/dumps/")

@@ -38,7 +38,7 @@ from kzgraph.sparql_text import (
     names_dataset,
     redirect_services,
 )
-from kzgraph.web import updates
+from kzgraph.web import dumps, updates
 from kzgraph.web.dataset import Dataset, StoreUnavailable
 from kzgraph.web.egress import SANDBOX
 from kzgraph.web.federation import client_message
@@ -601,6 +601,7 @@ class QueryService:
     def _apply_update(self, text: str, req: QueryRequest) -> None:
         with self.dataset.writable() as disk:
             disk.update(text, prefixes=PREDEFINED, base_iri=req.base_iri)
+            dumps.mark_stale(self.dataset)
 
     def _skip_refused_loads(self, text: str, req: QueryRequest) -> str:
         """LOAD reads only from the allowlist. A LOAD of anything else fails as a LOAD
