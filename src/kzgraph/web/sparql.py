@@ -38,8 +38,8 @@ from kzgraph.sparql_text import (
     names_dataset,
     redirect_services,
 )
-from kzgraph.web import dumps, updates
-from kzgraph.web.dataset import Dataset, StoreUnavailable
+from kzgraph.web import bindjoin, dumps, updates
+from kzgraph.web.dataset import Dataset, StoreUnavailable, derived
 from kzgraph.web.egress import SANDBOX
 from kzgraph.web.federation import client_message
 from kzgraph.web.formats import (
@@ -367,10 +367,7 @@ class QueryService:
         store = self.store()
         # A federated answer depends on data elsewhere: never cached, never 304.
         federated = check_calls(text, self.settings)
-        labels = None
-        if "label" in text.lower():
-            text, labels = prepare_labels(text, PREDEFINED)
-        text = self.route_services(text)
+        text, labels = self.prepare(text, federated)
         key = hashlib.sha256(
             "\x1f".join(
                 [
@@ -496,6 +493,57 @@ class QueryService:
             ],
         )
         return [body] if environ["REQUEST_METHOD"] != "HEAD" else []
+
+    def prepare(self, text: str, federated: bool) -> tuple[str, LabelRequest | None]:
+        """The text pyoxigraph runs and the labels to add to its solutions: the label
+        service taken out, SERVICE calls carrying the entities they are about (bind join)
+        and routed through the gateway."""
+        labels = None
+        if "label" in text.lower():
+            text, labels = prepare_labels(text, PREDEFINED)
+        if federated:
+            items = derived(self.dataset, "linked-items", bindjoin.linked_items)
+            text = bindjoin.bind_join(
+                text,
+                self.settings.service_allowlist,
+                items,
+                self.settings.service_batch,
+                PREDEFINED,
+            )
+        return self.route_services(text), labels
+
+    def select(
+        self, text: str, substitutions: dict | None = None
+    ) -> tuple[list[str], list[list[ox.NamedNode | ox.BlankNode | ox.Literal | None]]]:
+        """A SELECT's variables and rows, for pages that show them (canned query pages,
+        pagination counts), with the same checks and rewrites as a /sparql request; other
+        query forms give no rows."""
+        store = self.store()
+        text, labels = self.prepare(text, check_calls(text, self.settings))
+        try:
+            check_shape(text, self.settings.max_query_depth, self.settings.max_query_operators)
+        except ShapeError as exc:
+            raise HTTPProblem(400, str(exc)) from exc
+        self.refuse_unguarded_calls(text)
+        return self.guarded(self._rows, store, text, substitutions, labels)
+
+    def _rows(
+        self, store: ox.Store, text: str, substitutions: dict | None, labels: LabelRequest | None
+    ) -> tuple[list[str], list[list]]:
+        """Evaluated and read in the sandbox thread, like ``_produce``."""
+        denied = SANDBOX.refused
+        results = self._evaluate(store, text, QueryRequest(), substitutions, denied)
+        if not isinstance(results, ox.QuerySolutions):
+            return [], []
+        try:
+            if labels is not None:
+                results = label_solutions(store, results, labels)
+            names = [v.value for v in results.variables]
+            return names, [[row[name] for name in names] for row in results]
+        except LabelError as exc:
+            raise HTTPProblem(400, str(exc)) from exc
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise HTTPProblem(*evaluation_problem(exc, text, denied)) from exc
 
     def route_services(self, text: str) -> str:
         """Send allowlisted SERVICE calls through the worker's federation gateway."""
