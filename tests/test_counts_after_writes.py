@@ -19,8 +19,8 @@ from kzgraph.settings import load_settings
 
 from .conftest import SEED, TOKEN
 from .servers import oxigraph_binary, start_kzgraph, start_oxigraph
+from .test_writes import update
 
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
 G = "http://example.org/graph/counts"
 
 
@@ -52,12 +52,7 @@ def dump(server, name: str = "kzgraph.nq.gz") -> bytes:
 def test_dumps_and_void_follow_an_update_through_the_token(writable):
     before = void_number(writable)
     assert f"<{G}>".encode() not in dump(writable)
-    r = requests.post(
-        writable.url + "sparql",
-        data=f"INSERT DATA {{ GRAPH <{G}> {{ <urn:a> <urn:b> 1, 2, 3 }} }}",
-        headers={"Content-Type": "application/sparql-update", **AUTH},
-        timeout=10,
-    )
+    r = update(writable, f"INSERT DATA {{ GRAPH <{G}> {{ <urn:a> <urn:b> 1, 2, 3 }} }}")
     assert r.status_code == 204
     assert void_number(writable) == before + 3
     nquads = dump(writable)
@@ -115,13 +110,11 @@ def test_etag_changes_after_an_update_that_keeps_the_count(remote, tmp_path):
             query = {"query": "SELECT ?n WHERE { kz:majilis wdt:P1342 ?n }"}
             first = requests.get(server.url + "sparql", params=query, timeout=10)
             assert [b["n"]["value"] for b in first.json()["results"]["bindings"]] == ["98"]
-            r = requests.post(
-                server.url + "sparql",
-                data="DELETE { GRAPH ?g { kz:majilis wdt:P1342 98 } } "
+            r = update(
+                server,
+                "DELETE { GRAPH ?g { kz:majilis wdt:P1342 98 } } "
                 "INSERT { GRAPH ?g { kz:majilis wdt:P1342 99 } } "
                 "WHERE { GRAPH ?g { kz:majilis wdt:P1342 98 } }",
-                headers={"Content-Type": "application/sparql-update", **AUTH},
-                timeout=30,
             )
             assert r.status_code == 204, r.text
             time.sleep(1.1)  # a remote store's version is read at most once a second

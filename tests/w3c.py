@@ -101,25 +101,8 @@ def _triples(path: Path) -> bytes:
 
 def run(endpoint: Endpoint, test: EvaluationTest) -> bool:
     """True when the endpoint's answer matches the expected result."""
+    _reset(endpoint, test.data, tuple((graph.as_uri(), graph) for graph in test.graph_data))
     h = endpoint.headers
-    requests.post(
-        endpoint.update_url,
-        data="DROP ALL",
-        headers={**h, "Content-Type": "application/sparql-update"},
-        timeout=30,
-    ).raise_for_status()
-    nt = {**h, "Content-Type": "application/n-triples"}
-    if test.data:
-        requests.put(
-            endpoint.store_url + "?default", data=_triples(test.data), headers=nt, timeout=30
-        ).raise_for_status()
-    for graph in test.graph_data:
-        requests.put(
-            f"{endpoint.store_url}?graph={quote(graph.as_uri(), safe='')}",
-            data=_triples(graph),
-            headers=nt,
-            timeout=30,
-        ).raise_for_status()
     text = test.query.read_text(encoding="utf-8")
     if not text.lstrip().upper().startswith("BASE"):
         text = f"BASE <{test.query.as_uri()}>\n{text}"
