@@ -141,6 +141,7 @@ def federated(seed_store, standin, tmp_path_factory):
         "KZGRAPH_SERVICE_MAP": f"{WIKIDATA}=http://127.0.0.1:{proxy.server_address[1]}/sparql",
         "KZGRAPH_SERVICE_BATCH": str(BATCH),
         "KZGRAPH_SERVICE_TIMEOUT": "60",
+        "KZGRAPH_SERVICE_PRIVATE_NETWORKS": "127.0.0.0/8",  # the stand-in is on loopback
     }
     server = start_kzgraph(
         seed_store, tmp_path_factory.mktemp("bounded") / "kzgraph.log", "--workers", "1", env=env

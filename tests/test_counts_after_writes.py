@@ -74,21 +74,7 @@ def test_dumps_and_void_follow_an_update_through_the_token(writable):
     oxigraph_binary() is None and not os.environ.get("CI"),
     reason="the Oxigraph server is not installed (pip install oxigraph)",
 )
-@pytest.mark.parametrize(
-    "remote",
-    [
-        False,
-        pytest.param(
-            True,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the remote store's version is its quad count until the "
-                "version marker of the store interface lands",
-            ),
-        ),
-    ],
-    ids=["embedded", "remote"],
-)
+@pytest.mark.parametrize("remote", [False, True], ids=["embedded", "remote"])
 def test_etag_changes_after_an_update_that_keeps_the_count(remote, tmp_path):
     """The data version must change with every write, not with the number of quads: a
     DELETE/INSERT that replaces one value by another keeps the count."""

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from kzgraph.settings import BASE_IRI
+
 from . import w3c
 from .conftest import SHARED
 from .servers import oxigraph_binary, start_kzgraph, start_oxigraph
@@ -35,7 +37,8 @@ def endpoints(tmp_path_factory):
     from kzgraph import store as on_disk
 
     folder = tmp_path_factory.mktemp("w3c")
-    on_disk.write([], folder / "store")
+    # No data but kzgraph's data version marker: a store with none is refused as unbuilt.
+    on_disk.write([on_disk.version_quad(BASE_IRI, on_disk.new_version())], folder / "store")
     kz = start_kzgraph(
         folder / "store",
         folder / "kz.log",
