@@ -43,6 +43,12 @@ def void_number(server, predicate: str = "triples") -> int:
     return int(re.search(pattern, ttl, re.M).group(1))
 
 
+def void_text(server) -> str:
+    return requests.get(
+        server.url + ".well-known/void", headers={"Accept": "application/n-triples"}, timeout=10
+    ).text
+
+
 def dump(server, name: str = "kzgraph.nq.gz") -> bytes:
     r = requests.get(server.url + "dumps/" + name, timeout=30)
     assert r.status_code == 200
@@ -50,14 +56,17 @@ def dump(server, name: str = "kzgraph.nq.gz") -> bytes:
 
 
 def test_dumps_and_void_follow_an_update_through_the_token(writable):
-    before = void_number(writable)
-    assert f"<{G}>".encode() not in dump(writable)
+    before = dump(writable)
+    assert f"<{G}>".encode() not in before
+    assert f"<{G}#dataset>" not in void_text(writable)
     r = update(writable, f"INSERT DATA {{ GRAPH <{G}> {{ <urn:a> <urn:b> 1, 2, 3 }} }}")
     assert r.status_code == 204
-    assert void_number(writable) == before + 3
+    subset = rf'^<{re.escape(G)}#dataset> <http://rdfs.org/ns/void#triples> "(\d+)"'
+    assert int(re.search(subset, void_text(writable), re.M).group(1)) == 3
     nquads = dump(writable)
     assert nquads.count(f"<{G}>".encode()) == 3
-    assert len(nquads.splitlines()) == before + 3
+    # Distinct lines: the build's own dumps repeat a quad the extraction gives twice.
+    assert len(set(nquads.splitlines())) == len(set(before.splitlines())) + 3
     # The VoID description states each dump's real size.
     void = requests.get(
         writable.url + ".well-known/void", headers={"Accept": "application/n-triples"}, timeout=10
