@@ -278,6 +278,47 @@ def test_bad_input_is_a_4xx_with_a_json_body(live, data, status):
     assert r.headers["Access-Control-Allow-Origin"] == "*"
 
 
+@pytest.mark.parametrize(
+    "batch, says",
+    [
+        ({"q0": "Astana"}, 'queries["q0"] must be a query object such as {"query": "Astana"}'),
+        ({"q0": {"query": 5}}, 'queries["q0"].query must be a string, not a number'),
+        ({"q0": {"query": "x", "type": 5}}, 'queries["q0"].type must be a type id'),
+        ({"q0": {"query": "x", "limit": "3"}}, 'queries["q0"].limit must be a number'),
+        ({"q0": {"query": "x", "properties": [{"pid": "P102"}]}}, ".properties[0] must be"),
+        ({"q0": {"query": "x", "properties": {"pid": "P102"}}}, ".properties must be a list"),
+        ({"q0": {"query": "x", "type_strict": "most"}}, ".type_strict must be"),
+        ({"q0": {"limit": 3}}, "needs a query or properties"),
+        ({"q0": {"query": "Mazhilis"}, "q1": ["Senate"]}, 'queries["q1"] must be'),
+    ],
+)
+def test_malformed_query_in_a_batch_is_a_400_that_names_it(live, batch, says):
+    r = requests.post(live.url + "reconcile", data={"queries": json.dumps(batch)}, timeout=10)
+    assert r.status_code == 400, r.text
+    assert says in r.json()["message"]
+
+
+@pytest.mark.parametrize(
+    "query, says",
+    [
+        ("Astana", "queries[0] must be a query object"),
+        ({"conditions": []}, "queries[0].conditions must be a non-empty list"),
+        ({"conditions": ["Astana"]}, "queries[0].conditions[0] must be a condition"),
+        ({"conditions": [{"matchType": "label", "propertyValue": "x"}]}, ".matchType must be"),
+        ({"conditions": [{"matchType": "name", "propertyValue": 5}]}, ".propertyValue must be"),
+        ({"conditions": [{"matchType": "name", "propertyValue": "x"}], "limit": "2"}, ".limit"),
+    ],
+)
+def test_malformed_query_in_a_v1_batch_is_a_400_that_names_it(live, query, says):
+    r = requests.post(live.url + "reconcile/v1/match", json={"queries": [query]}, timeout=10)
+    assert r.status_code == 400, r.text
+    assert says in r.json()["message"]
+
+
+def test_empty_query_text_is_an_empty_result_not_an_error(live):
+    assert reconcile(live, {"q0": {"query": ""}}) == {"q0": {"result": []}}
+
+
 def test_oversized_body_and_wrong_method(live):
     r = requests.post(live.url + "reconcile", data={"queries": "x" * 2_000_000}, timeout=30)
     assert r.status_code == 413

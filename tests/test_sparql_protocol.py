@@ -164,9 +164,46 @@ def test_union_default_graph_and_named_graphs(live):
     assert [b["g"]["value"] for b in r.json()["results"]["bindings"]] == [source]
 
 
-def test_unknown_graph_is_a_400(live):
-    r = sparql(live, params={"query": Q_SEATS, "default-graph-uri": "http://example.org/nothing"})
-    assert r.status_code == 400 and "unknown graph" in r.json()["message"]
+def test_a_graph_the_store_does_not_hold_is_an_empty_graph(live):
+    """SPARQL 1.1 Protocol: the dataset is what the request names; an absent graph is empty."""
+    absent = "http://example.org/nothing"
+    r = sparql(live, params={"query": Q_SEATS, "default-graph-uri": absent})
+    assert r.status_code == 200 and r.json()["results"]["bindings"] == []
+    r = sparql(live, params={"query": "ASK {}", "default-graph-uri": absent})
+    assert r.status_code == 200 and r.json()["boolean"] is True
+    r = sparql(live, params={"query": "ASK { GRAPH ?g { ?s ?p ?o } }", "named-graph-uri": absent})
+    assert r.status_code == 200 and r.json()["boolean"] is False
+
+
+def test_two_queries_in_one_request_are_a_400(live):
+    r = requests.get(live.url + "sparql?query=ASK%20%7B%7D&query=SELECT%20%2A%20%7B%7D", timeout=10)
+    assert r.status_code == 400 and "one query=" in r.json()["message"]
+    r = requests.post(
+        live.url + "sparql?query=ASK%20%7B%7D",
+        data="ASK {}",
+        headers={"Content-Type": "application/sparql-query"},
+        timeout=10,
+    )
+    assert r.status_code == 400
+
+
+def test_relative_iris_resolve_against_the_endpoint(live):
+    r = requests.post(
+        live.url + "sparql",
+        data="CONSTRUCT { <s> <p> 1 } WHERE {}",
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/n-triples"},
+        timeout=10,
+    )
+    assert r.status_code == 200 and r.text.startswith(f"<{live.url}s> <{live.url}p> ")
+
+
+def test_accept_with_parameters_is_honoured(live):
+    r = sparql(
+        live,
+        params={"query": "CONSTRUCT { <urn:a> <urn:b> 1 } WHERE {}"},
+        headers={"Accept": "text/turtle; charset=utf-8"},
+    )
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/turtle")
 
 
 def test_syntax_error_is_a_400_with_the_position(live):

@@ -94,14 +94,85 @@ def test_update_syntax_error_is_a_400(writable):
     assert r.status_code == 400 and "syntax error" in r.json()["message"]
 
 
-def test_load_is_held_to_the_allowlist_even_with_the_token(writable):
-    r = requests.post(
-        writable.url + "sparql",
-        data={"update": "LOAD <file:///etc/passwd>"},
-        headers=AUTH,
+def update(server, text: str, **params) -> requests.Response:
+    return requests.post(
+        server.url + "sparql",
+        params=params,
+        data=text.encode(),
+        headers={"Content-Type": "application/sparql-update", **AUTH},
         timeout=10,
     )
-    assert r.status_code == 400 and "file:///etc/passwd" in r.json()["message"]
+
+
+def test_load_is_held_to_the_allowlist_even_with_the_token(writable):
+    """A LOAD the server will not fetch fails as a failed LOAD: the request changes
+    nothing; with SILENT the rest of the request goes on (SILENT = ignore failure)."""
+    insert = f"INSERT DATA {{ GRAPH <{G}> {{ <urn:a> <urn:b> 1 }} }}"
+    r = update(writable, f"LOAD <file:///etc/passwd> ; {insert}")
+    assert r.status_code == 403 and "LOAD <file:///etc/passwd> failed" in r.json()["message"]
+    assert count(writable) == 0
+    r = update(writable, f"LOAD SILENT <file:///etc/passwd> INTO GRAPH <{G}> ; {insert}")
+    assert r.status_code == 204, r.text
+    assert count(writable) == 1
+    # A malformed update is reported as such, whatever it loads.
+    r = update(writable, "LOAD <http://127.0.0.1:1/x> ; INSERT DATA { oops")
+    assert r.status_code == 400 and "syntax error" in r.json()["message"]
+
+
+def test_using_graph_uri_sets_the_dataset_of_an_update(writable):
+    source = "https://w3id.org/kzgraph/source/parliament-of-kazakhstan"
+    copy = f"INSERT {{ GRAPH <{G}> {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o }}"
+    assert (
+        update(writable, copy, **{"using-graph-uri": "http://example.org/empty"}).status_code == 204
+    )
+    assert count(writable) == 0  # the WHERE ran over the named (absent, empty) graph only
+    assert update(writable, copy, **{"using-graph-uri": source}).status_code == 204
+    in_source = count(
+        writable, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{source}> {{ ?s ?p ?o }} }}"
+    )
+    assert count(writable) == in_source > 0
+    named = f"DELETE {{ GRAPH <{G}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    assert update(writable, named, **{"using-named-graph-uri": G}).status_code == 204
+    assert count(writable) == 0
+    # DELETE WHERE cannot carry USING: it is rewritten to the equivalent DELETE/WHERE.
+    assert update(writable, copy, **{"using-graph-uri": source}).status_code == 204
+    delete_where = f"DELETE WHERE {{ GRAPH <{G}> {{ ?s ?p ?o }} }}"
+    r = update(writable, delete_where, **{"using-named-graph-uri": source})
+    assert r.status_code == 204 and count(writable) == in_source  # G is not in the dataset
+    r = update(writable, delete_where, **{"using-named-graph-uri": G})
+    assert r.status_code == 204 and count(writable) == 0
+
+
+def test_using_graph_uri_with_using_or_with_in_the_text_is_a_400(writable):
+    for text in (
+        f"WITH <{G}> DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}",
+        f"DELETE {{ ?s ?p ?o }} USING <{G}> WHERE {{ ?s ?p ?o }}",
+    ):
+        r = update(writable, text, **{"using-named-graph-uri": G})
+        assert r.status_code == 400 and "using-graph-uri" in r.json()["message"]
+
+
+def test_two_updates_in_one_request_are_a_400(writable):
+    before = total(writable)
+    r = requests.post(
+        writable.url + "sparql",
+        data="update=CLEAR%20NAMED&update=CLEAR%20DEFAULT",
+        headers={"Content-Type": "application/x-www-form-urlencoded", **AUTH},
+        timeout=10,
+    )
+    assert r.status_code == 400 and "one update=" in r.json()["message"]
+    assert total(writable) == before
+
+
+def test_relative_iris_in_an_update_resolve_against_the_endpoint(writable):
+    r = update(writable, f"INSERT DATA {{ GRAPH <{G}> {{ <urn:s> <urn:p> <test> }} }}")
+    assert r.status_code == 204, r.text
+    rows = requests.get(
+        writable.url + "sparql",
+        params={"query": f"SELECT ?o WHERE {{ GRAPH <{G}> {{ ?s ?p ?o }} }}"},
+        timeout=10,
+    ).json()["results"]["bindings"]
+    assert rows == [{"o": {"type": "uri", "value": writable.url + "test"}}]
 
 
 def test_update_over_get_is_refused(writable):
@@ -139,6 +210,35 @@ def test_graph_store_protocol_round_trip(writable):
     assert gsp(writable, "HEAD").status_code == 200
     assert gsp(writable, "DELETE").status_code == 204
     assert gsp(writable, "GET").status_code == 404
+
+
+def test_post_to_the_store_creates_a_graph_with_a_location(writable):
+    r = requests.post(
+        writable.url + "store",
+        data="<urn:s> <urn:p> <urn:o> .",
+        headers={"Content-Type": "application/n-triples", **AUTH},
+        timeout=10,
+    )
+    assert r.status_code == 201
+    location = r.headers["Location"]
+    assert location.startswith(writable.url + "store/")
+    # The new graph is named by its Location, and found there (direct identification)
+    # and through ?graph= (indirect identification).
+    direct = requests.get(location, headers={"Accept": "application/n-triples"}, timeout=10)
+    indirect = requests.get(
+        writable.url + "store",
+        params={"graph": location},
+        headers={"Accept": "application/n-triples"},
+        timeout=10,
+    )
+    assert direct.text == indirect.text == "<urn:s> <urn:p> <urn:o> .\n"
+    second = requests.post(
+        writable.url + "store",
+        data="<urn:s> <urn:p> <urn:o> .",
+        headers={"Content-Type": "application/n-triples", **AUTH},
+        timeout=10,
+    )
+    assert second.headers["Location"] != location
 
 
 def test_graph_store_bad_bodies(writable):

@@ -101,25 +101,8 @@ def _triples(path: Path) -> bytes:
 
 def run(endpoint: Endpoint, test: EvaluationTest) -> bool:
     """True when the endpoint's answer matches the expected result."""
+    _reset(endpoint, test.data, tuple((graph.as_uri(), graph) for graph in test.graph_data))
     h = endpoint.headers
-    requests.post(
-        endpoint.update_url,
-        data="DROP ALL",
-        headers={**h, "Content-Type": "application/sparql-update"},
-        timeout=30,
-    ).raise_for_status()
-    nt = {**h, "Content-Type": "application/n-triples"}
-    if test.data:
-        requests.put(
-            endpoint.store_url + "?default", data=_triples(test.data), headers=nt, timeout=30
-        ).raise_for_status()
-    for graph in test.graph_data:
-        requests.put(
-            f"{endpoint.store_url}?graph={quote(graph.as_uri(), safe='')}",
-            data=_triples(graph),
-            headers=nt,
-            timeout=30,
-        ).raise_for_status()
     text = test.query.read_text(encoding="utf-8")
     if not text.lstrip().upper().startswith("BASE"):
         text = f"BASE <{test.query.as_uri()}>\n{text}"
@@ -173,11 +156,391 @@ def _solutions(data: bytes, fmt) -> object:
 
 
 def pass_count(endpoint: Endpoint, tests: list[EvaluationTest]) -> tuple[int, list[str]]:
+    return pass_count_of(run, endpoint, tests)
+
+
+# --- SPARQL Update evaluation and syntax tests ------------------------------------------
+
+UT = "http://www.w3.org/2009/sparql/tests/test-update#"
+# kzgraph keeps its data version marker here (kzgraph.store.version_quad), rewritten at
+# every write: server bookkeeping, not a graph an update test made.
+BOOKKEEPING_GRAPH = "https://w3id.org/kzgraph/graph/meta"
+UPDATE_SUITES = [
+    "add",
+    "basic-update",
+    "clear",
+    "copy",
+    "delete",
+    "delete-data",
+    "delete-insert",
+    "delete-where",
+    "drop",
+    "move",
+    "syntax-update-1",
+    "syntax-update-2",
+    "update-silent",
+]
+SYNTAX_TYPES = {
+    MF + "PositiveUpdateSyntaxTest11": True,
+    MF + "NegativeUpdateSyntaxTest11": False,
+    MF + "NegativeSyntaxTest11": False,
+}
+
+
+@dataclass(frozen=True)
+class UpdateTest:
+    """An update evaluation test (``expected_data`` set) or a syntax test (``accepted``)."""
+
+    name: str
+    request: Path
+    data: Path | None = None
+    graph_data: tuple[tuple[str, Path], ...] = ()
+    expected_data: Path | None = None
+    expected_graphs: tuple[tuple[str, Path], ...] = ()
+    accepted: bool | None = None
+
+    def text(self) -> str:
+        text = self.request.read_text(encoding="utf-8")
+        if text.lstrip().upper().startswith("BASE"):
+            return text
+        return f"BASE <{self.request.as_uri()}>\n{text}"
+
+    def leaves_the_machine(self) -> bool:
+        """A LOAD from the web: a server that follows it would make a request to the
+        Internet, which a test here must not (the test is not sent to such a server)."""
+        return any(
+            iri.startswith(("http://", "https://"))
+            and not iri.startswith(("http://127.", "http://localhost"))
+            for iri in _load_sources(self.text())
+        )
+
+
+def _load_sources(text: str) -> list[str]:
+    from kzgraph.web.updates import loads
+
+    return [load.source for load in loads(text, {})]
+
+
+def _file(term) -> Path:
+    return Path(str(term)[7:])
+
+
+def _graph_data(g: rdflib.Graph, node) -> tuple[tuple[str, Path], ...]:
+    pairs = []
+    for entry in g.objects(node, rdflib.URIRef(UT + "graphData")):
+        graph = g.value(entry, rdflib.URIRef(UT + "graph"))
+        label = g.value(entry, rdflib.RDFS.label)
+        pairs.append((str(label), _file(graph)))
+    return tuple(sorted(pairs))
+
+
+def load_update_tests(root: Path) -> list[UpdateTest]:
+    tests = []
+    for suite in UPDATE_SUITES:
+        manifest = root / suite / "manifest.ttl"
+        if not manifest.exists():
+            continue
+        g = rdflib.Graph().parse(manifest, format="turtle", publicID=manifest.as_uri())
+        for test, kind in g.subject_objects(rdflib.RDF.type):
+            name = f"{suite}/{str(test).rsplit('#', 1)[-1]}"
+            action = g.value(test, rdflib.URIRef(MF + "action"))
+            if str(kind) in SYNTAX_TYPES:
+                tests.append(UpdateTest(name, _file(action), accepted=SYNTAX_TYPES[str(kind)]))
+            elif str(kind) == MF + "UpdateEvaluationTest":
+                result = g.value(test, rdflib.URIRef(MF + "result"))
+                data = g.value(action, rdflib.URIRef(UT + "data"))
+                expected = g.value(result, rdflib.URIRef(UT + "data"))
+                tests.append(
+                    UpdateTest(
+                        name,
+                        _file(g.value(action, rdflib.URIRef(UT + "request"))),
+                        _file(data) if data else None,
+                        _graph_data(g, action),
+                        _file(expected) if expected else None,
+                        _graph_data(g, result),
+                    )
+                )
+    return sorted(tests, key=lambda t: t.name)
+
+
+def _reset(endpoint: Endpoint, data: Path | None, graphs: tuple[tuple[str, Path], ...]) -> None:
+    h = endpoint.headers
+    requests.post(
+        endpoint.update_url,
+        data="DROP ALL",
+        headers={**h, "Content-Type": "application/sparql-update"},
+        timeout=30,
+    ).raise_for_status()
+    nt = {**h, "Content-Type": "application/n-triples"}
+    if data:
+        requests.put(
+            endpoint.store_url + "?default", data=_triples(data), headers=nt, timeout=30
+        ).raise_for_status()
+    for label, path in graphs:
+        requests.put(
+            f"{endpoint.store_url}?graph={quote(label, safe='')}",
+            data=_triples(path),
+            headers=nt,
+            timeout=30,
+        ).raise_for_status()
+
+
+def _graph(endpoint: Endpoint, selector: str) -> rdflib.Graph:
+    r = requests.get(
+        f"{endpoint.store_url}?{selector}",
+        headers={**endpoint.headers, "Accept": "application/n-triples"},
+        timeout=30,
+    )
+    graph = rdflib.Graph()
+    if r.status_code == 200:
+        graph.parse(data=r.content, format="nt")
+    return graph
+
+
+def _expected_graph(path: Path | None) -> rdflib.Graph:
+    graph = rdflib.Graph()
+    if path is not None:
+        graph.parse(data=_triples(path), format="nt")
+    return graph
+
+
+def run_update(endpoint: Endpoint, test: UpdateTest) -> bool:
+    """True when the endpoint accepts (or refuses) the update as the test expects and, for
+    an evaluation test, leaves every graph as expected."""
+    _reset(endpoint, test.data, test.graph_data)
+    r = requests.post(
+        endpoint.update_url,
+        data=test.text().encode(),
+        headers={**endpoint.headers, "Content-Type": "application/sparql-update"},
+        timeout=30,
+    )
+    if test.accepted is not None:
+        return (200 <= r.status_code < 300) if test.accepted else (400 <= r.status_code < 500)
+    if not 200 <= r.status_code < 300:
+        return False
+    names = requests.post(
+        endpoint.query_url,
+        data="SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+        headers={
+            **endpoint.headers,
+            "Content-Type": "application/sparql-query",
+            "Accept": "application/sparql-results+json",
+        },
+        timeout=30,
+    ).json()["results"]["bindings"]
+    expected = dict(test.expected_graphs)
+    if {row["g"]["value"] for row in names} - {BOOKKEEPING_GRAPH} != {
+        n for n, p in expected.items() if len(_expected_graph(p))
+    }:
+        return False
+    if not rdflib.compare.isomorphic(
+        _graph(endpoint, "default"), _expected_graph(test.expected_data)
+    ):
+        return False
+    return all(
+        rdflib.compare.isomorphic(
+            _graph(endpoint, f"graph={quote(name, safe='')}"), _expected_graph(path)
+        )
+        for name, path in expected.items()
+    )
+
+
+# --- SPARQL Protocol and Graph Store Protocol tests (requests written in the manifest) -----
+
+HT = "http://www.w3.org/2011/http#"
+CNT = "http://www.w3.org/2011/content#"
+STATUS_CLASSES = {
+    "StatusCode2xx": (200, 300),
+    "StatusCode3xx": (300, 400),
+    "StatusCode4xx": (400, 500),
+}
+STATUS_CODES = {"OK": 200, "Created": 201, "NoContent": 204, "NotFound": 404}
+RESULT_MEDIA = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+}
+FORMAT_MEDIA = {
+    "boolean": set(RESULT_MEDIA),
+    "tabular": {*RESULT_MEDIA, "text/csv", "text/tab-separated-values"},
+    "RDF": {"application/rdf+xml", "text/turtle", "application/n-triples", "text/html"},
+}
+
+
+@dataclass(frozen=True)
+class HttpRequest:
+    method: str
+    path: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes | None
+    statuses: tuple[tuple[int, int], ...]
+    boolean: bool | None
+    format: str | None
+    location: str | None
+    content_type: str | None
+    rdf_body: str | None
+
+
+@dataclass(frozen=True)
+class HttpTest:
+    """A SPARQL Protocol or Graph Store Protocol test: requests sent in order."""
+
+    name: str
+    requests: tuple[HttpRequest, ...]
+    graph_data: tuple[tuple[str, Path], ...] = ()
+    is_update: bool = False
+
+
+def _rdf_list(g: rdflib.Graph, head) -> list:
+    return list(rdflib.collection.Collection(g, head)) if head is not None else []
+
+
+def _headers(g: rdflib.Graph, node) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (
+            str(g.value(h, rdflib.URIRef(HT + "fieldName"))),
+            str(g.value(h, rdflib.URIRef(HT + "fieldValue"))),
+        )
+        for h in _rdf_list(g, g.value(node, rdflib.URIRef(HT + "headers")))
+    )
+
+
+def _statuses(g: rdflib.Graph, response) -> tuple[tuple[int, int], ...]:
+    ranges = []
+    for status in g.objects(response, rdflib.URIRef(MF + "expectedStatus")):
+        local = str(status).rsplit("#", 1)[-1]
+        if local in STATUS_CLASSES:
+            ranges.append(STATUS_CLASSES[local])
+        else:
+            code = STATUS_CODES[local]
+            ranges.append((code, code + 1))
+    return tuple(ranges)
+
+
+def _http_request(g: rdflib.Graph, node) -> HttpRequest:
+    def value(subject, prop: str, ns: str = HT):
+        return g.value(subject, rdflib.URIRef(ns + prop)) if subject is not None else None
+
+    body_node = value(node, "body")
+    body = None
+    if body_node is not None:
+        encoding = str(value(body_node, "characterEncoding", CNT) or "UTF-8")
+        body = str(value(body_node, "chars", CNT)).encode(encoding.lower())
+    response = value(node, "resp")
+    boolean = value(response, "expectedBoolean", MF)
+    response_headers = dict(_headers(g, response))
+    response_body = value(response, "body")
+    return HttpRequest(
+        method=str(value(node, "methodName")),
+        path=str(value(node, "absolutePath")),
+        headers=_headers(g, node),
+        body=body,
+        statuses=_statuses(g, response),
+        boolean=None if boolean is None else bool(boolean.toPython()),
+        format=str(value(response, "expectedFormat", MF) or "") or None,
+        location=str(value(response, "expectedLocation", MF) or "") or None,
+        content_type=response_headers.get("content-type"),
+        rdf_body=str(value(response_body, "chars", CNT)) if response_body is not None else None,
+    )
+
+
+def load_http_tests(manifests: list[Path]) -> list[HttpTest]:
+    tests = []
+    for manifest in manifests:
+        g = rdflib.Graph().parse(manifest, format="turtle", publicID=manifest.as_uri())
+        for kind in ("ProtocolTest", "GraphStoreProtocolTest"):
+            for test in g.subjects(rdflib.RDF.type, rdflib.URIRef(MF + kind)):
+                local = str(test).rsplit("#", 1)[-1]
+                action = g.value(test, rdflib.URIRef(MF + "action"))
+                requests_list = _rdf_list(g, g.value(action, rdflib.URIRef(HT + "requests")))
+                tests.append(
+                    HttpTest(
+                        f"{manifest.parent.name}/{local}",
+                        tuple(_http_request(g, r) for r in requests_list),
+                        _graph_data(g, test),
+                        local.startswith(("update_", "bad_update")),
+                    )
+                )
+    return sorted(tests, key=lambda t: t.name)
+
+
+def _is_update(test: HttpTest, request: HttpRequest) -> bool:
+    """Whether a request goes to the update endpoint (the Oxigraph server has two)."""
+    content_type = dict(request.headers).get("content-type", "")
+    body = request.body or b""
+    if "sparql-query" in content_type or "query=" in request.path or body.startswith(b"query="):
+        return False
+    if "sparql-update" in content_type or "update=" in request.path or body.startswith(b"update="):
+        return True
+    return test.is_update
+
+
+def _url(endpoint: Endpoint, test: HttpTest, request: HttpRequest) -> str:
+    path = request.path
+    if path.startswith("/sparql/"):
+        base = endpoint.update_url if _is_update(test, request) else endpoint.query_url
+        return base + path[len("/sparql/") :]
+    return endpoint.store_url + path[len("/gsp") :]
+
+
+def _media(content_type: str | None) -> str:
+    return (content_type or "").split(";")[0].strip().lower()
+
+
+def _check(response: requests.Response, request: HttpRequest, base: str) -> bool:
+    if not any(low <= response.status_code < high for low, high in request.statuses):
+        return False
+    media = _media(response.headers.get("Content-Type"))
+    if request.format and media not in FORMAT_MEDIA[request.format]:
+        return False
+    if request.boolean is not None:
+        if media not in RESULT_MEDIA:
+            return False
+        answer = ox.parse_query_results(io.BytesIO(response.content), RESULT_MEDIA[media])
+        if not isinstance(answer, ox.QueryBoolean) or bool(answer) != request.boolean:
+            return False
+    if request.content_type and media != _media(request.content_type):
+        return False
+    if request.rdf_body is not None:
+        expected = rdflib.Graph().parse(data=request.rdf_body, format="turtle", publicID=base)
+        fmt = {"text/turtle": "turtle", "application/n-triples": "nt"}.get(media, media)
+        actual = rdflib.Graph().parse(data=response.content, format=fmt, publicID=base)
+        return rdflib.compare.isomorphic(expected, actual)
+    return True
+
+
+def run_http(endpoint: Endpoint, test: HttpTest) -> bool:
+    """Send the test's requests in order; True when every answer is as expected."""
+    _reset(endpoint, None, test.graph_data)
+    location = None
+    for request in test.requests:
+        url = _url(endpoint, test, request)
+        body = request.body
+        if location is not None:
+            url = url.replace("$LOCATION$", location)
+            body = body.replace(b"$LOCATION$", location.encode()) if body else body
+        response = requests.request(
+            request.method,
+            url,
+            data=body,
+            headers={**endpoint.headers, **dict(request.headers)},
+            timeout=30,
+            allow_redirects=False,
+        )
+        if not _check(response, request, url):
+            return False
+        if request.location:
+            location = response.headers.get("Location")
+            if not location:
+                return False
+    return True
+
+
+def pass_count_of(run_one, endpoint: Endpoint, tests: list) -> tuple[int, list[str]]:
     passed, failed = 0, []
     for test in tests:
         try:
-            ok = run(endpoint, test)
-        except (requests.RequestException, SyntaxError, ValueError, OSError):
+            ok = run_one(endpoint, test)
+        except (requests.RequestException, SyntaxError, ValueError, OSError, KeyError):
             ok = False
         if ok:
             passed += 1

@@ -65,6 +65,8 @@ class Settings:
     store_auth: str = "digest"  # "digest" (Virtuoso's -auth endpoints) or "basic"
     store_insert_chunk: int = 1000  # triples per INSERT DATA; Virtuoso fails near 2,000
     store_max_rows: int = 10_000  # a result of exactly this size was cut (Virtuoso's default)
+    # Entities sent along with one outbound SERVICE call (VALUES of a bind join).
+    service_batch: int = 100
     user_agent: str = "kzgraph/0.1 (https://w3id.org/kzgraph/; kzgraph@example.org) pyoxigraph"
 
     def service_url(self, iri: str) -> str:

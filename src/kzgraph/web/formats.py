@@ -81,6 +81,17 @@ def by_name(name: str, formats: list[Format]) -> Format:
     raise UnknownFormat(f"unknown format {name!r}; use one of {', '.join(f.name for f in formats)}")
 
 
+def _without_parameters(header: str) -> str:
+    """``text/turtle; charset=utf-8`` accepts Turtle: only the ``q`` parameter decides
+    anything here, and werkzeug would not match a type that carries others."""
+    ranges = []
+    for item in header.split(","):
+        media, *params = (part.strip() for part in item.split(";"))
+        kept = [p for p in params if p.lower().startswith("q=")]
+        ranges.append(";".join([media, *kept]))
+    return ",".join(ranges)
+
+
 def negotiate(
     accept_header: str | None, formats: list[Format], explicit: str | None = None
 ) -> Format:
@@ -90,7 +101,7 @@ def negotiate(
         return by_name(explicit, formats)
     if not accept_header:
         return formats[0]
-    accept = parse_accept_header(accept_header, MIMEAccept)
+    accept = parse_accept_header(_without_parameters(accept_header), MIMEAccept)
     if any(value == "text/html" for value, _ in accept):
         return formats[0]  # a browser: the default format, which it can display
     best, best_quality = None, 0.0

@@ -27,12 +27,11 @@ from flask import (
 from markupsafe import Markup, escape
 
 from kzgraph import __version__
-from kzgraph import store as on_disk
 from kzgraph.ontology import KIND_CLASSES, KZO
 from kzgraph.ontology import load as load_ontology
 from kzgraph.queries import CannedQuery
 from kzgraph.settings import PROJECT_ROOT
-from kzgraph.web import dates, terms
+from kzgraph.web import dates, dumps, terms
 from kzgraph.web.entities import EntityReader, split_text
 from kzgraph.web.formats import GRAPH_FORMATS, NotAcceptable, negotiate
 from kzgraph.web.hemicycle import Group, default_colour, svg
@@ -331,10 +330,10 @@ def source(name: str, ext: str | None = None):
             spans.append((int(data[KZO + "spanStart"]), int(data[KZO + "spanEnd"]), key))
     pieces = split_text(text, spans)
     offsets, position = [], 0
-    for text, keys in pieces:
-        offsets.append((position, text, keys))
-        position += len(text)
-    covered = sum(len(t) for _, t, k in offsets if k)
+    for piece, keys in pieces:
+        offsets.append((position, piece, keys))
+        position += len(piece)
+    covered = sum(len(piece) for _, piece, keys in offsets if keys)
     return render_template(
         "source.html",
         version=__version__,
@@ -373,7 +372,11 @@ def ontology(ext: str | None = None):
 
 
 def dumps_dir() -> Path:
-    return on_disk.dumps_path(Path(settings().store))
+    """The dumps of the data as served now (rewritten after an update; see web/dumps.py)."""
+    folder = dumps.current(current_app.extensions["kzgraph.dataset"])
+    if folder is None:
+        raise HTTPProblem(404, "this server reads a remote store and serves no dumps")
+    return folder
 
 
 @blueprint.route("/dumps/")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from urllib.parse import parse_qs
 
 import pyoxigraph as ox
@@ -19,8 +18,7 @@ from werkzeug.http import parse_accept_header
 from kzgraph import __version__
 from kzgraph.rdf import DCT, RDFS
 from kzgraph.settings import Settings
-from kzgraph.store import dumps_path
-from kzgraph.web import results
+from kzgraph.web import dumps, results
 from kzgraph.web.dataset import StoreUnavailable, derived
 from kzgraph.web.description import (
     DCAT,
@@ -237,11 +235,10 @@ def health():
 def void():
     root = root_url()
     stats = dataset_statistics(current_app)
-    dumps = [
-        (p.name, f"{root}dumps/{p.name}", p.stat().st_size)
-        for p in sorted(dumps_path(Path(settings().store)).glob("*.gz"))
-    ]
-    triples = void_triples(stats, settings(), root, dumps)
+    folder = dumps.current(current_app.extensions["kzgraph.dataset"])
+    files = sorted(folder.glob("*.gz")) if folder is not None else []
+    listed = [(p.name, f"{root}dumps/{p.name}", p.stat().st_size) for p in files]
+    triples = void_triples(stats, settings(), root, listed)
     explicit = request.args.get("format")
     if explicit is None and prefers_html(request.headers.get("Accept")):
         response = Response(

@@ -9,10 +9,9 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
 from kzgraph import __version__
-from kzgraph.functions import CUSTOM_FUNCTIONS
 from kzgraph.queries import CannedQuery, ParameterError
 from kzgraph.web.formats import GRAPH_FORMATS, SOLUTION_FORMATS
-from kzgraph.web.sparql import PREDEFINED, HTTPProblem, QueryRequest, QueryService
+from kzgraph.web.sparql import HTTPProblem, QueryRequest, QueryService
 
 blueprint = Blueprint("queries", __name__)
 SUFFIXES = {
@@ -125,7 +124,7 @@ def _paginate(
         raise HTTPProblem(400, "page and per_page must be whole numbers") from exc
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
         raise HTTPProblem(400, f"page must be 1 or more and per_page from 1 to {MAX_PER_PAGE}")
-    total = sum(1 for _ in _execute(q.text, substitutions))
+    total = len(_execute(q.text, substitutions)[1])
     last = max(1, math.ceil(total / per_page))
     base = {k: v for k, v in given.items() if k not in ("page", "per_page")}
 
@@ -141,15 +140,10 @@ def _paginate(
     return f"{q.text}\nLIMIT {per_page} OFFSET {(page - 1) * per_page}", headers
 
 
-def _execute(text: str, substitutions: dict):
-    service = _service()
-    return service.store().query(
-        text,
-        substitutions=substitutions,
-        prefixes=PREDEFINED,
-        custom_functions=CUSTOM_FUNCTIONS,
-        use_default_graph_as_union=service.settings.union_default_graph,
-    )
+def _execute(text: str, substitutions: dict) -> tuple[list[str], list[list]]:
+    """A canned query's variables and rows, through the same query service as /sparql
+    (label service, bind join, federation gateway, sandbox, dataset)."""
+    return _service().select(text, substitutions)
 
 
 def _page(q: CannedQuery, given: dict, substitutions: dict):
@@ -159,10 +153,12 @@ def _page(q: CannedQuery, given: dict, substitutions: dict):
     columns: list[str] = []
     rows: list[list[ox.NamedNode | ox.Literal | ox.BlankNode | None]] = []
     try:
-        results = _execute(text, substitutions)
-        if isinstance(results, ox.QuerySolutions):
-            columns = [v.value for v in results.variables if not v.value.startswith("_")]
-            rows = [[row[c] for c in columns] for row in results]
+        names, found = _execute(text, substitutions)
+        shown = [i for i, name in enumerate(names) if not name.startswith("_")]
+        columns = [names[i] for i in shown]
+        rows = [[row[i] for i in shown] for row in found]
+    except HTTPProblem as problem:
+        error = problem.message
     except (SyntaxError, OSError, ValueError) as exc:
         error = str(exc)
     formats = [f.name for f in (SOLUTION_FORMATS if q.form in ("SELECT", "ASK") else GRAPH_FORMATS)]

@@ -110,41 +110,67 @@ def param(name: str) -> str | None:
     return value
 
 
-def query_from(raw: object) -> Query | None:
-    """A 0.2 query object, or None when it is not one (it then gets an empty result)."""
-    if isinstance(raw, str):
-        raw = {"query": raw}
+_JSON_TYPES = {str: "a string", int: "a number", float: "a number", bool: "a boolean"}
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "null"
+    return _JSON_TYPES.get(type(value), "an object")
+
+
+def malformed(where: str, what: str, value: object) -> HTTPProblem:
+    """A 400 that names the place in the batch and what the API expects there."""
+    return HTTPProblem(400, f"{where} must be {what}, not {_kind(value)}")
+
+
+def _number(value: object) -> bool:
+    """A JSON number kzgraph can use (Python's json also reads NaN and Infinity)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def query_from(key: str, raw: object) -> Query | None:
+    """A 0.2 query object (the reconciliation-query schema), or None for one that asks for
+    nothing (an empty ``query``: an empty result). Anything else is a 400 naming the key."""
+    where = f"queries[{json.dumps(key, ensure_ascii=False)}]"
     if not isinstance(raw, dict):
-        return None
+        example = json.dumps({"query": raw if isinstance(raw, str) else "..."}, ensure_ascii=False)
+        raise malformed(where, f"a query object such as {example}", raw)
     text = raw.get("query", "")
     if not isinstance(text, str):
-        return None
+        raise malformed(f"{where}.query", "a string", text)
     types = raw.get("type") or ()
     if isinstance(types, str):
         types = (types,)
     if not isinstance(types, list | tuple) or not all(isinstance(t, str) for t in types):
-        return None
+        raise malformed(f"{where}.type", "a type id or a list of type ids", raw.get("type"))
     limit = raw.get("limit", 10)
-    if not isinstance(limit, int) or isinstance(limit, bool):
-        limit = 10
+    if not _number(limit):
+        raise malformed(f"{where}.limit", "a number", limit)
+    props = raw.get("properties") or []
+    if not isinstance(props, list):
+        raise malformed(f"{where}.properties", "a list", props)
     conditions = []
-    for prop in raw.get("properties") or ():
-        if not isinstance(prop, dict):
-            return None
-        pid = prop.get("pid") or prop.get("p")
-        if not isinstance(pid, str):
-            return None
-        v = prop.get("v")
-        values = tuple(v) if isinstance(v, list) else (v,)
-        conditions.append(PropertyCondition(pid, values))
+    for i, prop in enumerate(props):
+        pid = prop.get("pid") or prop.get("p") if isinstance(prop, dict) else None
+        if not isinstance(pid, str) or "v" not in prop:
+            raise malformed(f"{where}.properties[{i}]", 'an object {"pid": "...", "v": ...}', prop)
+        v = prop["v"]
+        conditions.append(PropertyCondition(pid, tuple(v) if isinstance(v, list) else (v,)))
+    if "query" not in raw and not conditions:
+        raise HTTPProblem(400, f"{where} needs a query or properties to match")
+    type_strict = raw.get("type_strict", "any")
+    if type_strict not in ("any", "all", "should"):
+        raise HTTPProblem(400, f'{where}.type_strict must be "any", "all" or "should"')
     if not text.strip() and not conditions:
         return None
-    type_strict = raw.get("type_strict", "any")
     return Query(
         text=text.strip(),
         types=tuple(types),
-        type_strict=type_strict if isinstance(type_strict, str) else "any",
-        limit=max(1, min(limit, 100)),
+        type_strict=type_strict,
+        limit=max(1, min(int(limit), 100)),
         properties=tuple(conditions),
     )
 
@@ -237,8 +263,8 @@ def service_02():
     if len(batch) > MAX_BATCH:
         raise HTTPProblem(413, f"a batch holds at most {MAX_BATCH} queries")
     results = {}
-    for key, raw in batch.items():
-        query = query_from(raw)
+    queries = {key: query_from(key, raw) for key, raw in batch.items()}
+    for key, query in queries.items():
         results[key] = {
             "result": [candidate_json(idx, c) for c in idx.reconcile(query)] if query else []
         }
@@ -448,41 +474,55 @@ def match_v1():
         raise HTTPProblem(413, f"a batch holds at most {MAX_BATCH} queries")
     idx = index()
     results = []
-    for raw in body["queries"]:
-        query = query_from_v1(raw)
+    queries = [query_from_v1(i, raw) for i, raw in enumerate(body["queries"])]
+    for query in queries:
         results.append(
             {"candidates": [candidate_json(idx, c) for c in idx.reconcile(query)] if query else []}
         )
     return respond({"results": results})
 
 
-def query_from_v1(raw: object) -> Query | None:
-    """A 1.0 query (conditions with matchType name / id / property) as a Query."""
-    if not isinstance(raw, dict) or not isinstance(raw.get("conditions"), list):
-        return None
+def query_from_v1(i: int, raw: object) -> Query | None:
+    """A 1.0 query (conditions with matchType name / id / property) as a Query; a 400
+    naming the query for anything the 1.0 schema does not allow."""
+    where = f"queries[{i}]"
+    if not isinstance(raw, dict):
+        raise malformed(where, 'a query object {"conditions": [...]}', raw)
+    conditions = raw.get("conditions")
+    if not isinstance(conditions, list) or not conditions:
+        raise malformed(f"{where}.conditions", "a non-empty list of conditions", conditions)
     text, props = "", []
-    for cond in raw["conditions"]:
+    for j, cond in enumerate(conditions):
+        at = f"{where}.conditions[{j}]"
         if not isinstance(cond, dict):
-            return None
+            raise malformed(at, 'a condition {"matchType": "name", "propertyValue": "..."}', cond)
         kind, value = cond.get("matchType"), cond.get("propertyValue")
-        if kind in ("name", "id") and isinstance(value, str):
+        if kind in ("name", "id"):
+            if not isinstance(value, str):
+                raise malformed(f"{at}.propertyValue", "a string", value)
             text = value
-        elif kind == "property" and isinstance(cond.get("propertyId"), str):
+        elif kind == "property":
+            if not isinstance(cond.get("propertyId"), str):
+                raise malformed(f"{at}.propertyId", "a property id", cond.get("propertyId"))
             props.append(
                 PropertyCondition(
                     cond["propertyId"], tuple(value) if isinstance(value, list) else (value,)
                 )
             )
+        else:
+            raise HTTPProblem(400, f'{at}.matchType must be "name", "id" or "property"')
     limit = raw.get("limit", 10)
+    if not _number(limit):
+        raise malformed(f"{where}.limit", "a number", limit)
     type_ = raw.get("type")
-    if not text and not props:
+    if type_ is not None and not isinstance(type_, str):
+        raise malformed(f"{where}.type", "a type id", type_)
+    if not text.strip() and not props:
         return None
     return Query(
         text=text.strip(),
-        types=(type_,) if isinstance(type_, str) else (),
-        limit=max(1, min(int(limit), 100))
-        if isinstance(limit, int | float) and not isinstance(limit, bool) and math.isfinite(limit)
-        else 10,
+        types=(type_,) if type_ else (),
+        limit=max(1, min(int(limit), 100)),
         properties=tuple(props),
     )
 

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 from urllib.parse import unquote_to_bytes
+from wsgiref.util import request_uri
 
 import pyoxigraph as ox
 
@@ -37,7 +38,8 @@ from kzgraph.sparql_text import (
     names_dataset,
     redirect_services,
 )
-from kzgraph.web.dataset import Dataset, StoreUnavailable
+from kzgraph.web import bindjoin, dumps, updates
+from kzgraph.web.dataset import Dataset, StoreUnavailable, derived
 from kzgraph.web.egress import SANDBOX
 from kzgraph.web.federation import client_message
 from kzgraph.web.formats import (
@@ -122,6 +124,11 @@ class QueryRequest:
     update: str | None = None
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
+    # The dataset of an update's WHERE clauses (using-graph-uri, using-named-graph-uri).
+    using_graphs: list[str] = field(default_factory=list)
+    using_named_graphs: list[str] = field(default_factory=list)
+    # The endpoint's own URL: the base IRI of relative IRIs in the request.
+    base_iri: str | None = None
     format: str | None = None
     accept: str | None = None
     authorization: str | None = None
@@ -133,7 +140,9 @@ def read_request(environ: dict, settings: Settings) -> QueryRequest:
     params = _params(environ.get("QUERY_STRING", ""))
     body_params: list[tuple[str, str]] = []
     req = QueryRequest(
-        accept=environ.get("HTTP_ACCEPT"), authorization=environ.get("HTTP_AUTHORIZATION")
+        accept=environ.get("HTTP_ACCEPT"),
+        authorization=environ.get("HTTP_AUTHORIZATION"),
+        base_iri=request_uri(environ, include_query=False),
     )
     if method == "POST":
         ctype = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
@@ -160,9 +169,11 @@ def read_request(environ: dict, settings: Settings) -> QueryRequest:
         )
     all_params = params + body_params
     for key, value in all_params:
-        if key == "query" and req.query is None:
+        if key in ("query", "update") and getattr(req, key) is not None:
+            raise HTTPProblem(400, f"send one {key}= parameter, not several")
+        if key == "query":
             req.query = value
-        elif key == "update" and req.update is None:
+        elif key == "update":
             if method != "POST":
                 raise HTTPProblem(405, "SPARQL Update must be sent with POST", [("Allow", "POST")])
             req.update = value
@@ -170,6 +181,10 @@ def read_request(environ: dict, settings: Settings) -> QueryRequest:
             req.default_graphs.append(value)
         elif key == "named-graph-uri":
             req.named_graphs.append(value)
+        elif key == "using-graph-uri":
+            req.using_graphs.append(value)
+        elif key == "using-named-graph-uri":
+            req.using_named_graphs.append(value)
         elif key == "format" and req.format is None:
             # Clients such as SPARQLWrapper repeat format= with a name, then media types:
             # the first one given decides.
@@ -224,15 +239,17 @@ def _read_body(environ: dict, settings: Settings) -> bytes:
     return environ["wsgi.input"].read(length) if length else b""
 
 
-def check_calls(text: str, settings: Settings) -> bool:
+def check_calls(
+    text: str, settings: Settings, keywords: tuple[str, ...] = ("SERVICE", "LOAD")
+) -> bool:
     """Refuse SERVICE and LOAD to anything but the allowlist: an open SERVICE lets any
     anonymous user make the server request internal addresses (SSRF). True when the
     query calls another endpoint."""
     lowered = text.lower()
-    if "service" not in lowered and "load" not in lowered:
+    if not any(keyword.lower() in lowered for keyword in keywords):
         return False
     try:
-        calls = called_iris(text, PREDEFINED)
+        calls = [call for call in called_iris(text, PREDEFINED) if call[0] in keywords]
     except QueryTextError as exc:
         raise HTTPProblem(400, str(exc)) from exc
     for keyword, iri in calls:
@@ -350,10 +367,7 @@ class QueryService:
         store = self.store()
         # A federated answer depends on data elsewhere: never cached, never 304.
         federated = check_calls(text, self.settings)
-        labels = None
-        if "label" in text.lower():
-            text, labels = prepare_labels(text, PREDEFINED)
-        text = self.route_services(text)
+        text, labels = self.prepare(text, federated)
         key = hashlib.sha256(
             "\x1f".join(
                 [
@@ -362,6 +376,7 @@ class QueryService:
                     repr(sorted((substitutions or {}).items(), key=str)),
                     repr(req.default_graphs),
                     repr(req.named_graphs),
+                    req.base_iri or "",
                     req.accept or "",
                     req.format or "",
                 ]
@@ -479,6 +494,57 @@ class QueryService:
         )
         return [body] if environ["REQUEST_METHOD"] != "HEAD" else []
 
+    def prepare(self, text: str, federated: bool) -> tuple[str, LabelRequest | None]:
+        """The text pyoxigraph runs and the labels to add to its solutions: the label
+        service taken out, SERVICE calls carrying the entities they are about (bind join)
+        and routed through the gateway."""
+        labels = None
+        if "label" in text.lower():
+            text, labels = prepare_labels(text, PREDEFINED)
+        if federated:
+            items = derived(self.dataset, "linked-items", bindjoin.linked_items)
+            text = bindjoin.bind_join(
+                text,
+                self.settings.service_allowlist,
+                items,
+                self.settings.service_batch,
+                PREDEFINED,
+            )
+        return self.route_services(text), labels
+
+    def select(
+        self, text: str, substitutions: dict | None = None
+    ) -> tuple[list[str], list[list[ox.NamedNode | ox.BlankNode | ox.Literal | None]]]:
+        """A SELECT's variables and rows, for pages that show them (canned query pages,
+        pagination counts), with the same checks and rewrites as a /sparql request; other
+        query forms give no rows."""
+        store = self.store()
+        text, labels = self.prepare(text, check_calls(text, self.settings))
+        try:
+            check_shape(text, self.settings.max_query_depth, self.settings.max_query_operators)
+        except ShapeError as exc:
+            raise HTTPProblem(400, str(exc)) from exc
+        self.refuse_unguarded_calls(text)
+        return self.guarded(self._rows, store, text, substitutions, labels)
+
+    def _rows(
+        self, store: ox.Store, text: str, substitutions: dict | None, labels: LabelRequest | None
+    ) -> tuple[list[str], list[list]]:
+        """Evaluated and read in the sandbox thread, like ``_produce``."""
+        denied = SANDBOX.refused
+        results = self._evaluate(store, text, QueryRequest(), substitutions, denied)
+        if not isinstance(results, ox.QuerySolutions):
+            return [], []
+        try:
+            if labels is not None:
+                results = label_solutions(store, results, labels)
+            names = [v.value for v in results.variables]
+            return names, [[row[name] for name in names] for row in results]
+        except LabelError as exc:
+            raise HTTPProblem(400, str(exc)) from exc
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise HTTPProblem(*evaluation_problem(exc, text, denied)) from exc
+
     def route_services(self, text: str) -> str:
         """Send allowlisted SERVICE calls through the worker's federation gateway."""
         if self.gateway is None or self.gateway.url is None or "service" not in text.lower():
@@ -492,15 +558,11 @@ class QueryService:
             "prefixes": PREDEFINED,
             "substitutions": substitutions,
             "custom_functions": CUSTOM_FUNCTIONS,
+            "base_iri": req.base_iri,
         }
+        # A graph the store does not hold is an empty graph (SPARQL 1.1 Protocol 2.1.4):
+        # the answer is computed over what there is, not refused.
         if req.default_graphs or req.named_graphs:
-            known = {g.value for g in store.named_graphs()}
-            for iri in req.default_graphs + req.named_graphs:
-                if iri not in known:
-                    raise HTTPProblem(
-                        400,
-                        f"unknown graph <{iri}>: see the service description (GET /sparql) for the named graphs",
-                    )
             if req.default_graphs:
                 kwargs["default_graph"] = [ox.NamedNode(g) for g in req.default_graphs]
             if req.named_graphs:
@@ -536,16 +598,21 @@ class QueryService:
 
     def update(self, text: str, req: QueryRequest) -> None:
         self.authorize(req.authorization)
-        check_calls(text, self.settings)
+        check_calls(text, self.settings, keywords=("SERVICE",))
         try:
             # Nesting only: a long INSERT DATA legitimately holds many operator characters.
             check_shape(text, self.settings.max_query_depth, max_operators=None)
         except ShapeError as exc:
             raise HTTPProblem(400, str(exc)) from exc
+        try:
+            text = updates.with_protocol_dataset(text, req.using_graphs, req.using_named_graphs)
+        except updates.DatasetConflict as exc:
+            raise HTTPProblem(400, str(exc)) from exc
+        text = self._skip_refused_loads(text, req)
         self.refuse_unguarded_calls(text)
         denied = SANDBOX.refused
         try:
-            self.guarded(self._apply_update, text)
+            self.guarded(self._apply_update, text, req)
         except SyntaxError as exc:
             raise HTTPProblem(400, f"SPARQL Update syntax error: {exc}") from exc
         except StoreUnavailable as exc:
@@ -584,9 +651,52 @@ class QueryService:
                 ),
             )
 
-    def _apply_update(self, text: str) -> None:
+    def _apply_update(self, text: str, req: QueryRequest) -> None:
         with self.dataset.writable() as disk:
-            disk.update(text, prefixes=PREDEFINED)
+            disk.update(text, prefixes=PREDEFINED, base_iri=req.base_iri)
+            dumps.mark_stale(self.dataset)
+
+    def _skip_refused_loads(self, text: str, req: QueryRequest) -> str:
+        """LOAD reads only from the allowlist. A LOAD of anything else fails as a LOAD
+        whose source cannot be read does: ``LOAD SILENT`` goes on without it (SILENT
+        means "ignore failure"), a plain LOAD fails the whole request, which then changes
+        nothing. The text is checked for syntax first, so a malformed update is reported
+        as such whatever it loads."""
+        if "load" not in text.lower():
+            return text
+        refused = [
+            load
+            for load in updates.loads(text, PREDEFINED)
+            if load.source not in self.settings.service_allowlist
+        ]
+        if not refused:
+            return text
+        text = updates.without(text, refused)
+        failed = next((load for load in refused if not load.silent), None)
+        if failed is not None:
+            self._check_update_syntax(text, req)
+            raise HTTPProblem(
+                403,
+                f"LOAD <{failed.source}> failed: this server loads only from the endpoints on "
+                f"its allowlist ({', '.join(self.settings.service_allowlist) or 'none'}), so nothing "
+                "was changed. Use LOAD SILENT to go on without it; an operator can extend the "
+                "allowlist with KZGRAPH_SERVICE_ALLOWLIST",
+            )
+        return text
+
+    def _check_update_syntax(self, text: str, req: QueryRequest) -> None:
+        """400 if the update does not parse. pyoxigraph has no parser on its own, so the
+        update runs on an empty scratch store, without any LOAD; one that might call a
+        SERVICE is not run at all (it would leave the server)."""
+        if "service" in text.lower() or "\\u" in text.lower():
+            return  # a call, or text that could spell one in \u escapes
+        scratch = updates.without(text, updates.loads(text, PREDEFINED))
+        try:
+            self.guarded(_parse_update, scratch, req.base_iri)
+        except SyntaxError as exc:
+            raise HTTPProblem(400, f"SPARQL Update syntax error: {exc}") from exc
+        except (OSError, ValueError):
+            pass
 
 
 def evaluation_problem(exc: Exception, text: str, denied: int) -> tuple[int, str]:
@@ -612,6 +722,11 @@ NOT_ALLOWED = (
 
 
 _MIGHT_CALL = re.compile(r"service|load|\\u|\\U", re.I)
+
+
+def _parse_update(text: str, base_iri: str | None) -> None:
+    """Parse (and run) an update on an empty scratch store: a syntax check."""
+    ox.Store().update(text, prefixes=PREDEFINED, base_iri=base_iri)
 
 
 def _etags(header: str) -> set[str]:
