@@ -108,7 +108,9 @@ def build(paths: list[Path], settings: Settings) -> BuildResult:
         writer.entity(used[slug], specific=slug in typed)  # type: ignore[arg-type]
     result.entities = len(used)
     _describe_build(writer, paths, settings)
-    writer.quads.sort(key=str)
+    writer.quads[:] = sorted(
+        set(writer.quads), key=str
+    )  # a value node or reference said twice is one quad
     return result
 
 

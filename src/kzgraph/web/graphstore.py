@@ -27,7 +27,12 @@ def _service() -> QueryService:
 
 def _target(direct: str | None = None) -> ox.NamedNode | ox.DefaultGraph:
     if direct is not None:
-        return ox.NamedNode(request.base_url)
+        try:
+            return ox.NamedNode(request.base_url)
+        except ValueError as exc:
+            raise HTTPProblem(
+                404, f"no graph here: {request.path!r} is not a valid IRI path"
+            ) from exc
     if "default" in request.args and "graph" not in request.args:
         return ox.DefaultGraph()
     iri = request.args.get("graph")
