@@ -1176,8 +1176,9 @@ _RENAMED = re.compile(
 
 
 def renames(article: Article, reading: Reading, clause: Clause) -> None:
-    """A party's other name: "renamed Amanat", "known until that year as the X",
-    "Nur Otan (its name until March 2022)"."""
+    """A party's other name, dated where the text dates the change: "renamed Amanat in
+    March 2022", "known until that year as the X", "Nur Otan (its name until March 2022)".
+    The old name is an official name (P1448) that ended then."""
     text = clause.text
     parties = clause.names_of("party")
     for m in _RENAMED.finditer(text):
@@ -1185,19 +1186,25 @@ def renames(article: Article, reading: Reading, clause: Clause) -> None:
         before = [p for p in parties if p.end <= m.start()]
         if after is None or not before:
             continue
-        subject = _mention(clause, before[-1])
         ev = _evidence(article, clause, before[-1].start, after.end)
         old_first = not re.match(r"renamed|changed", m.group(0), re.I)
         old, new = (after, before[-1]) if old_first else (before[-1], after)
-        del subject
-        article.add(_mention(clause, new), "formerName", old.text, ev, rule="renamed")
+        dated = [d for d in clause.dates if (d.start or 0) >= m.start()]
+        _renamed(article, clause, new, old, dated[0] if dated else None, ev)
     for p in parties:
         m = re.match(r"\s*\((?:its|the party's) name until ([^)]+)\)", text[p.end :])
-        if m:
-            newest = [q for q in parties if q is not p]
+        newest = [q for q in parties if q is not p]
+        if m and newest:
             ev = _evidence(article, clause, p.start, p.end + m.end())
-            if newest:
-                article.add(_mention(clause, newest[0]), "formerName", p.text, ev, rule="renamed")
+            when = find_dates(m.group(1))
+            _renamed(article, clause, newest[0], p, when[0] if when else None, ev)
+
+
+def _renamed(
+    article: Article, clause: Clause, new: Name, old: Name, when: DateValue | None, ev
+) -> None:  # noqa: ANN001
+    ended: tuple = (("endTime", DateValue(when.iso, when.precision)),) if when else ()
+    article.add(_mention(clause, new), "formerName", old.text, ev, ended, rule="renamed")
 
 
 # --- how members are chosen ------------------------------------------------------------
