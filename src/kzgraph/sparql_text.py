@@ -51,6 +51,18 @@ def prefixes(toks: list[tuple[str, str]], predefined: dict[str, str]) -> dict[st
     return found
 
 
+def token_iri(token: tuple, known: dict[str, str]) -> str | None:
+    """The IRI an IRI or prefixed-name token stands for (None for other tokens, or an
+    undeclared prefix)."""
+    kind, value = token[0], token[1]
+    if kind == "iri":
+        return value[1:-1]
+    if kind == "pname":
+        prefix, _, local = value.partition(":")
+        return known[prefix] + local if prefix in known else None
+    return None
+
+
 def called_iris(text: str, predefined: dict[str, str]) -> list[tuple[str, str]]:
     """(keyword, IRI) for every ``SERVICE`` and ``LOAD`` in the text.
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kzgraph.sparql_text import prefixes, spans
+from kzgraph.sparql_text import prefixes, spans, token_iri
 
 OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 LINKED_ITEMS = (
@@ -49,16 +49,6 @@ def linked_items(store: ox.Store) -> list[str]:
     return [row["item"].value for row in store.query(LINKED_ITEMS, use_default_graph_as_union=True)]
 
 
-def _resolve(token: Span, known: dict[str, str]) -> str | None:
-    kind, value = token[0], token[1]
-    if kind == "iri":
-        return value[1:-1]
-    if kind == "pname":
-        prefix, _, local = value.partition(":")
-        return known[prefix] + local if prefix in known else None
-    return None
-
-
 def _service_blocks(toks: list[Span], known: dict[str, str]) -> list[ServiceBlock]:
     blocks = []
     i = 0
@@ -67,7 +57,7 @@ def _service_blocks(toks: list[Span], known: dict[str, str]) -> list[ServiceBloc
             j = i + 1
             if j < len(toks) and toks[j][1].upper() == "SILENT":
                 j += 1
-            endpoint = _resolve(toks[j], known) if j < len(toks) else None
+            endpoint = token_iri(toks[j], known) if j < len(toks) else None
             if endpoint is not None and j + 1 < len(toks) and toks[j + 1][1] == "{":
                 depth, k = 0, j + 1
                 for k in range(j + 1, len(toks)):
@@ -101,7 +91,7 @@ def _linked_variables(
     for token, following in zip(toks, toks[1:], strict=False):
         if any(start <= token[2] < end for start, end in inside):
             continue
-        if following[0] == "var" and _resolve(token, known) == OWL_SAME_AS:
+        if following[0] == "var" and token_iri(token, known) == OWL_SAME_AS:
             found.add(following[1][1:])
     return found
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from kzgraph.sparql_text import prefixes, spans
+from kzgraph.sparql_text import prefixes, spans, token_iri
 
 LABEL_SERVICE = "http://wikiba.se/ontology#label"
 LANGUAGE = "http://wikiba.se/ontology#language"
@@ -67,7 +67,7 @@ def prepare(text: str, predefined: dict[str, str]) -> tuple[str, LabelRequest | 
         j = i + 1
         silent = j < len(toks) and toks[j][1].upper() == "SILENT"
         j += silent
-        if j >= len(toks) or _iri(toks[j], known) != LABEL_SERVICE:
+        if j >= len(toks) or token_iri(toks[j], known) != LABEL_SERVICE:
             continue
         if not silent:
             edits.append((end, end, " SILENT"))
@@ -87,16 +87,6 @@ def prepare(text: str, predefined: dict[str, str]) -> tuple[str, LabelRequest | 
     return "".join(out) + text[last:], request
 
 
-def _iri(token: tuple[str, str, int, int], known: dict[str, str]) -> str | None:
-    kind, value = token[0], token[1]
-    if kind == "iri":
-        return value[1:-1]
-    if kind == "pname":
-        prefix, _, local = value.partition(":")
-        return known[prefix] + local if prefix in known else None
-    return None
-
-
 def _read_body(toks: list, start: int, known: dict[str, str], request: LabelRequest) -> None:
     """Languages and explicit bindings from ``{ ... }`` after the service IRI."""
     if start >= len(toks) or toks[start][1] != "{":
@@ -108,10 +98,10 @@ def _read_body(toks: list, start: int, known: dict[str, str], request: LabelRequ
             break
         body.append(tok)
     for i, tok in enumerate(body):
-        if _iri(tok, known) == LANGUAGE and i + 1 < len(body) and body[i + 1][0] == "string":
+        if token_iri(tok, known) == LANGUAGE and i + 1 < len(body) and body[i + 1][0] == "string":
             request.languages = languages(body[i + 1][1].strip("\"'"))
         if tok[0] == "var" and i + 2 < len(body) and body[i + 2][0] == "var":
-            prop = _iri(body[i + 1], known)
+            prop = token_iri(body[i + 1], known)
             if prop in (RDFS_LABEL, SCHEMA_DESCRIPTION, SKOS_ALT_LABEL):
                 request.explicit.append((body[i + 2][1][1:], tok[1][1:], prop))
 
