@@ -199,7 +199,7 @@ def check_panic_answer(bounded) -> None:
 def test_deep_nesting_is_refused_before_the_engine(live, query):
     # A worker replaced for another reason (an earlier test's victim) must not look like
     # this query's doing: a query that kills its worker kills one on the second try too.
-    for attempt in range(2):
+    for _attempt in range(2):
         before = _steady_pids(live)
         r = requests.post(live.url + "sparql", data={"query": query}, timeout=30)
         assert r.status_code == 400, r.text[:300]
