@@ -118,8 +118,6 @@ def test_batch_results_are_complete_sorted_and_valid(live):
         "q0": {"query": "Mazhilis", "type": "Chamber", "limit": 3},
         "q1": {"query": "Ashimbayev", "type": ["Person"], "type_strict": "any"},
         "q2": {"query": ""},
-        "q3": {"query": 42},
-        "q4": "Senate",
         "q5": {"query": "Amanat", "type": "NoSuchType"},
         "q6": {"query": "nothing like this anywhere zzzz"},
     }
@@ -130,16 +128,13 @@ def test_batch_results_are_complete_sorted_and_valid(live):
         scores = [c["score"] for c in value["result"]]
         assert scores == sorted(scores, reverse=True), key
         assert all(0 <= s <= 100 for s in scores)
-    assert (
-        results["q2"]["result"] == []
-        and results["q3"]["result"] == []
-        and results["q5"]["result"] == []
-    )
+    # (Malformed queries, such as a number for the text or a string for the query object,
+    # make the whole batch a 400 that names them: test_malformed_query_in_a_batch_...)
+    assert results["q2"]["result"] == [] and results["q5"]["result"] == []
     assert len(results["q0"]["result"]) <= 3
     assert all(
         t["id"] == "Chamber" for c in results["q0"]["result"] for t in c["type"] if c["type"]
     )
-    assert top(results["q4"])[0] == "senate"
     first = results["q0"]["result"][0]
     assert first["features"] and {"id", "name", "value"} <= set(first["features"][0])
 
@@ -423,16 +418,15 @@ def test_v1_manifest_match_suggest_extend(live):
                     {"matchType": "property", "propertyId": "P102", "propertyValue": "Amanat"},
                 ]
             },
-            {"conditions": []},
         ]
     }
-    schemas.validate("1.0-draft", "reconciliation-query-batch", {"queries": body["queries"][:2]})
+    schemas.validate("1.0-draft", "reconciliation-query-batch", body)
     r = requests.post(v1 + "/match", json=body, timeout=10)
     result = r.json()
     schemas.validate("1.0-draft", "reconciliation-result-batch", result)
     assert result["results"][0]["candidates"][0]["id"] == "majilis"
     assert result["results"][1]["candidates"][0]["id"] == "maulen-ashimbayev"
-    assert result["results"][2]["candidates"] == []
+    assert len(result["results"]) == 2  # (an empty condition list is a 400: see below)
     suggest = requests.get(v1 + "/suggest/entity", params={"prefix": "ama"}, timeout=10).json()
     schemas.validate("1.0-draft", "suggest-entities-response", suggest)
     ext = requests.post(
