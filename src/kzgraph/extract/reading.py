@@ -412,7 +412,6 @@ def results(article: Article, reading: Reading, clause: Clause) -> None:
     won 84 seats with 82.20% of the list vote", "two went to the X Party", "Eight more
     parties won one seat each: A, B, ..."."""
     parties = clause.names_of("party", "group")
-    text = clause.text
     if not parties:
         return
     seat_sentence = any(t.lower_ in SEAT_WORDS for t in clause.doc)
@@ -454,7 +453,6 @@ def results(article: Article, reading: Reading, clause: Clause) -> None:
         taken.add(token.idx)
     for party, share, token in _shares(clause, parties):
         _share(article, reading, clause, party, share, token)
-    del text
 
 
 def _count(token: Token) -> int | None:
