@@ -60,7 +60,6 @@ def build(paths: list[Path], settings: Settings) -> BuildResult:
     result = BuildResult(quads=writer.quads)
     docs = [document.load(p) for p in paths]  # every file parses, or nothing is built
     used: dict[str, object] = {}
-    typed: set[str] = set()  # entities with a class of their own (lower house, not house)
     read: list[tuple[Mention, str, list]] = []
     for doc in docs:
         mention = article_subject(doc)
@@ -81,7 +80,6 @@ def build(paths: list[Path], settings: Settings) -> BuildResult:
     for doc, (mention, country, facts) in zip(docs, read, strict=True):
         subject = resolver.begin_article(mention, country)
         used[subject.slug] = subject
-        learn_aliases(facts, resolver)
         found = resolve_facts(facts, resolver)
         claims.extend(found)
         result.facts_per_relation.update(c.relation for c in found)
@@ -101,7 +99,8 @@ def build(paths: list[Path], settings: Settings) -> BuildResult:
         for v in [st.value, *st.qualifiers.values()]:
             if hasattr(v, "slug"):
                 used[v.slug] = v
-    typed.update(st.subject.slug for st in statements if st.relation == "instanceOf")
+    # Entities with a class of their own (lower house) do not also get their kind's generic one.
+    typed = {st.subject.slug for st in statements if st.relation == "instanceOf"}
     result.statements = len(statements)
     result.conflicts = sum(1 for s in statements if s.conflicts)
     for slug in sorted(used):
