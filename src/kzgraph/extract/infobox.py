@@ -151,8 +151,13 @@ def _read_entities(article: Article, entry: InfoboxEntry, rule: dict) -> None:
         article.add(subject, rule["relation"], value, ev, rule="infobox")
 
 
+_CLASS_NOUN = re.compile(r"\s+(?:house|chamber|legislature|parliament)$")
+
+
 def _read_class(article: Article, entry: InfoboxEntry, rule: dict) -> None:
-    qid = {k.lower(): v for k, v in rule.get("values", {}).items()}.get(entry.value.lower())
+    values = {k.lower(): v for k, v in rule.get("values", {}).items()}
+    value = entry.value.lower().strip()
+    qid = values.get(value) or values.get(_CLASS_NOUN.sub("", value))
     subject = _subject(article, entry, rule)
     if qid is None:
         article.doc.warnings.append(

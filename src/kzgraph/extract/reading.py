@@ -10,91 +10,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from decimal import Decimal
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Token
 
-from kzgraph.document import Sentence
 from kzgraph.extract.article import Article
+from kzgraph.extract.clause import (
+    BODY_WORDS,
+    OFFICE_TITLES,
+    SEAT_WORDS,
+    Clause,
+    Name,
+    Reading,
+    analyse_clause,
+    chamber_of,
+    clause_evidence,
+    name_mention,
+)
 from kzgraph.extract.facts import DateValue, Mention, find_dates
 from kzgraph.extract.infobox import election_mention
 from kzgraph.extract.language import analyse
 from kzgraph.extract.numbers import number_of
 from kzgraph.names import fold, slugify
-
-PARTY_WORDS = {"party", "partiyasi", "front", "movement", "bloc", "alliance", "rus"}
-BODY_WORDS = {
-    "assembly", "parliament", "council", "senate", "chamber", "house", "majlis", "mejlis",
-    "majilis", "mazhilis", "soviet", "duma", "sejm", "rada", "kurultai", "khural",
-    "legislature", "oliy", "milli",
-}  # fmt: skip
-ORG_WORDS = {
-    "commission", "court", "university", "committee", "administration", "organisation",
-    "organization", "office", "bank", "government", "ministry", "agency", "union", "mission",
-    "database", "times", "guide", "nations", "states", "osce", "odihr", "ipu", "tass",
-}  # fmt: skip
-INDEPENDENTS = re.compile(
-    r"\b(?:independents?|non-party (?:candidates|deputies|members)|self-nominated candidates"
-    r"|deputies (?:with|who had) no party)\b",
-    re.I,
-)
-GENERIC_BODY = re.compile(
-    r"\b(?:the|its|this) (?:house|chamber|lower house|upper house|new house)\b", re.I
-)
-OFFICE_TITLES = {
-    "speaker": "Speaker",
-    "chairman": "Chairman",
-    "chairwoman": "Chairwoman",
-    "chairperson": "Chairperson",
-    "chair": "Chairman",
-    "president": "President",
-}
-SEAT_WORDS = {"seat", "seats", "mandate", "mandates"}
-MEMBER_WORDS = {"deputies", "members", "seats", "senators", "representatives", "mps", "people"}
-
-
-@dataclass(frozen=True)
-class Name:
-    """A name in a sentence: its text, kind and offsets within the sentence."""
-
-    text: str
-    kind: str
-    start: int
-    end: int
-
-
-@dataclass
-class Reading:
-    """What the reader carries from sentence to sentence."""
-
-    paragraph: int = -1
-    election: Mention | None = None  # the election the paragraph is about
-    election_date: DateValue | None = None
-    chamber: Mention | None = None  # the chamber the paragraph is about
-    office: Mention | None = None  # the office a list of holders is about
-    surnames: dict[str, str] = field(default_factory=dict)  # folded surname -> full name
-    elections: dict[str, list[tuple[DateValue, Mention]]] = field(default_factory=dict)
-
-
-@dataclass
-class Clause:
-    """One analysed sentence with its names and dates."""
-
-    sentence: Sentence
-    doc: Doc
-    names: list[Name]
-    dates: list[DateValue]
-
-    @property
-    def text(self) -> str:
-        return self.sentence.text
-
-    def tokens_between(self, start: int, end: int) -> list[Token]:
-        return [t for t in self.doc if start <= t.idx < end]
-
-    def names_of(self, *kinds: str) -> list[Name]:
-        return [n for n in self.names if n.kind in kinds]
 
 
 def read_sentences(article: Article) -> None:
@@ -104,7 +41,7 @@ def read_sentences(article: Article) -> None:
         return
     docs = analyse([s.text for s in sentences])
     reading = Reading()
-    clauses = [_clause(article, reading, s, d) for s, d in zip(sentences, docs, strict=True)]
+    clauses = [analyse_clause(article, reading, s, d) for s, d in zip(sentences, docs, strict=True)]
     _index_elections(article, reading, clauses)
     for clause in clauses:
         if clause.sentence.paragraph != reading.paragraph:
@@ -113,173 +50,6 @@ def read_sentences(article: Article) -> None:
             reading.office = None
         for rule in RULES:
             rule(article, reading, clause)
-
-
-# --- names ---------------------------------------------------------------------------
-
-
-def _clause(article: Article, reading: Reading, sentence: Sentence, doc: Doc) -> Clause:
-    names: list[Name] = []
-    for m in article.mentions(sentence):
-        start, end = m.start - sentence.start, m.end - sentence.start  # type: ignore[operator]
-        names.append(Name(m.name, m.kind, start, end))
-    for start, end in _entity_spans(doc):
-        text = sentence.text[start:end]
-        lead = re.match(r"(?:[Tt]he|[Aa]n?)\s+", text)
-        if lead:
-            text, start = text[lead.end() :], start + lead.end()
-        text = re.sub(r"['’]s$", "", text)
-        end = start + len(text)
-        if any(n.start < end and start < n.end for n in names):
-            continue
-        kind = _kind_of(article, reading, text, _label_at(doc, start))
-        if kind:
-            names.append(Name(_full_name(reading, text, kind), kind, start, end))
-    for start, end in _proper_name_runs(doc):
-        text = sentence.text[start:end]
-        overlaps = any(n.start < end and start < n.end for n in names)
-        if not overlaps and _kind_of(article, reading, text, "ORG") not in BODY_KINDS:
-            names.append(Name(_full_name(reading, text, "person"), "person", start, end))
-    for m in INDEPENDENTS.finditer(sentence.text):
-        if not any(n.start < m.end() and m.start() < n.end for n in names):
-            names.append(Name("Independents", "group", m.start(), m.end()))
-    names.sort(key=lambda n: n.start)
-    for n in names:
-        if n.kind == "person" and " " in n.text:
-            reading.surnames[fold(n.text.split()[-1])] = n.text
-            article.learn(n.text, "person")
-    dates = find_dates(sentence.text)
-    return Clause(sentence, doc, names, dates)
-
-
-BODY_KINDS = ("party", "chamber", "legislature", "organization", "place", "country")
-TITLE_WORDS = {
-    "minister", "president", "speaker", "chairman", "chairwoman", "chair", "deputy", "prime",
-    "secretary", "general", "prosecutor", "judge", "court", "state", "nation", "address",
-    "republic", "supreme", "constitution", "constitutional", "assembly", "party", "national",
-    "central", "election", "commission", "house", "soviet", "council", "majilis", "senate",
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "ssr", "union", "people", "peoples",
-}  # fmt: skip
-
-
-def _proper_name_runs(doc: Doc) -> list[tuple[int, int]]:
-    """Runs of two to four capitalised proper nouns outside any entity the model found
-    ("Ural Mukhamedzhanov presided ..."): personal names the small model misses."""
-    runs: list[tuple[int, int]] = []
-    run: list[Token] = []
-    for token in [*doc, None]:
-        ok = (
-            token is not None
-            and token.tag_ == "NNP"
-            and token.text[:1].isupper()
-            and token.text[1:].islower()
-            and token.text.isalpha() is not False
-            and not token.ent_type_
-            and fold(token.text) not in TITLE_WORDS
-        )
-        if ok:
-            run.append(token)
-            continue
-        if 2 <= len(run) <= 4 and (run[0].i == 0 or doc[run[0].i - 1].lower_ not in ("the", "of")):
-            runs.append((run[0].idx, run[-1].idx + len(run[-1].text)))
-        run = []
-    return runs
-
-
-def _entity_spans(doc: Doc) -> list[tuple[int, int]]:
-    """The analysis's entities, with "the Supreme Soviet" + "of the" + "Azerbaijan SSR"
-    joined into one name (a body named after its country)."""
-    spans: list[tuple[int, int]] = []
-    ents = list(doc.ents)
-    i = 0
-    while i < len(ents):
-        start, end = ents[i].start_char, ents[i].end_char
-        while (
-            i + 1 < len(ents)
-            and ents[i].label_ in ("ORG", "FAC", "PERSON")
-            and ents[i + 1].label_ in ("GPE", "ORG", "NORP")
-            and re.fullmatch(r" of (?:the )?", doc.text[end : ents[i + 1].start_char])
-            and set(fold(doc.text[start:end]).split()) & (BODY_WORDS | PARTY_WORDS)
-        ):
-            i += 1
-            end = ents[i].end_char
-        spans.append((start, end))
-        i += 1
-    return spans
-
-
-def _label_at(doc: Doc, start: int) -> str:
-    return next((e.label_ for e in doc.ents if e.start_char <= start < e.end_char), "")
-
-
-def _kind_of(article: Article, reading: Reading, text: str, label: str) -> str | None:
-    """The kind of thing an entity the analysis found names, from its words and label."""
-    known = article.kind_of(text)
-    if known:
-        return known
-    words = [fold(w) for w in re.findall(r"[\w’'\-]+", text)]
-    if not words or label in (
-        "DATE",
-        "TIME",
-        "PERCENT",
-        "MONEY",
-        "QUANTITY",
-        "ORDINAL",
-        "CARDINAL",
-    ):
-        return None
-    if set(words) & PARTY_WORDS and label in ("ORG", "PERSON", "NORP", "GPE"):
-        return "party"
-    if set(words) & ORG_WORDS:
-        return "organization"
-    if set(words) & BODY_WORDS and label in ("ORG", "FAC", "GPE", "PERSON", "NORP"):
-        return "chamber"
-    if label == "PERSON" and len(words) == 1 and words[0] in reading.surnames:
-        return "person"
-    title_case = all(w[:1].isupper() and not w.isupper() for w in text.split())
-    if label in ("PERSON", "NORP", "GPE", "ORG") and 2 <= len(words) <= 4 and title_case:
-        # The small model often calls an unfamiliar name an organisation or a place.
-        placeish = {"republic", "ssr", "region", "city", "district", "square", "street"}
-        if not set(words) & placeish and not re.search(r"\b(?:of|and|for)\b", text):
-            return "person"
-    if label in ("ORG", "GPE") and len(words) == 1 and words[0] in reading.surnames:
-        return "person"
-    return None
-
-
-def _full_name(reading: Reading, text: str, kind: str) -> str:
-    """A surname alone ("Gafarova") means the person named in full before."""
-    if kind == "person" and " " not in text:
-        return reading.surnames.get(fold(text), text)
-    return text
-
-
-def _mention(clause: Clause, name: Name) -> Mention:
-    s = clause.sentence.start
-    return Mention(name.text, name.kind, s + name.start, s + name.end)
-
-
-def _body(article: Article, reading: Reading, clause: Clause, before: int | None = None) -> Mention:
-    """The chamber a sentence is about: one it names (before ``before``), else the
-    paragraph's, else the article's subject (or the chamber an election article is for)."""
-    bodies = [
-        n for n in clause.names_of("chamber", "legislature") if before is None or n.start < before
-    ]
-    if bodies:
-        return _mention(clause, bodies[-1])
-    if reading.chamber is not None:
-        return reading.chamber
-    subject = article.legislature
-    if subject.kind == "election" and subject.owner is not None:
-        return subject.owner
-    return subject
-
-
-def _evidence(article: Article, clause: Clause, start: int, end: int):  # noqa: ANN202
-    """Evidence for the words [start, end) of the clause, kept within the sentence."""
-    start, end = max(0, start), min(len(clause.text), end)
-    return article.evidence(clause.sentence, min(start, end), max(start, end))
 
 
 # --- elections -----------------------------------------------------------------------
@@ -322,7 +92,7 @@ def _index_elections(article: Article, reading: Reading, clauses: list[Clause]) 
         for date in _election_dates(clause):
             if not _near_election_word(clause, date):
                 continue
-            chamber = _body(article, reading, clause)
+            chamber = chamber_of(article, reading, clause)
             year = date.iso[:4]
             known = reading.elections.setdefault(year, [])
             if not any(d.iso[:7] == date.iso[:7] for d, _ in known):
@@ -351,7 +121,7 @@ def elections(article: Article, reading: Reading, clause: Clause) -> None:
             continue
         held, election = found
         start, end = date.start or 0, date.end or 0
-        ev = _evidence(article, clause, start, end)
+        ev = clause_evidence(article, clause, start, end)
         article.add(election, "pointInTime", date, ev, rule="election-date")
         conventional = _conventional_name(article, clause, date)
         if conventional:
@@ -513,14 +283,14 @@ def _owners(clause: Clause, token: Token, parties: list[Name], after: list[str])
 def _seats(
     article: Article, reading: Reading, clause: Clause, party: Name, value: int, token: Token
 ) -> None:
-    chamber = _body(article, reading, clause)
+    chamber = chamber_of(article, reading, clause)
     start = min(party.start, token.idx)
     end = max(party.end, token.idx + len(token.text))
-    ev = _evidence(article, clause, start, end)
+    ev = clause_evidence(article, clause, start, end)
     qualifiers: tuple = (("legislativeBody", chamber),)
     if reading.election_date is not None:
         qualifiers += (("pointInTime", reading.election_date),)
-    subject = _mention(clause, party)
+    subject = name_mention(clause, party)
     article.add(subject, "partySeats", value, ev, qualifiers, rule="seats")
     if reading.election is not None:
         article.add(reading.election, "participant", subject, ev, (("seats", value),), rule="seats")
@@ -552,8 +322,8 @@ def _share(
 ) -> None:
     if reading.election is None:
         return
-    ev = _evidence(article, clause, party.start, token.idx + len(token.text) + 8)
-    subject = _mention(clause, party)
+    ev = clause_evidence(article, clause, party.start, token.idx + len(token.text) + 8)
+    subject = name_mention(clause, party)
     article.add(
         reading.election,
         "participant",
@@ -620,10 +390,10 @@ def offices(article: Article, reading: Reading, clause: Clause) -> None:
             re.I,
         ):
             continue
-        org = _body(article, reading, clause)
+        org = chamber_of(article, reading, clause)
         bodies = [n for n in clause.names_of("chamber", "legislature") if n.start >= verb.start()]
         if bodies:
-            org = _mention(clause, bodies[0])
+            org = name_mention(clause, bodies[0])
         office = _presiding_office(article, reading, org)
         _hold(article, clause, office, before[-1], org, verb.start(), rule="chaired")
     if reading.office is not None and re.search(r"\(\s*\d{1,2}? ?\w* ?\d{4} ?[–-]", text):
@@ -656,7 +426,7 @@ def succession(article: Article, reading: Reading, clause: Clause) -> None:
     office gets it, with the dates of that part."""
     office = reading.office
     if office is None and _CHAIR_SECTION.search(clause.sentence.section):
-        body = _body(article, reading, clause)
+        body = chamber_of(article, reading, clause)
         office = _presiding_office(article, reading, body)
         reading.office = office
     if office is None:
@@ -762,13 +532,13 @@ def _record(
     rule: str,
 ) -> None:
     """``holder`` held ``office`` (chairing ``org``) from ``start`` to ``end``."""
-    person = _mention(clause, holder)
+    person = name_mention(clause, holder)
     qualifiers: tuple = ()
     if start:
         qualifiers += (("startTime", start),)
     if end:
         qualifiers += (("endTime", end),)
-    ev = _evidence(article, clause, holder.start, holder.end)
+    ev = clause_evidence(article, clause, holder.start, holder.end)
     article.add(office, "officeholder", person, ev, qualifiers, rule=rule)
     article.add(person, "positionHeld", office, ev, qualifiers, rule=rule)
     if org is not None:
@@ -825,7 +595,7 @@ def _office_org(
             if n.start == title.start("org") or n.start == title.start("org") - 4
         ]
         if known and known[0].kind in ("chamber", "legislature"):
-            return _mention(clause, known[0])
+            return name_mention(clause, known[0])
         if set(fold(org).split()) & BODY_WORDS:
             start = title.start("org")
             return Mention(
@@ -835,7 +605,7 @@ def _office_org(
                 clause.sentence.start + start + len(org),
             )
         return None
-    return _body(article, reading, clause)
+    return chamber_of(article, reading, clause)
 
 
 def _presiding_office(
@@ -902,7 +672,7 @@ def _hold(
     rule: str,
 ) -> None:
     """``holder`` held ``office`` (chairing ``org``), with the start and end the clause gives."""
-    person = _mention(clause, holder)
+    person = name_mention(clause, holder)
     start, end = _term(clause, holder, at)
     qualifiers: tuple = ()
     if start:
@@ -910,7 +680,7 @@ def _hold(
     if end:
         qualifiers += (("endTime", end),)
     lo, hi = min(holder.start, at), max(holder.end, at + 10)
-    ev = _evidence(article, clause, lo, hi)
+    ev = clause_evidence(article, clause, lo, hi)
     article.add(office, "officeholder", person, ev, qualifiers, rule=rule)
     article.add(person, "positionHeld", office, ev, qualifiers, rule=rule)
     if org is not None:
@@ -986,16 +756,20 @@ def sizes(article: Article, reading: Reading, clause: Clause) -> None:
         bodies = [n for n in clause.names_of("chamber", "legislature") if n.start <= m.start() + 40]
         if m.group("m"):
             after = [n for n in clause.names_of("chamber", "legislature") if n.start >= m.end()]
-            body = _mention(clause, after[0]) if after and after[0].start - m.end() < 30 else None
+            body = (
+                name_mention(clause, after[0]) if after and after[0].start - m.end() < 30 else None
+            )
         else:
-            body = _mention(clause, bodies[-1]) if bodies else _body(article, reading, clause)
+            body = (
+                name_mention(clause, bodies[-1]) if bodies else chamber_of(article, reading, clause)
+            )
         if body is None:
             continue
         qualifiers: tuple = ()
         years = [d for d in clause.dates if d.start is not None]
         if years:
             qualifiers = (("pointInTime", DateValue(years[0].iso, years[0].precision)),)
-        ev = _evidence(article, clause, m.start(), m.end())
+        ev = clause_evidence(article, clause, m.start(), m.end())
         article.add(body, "numberOfSeats", value, ev, qualifiers, rule="size")
 
 
@@ -1010,10 +784,10 @@ def terms(article: Article, reading: Reading, clause: Clause) -> None:
         lead = clause.text[: m.start()].lower()
         if re.search(r"\bpresident(?:'s|ial)?\b[^,;]*$", lead):
             continue
-        body = _body(article, reading, clause, before=m.start() + 1)
+        body = chamber_of(article, reading, clause, before=m.start() + 1)
         if body.kind not in ("chamber", "legislature"):
             continue
-        ev = _evidence(article, clause, m.start(), m.end())
+        ev = clause_evidence(article, clause, m.start(), m.end())
         article.add(body, "termLength", value, ev, rule="term")
 
 
@@ -1050,8 +824,8 @@ def founding(article: Article, reading: Reading, clause: Clause) -> None:
                 r"\bconvocation\b", text[m.end() : m.end() + 30]
             ):
                 continue
-            subject = _mention(clause, named[-1])
-            ev = _evidence(article, clause, named[-1].start, dates[0].end or m.end())
+            subject = name_mention(clause, named[-1])
+            ev = clause_evidence(article, clause, named[-1].start, dates[0].end or m.end())
             article.add(
                 subject, relation, DateValue(dates[0].iso, dates[0].precision), ev, rule=relation
             )
@@ -1083,9 +857,11 @@ def chamber_kinds(article: Article, reading: Reading, clause: Clause) -> None:
         ]
         if len(near) != 1:
             continue
-        ev = _evidence(article, clause, min(near[0].start, m.start()), max(near[0].end, m.end()))
+        ev = clause_evidence(
+            article, clause, min(near[0].start, m.start()), max(near[0].end, m.end())
+        )
         article.add(
-            _mention(clause, near[0]),
+            name_mention(clause, near[0]),
             "instanceOf",
             ROLE_CLASSES[m.group("role").lower()],
             ev,
@@ -1097,7 +873,7 @@ def chamber_kinds(article: Article, reading: Reading, clause: Clause) -> None:
             r"\b(?:is|was) (?:a|the|its) $", text[: m.start()]
         ):
             continue
-        ev = _evidence(article, clause, m.start(), m.end())
+        ev = clause_evidence(article, clause, m.start(), m.end())
         article.add(
             subject, "instanceOf", CAMERAL_CLASSES[m.group("k").lower()], ev, rule="cameral"
         )
@@ -1120,10 +896,10 @@ def places(article: Article, reading: Reading, clause: Clause) -> None:
         )
         if place is None:
             continue
-        body = _body(article, reading, clause, before=m.start())
+        body = chamber_of(article, reading, clause, before=m.start())
         s = clause.sentence.start
         mention = Mention(place.text, "place", s + place.start_char, s + place.end_char)
-        ev = _evidence(article, clause, m.start(), place.end_char)
+        ev = clause_evidence(article, clause, m.start(), place.end_char)
         article.add(body, "meetingPlace", mention, ev, rule="meets-in")
 
 
@@ -1140,14 +916,18 @@ def party_people(article: Article, reading: Reading, clause: Clause) -> None:
             person = next((p for p in clause.names_of("person") if p.start == m.end()), None)
             if person is None:
                 continue
-            ev = _evidence(article, clause, party.start, person.end)
+            ev = clause_evidence(article, clause, party.start, person.end)
             article.add(
-                _mention(clause, party), "chairperson", _mention(clause, person), ev, rule="led-by"
+                name_mention(clause, party),
+                "chairperson",
+                name_mention(clause, person),
+                ev,
+                rule="led-by",
             )
             article.add(
-                _mention(clause, person),
+                name_mention(clause, person),
                 "memberOfParty",
-                _mention(clause, party),
+                name_mention(clause, party),
                 ev,
                 rule="led-by",
             )
@@ -1157,11 +937,11 @@ def party_people(article: Article, reading: Reading, clause: Clause) -> None:
                 (p for p in clause.names_of("person") if 0 <= party.start - p.end <= 12), None
             )
             if person is not None:
-                ev = _evidence(article, clause, person.start, party.end)
+                ev = clause_evidence(article, clause, person.start, party.end)
                 article.add(
-                    _mention(clause, person),
+                    name_mention(clause, person),
                     "memberOfParty",
-                    _mention(clause, party),
+                    name_mention(clause, party),
                     ev,
                     rule="of-party",
                 )
@@ -1184,7 +964,7 @@ def renames(article: Article, reading: Reading, clause: Clause) -> None:
         before = [p for p in parties if p.end <= m.start()]
         if after is None or not before:
             continue
-        ev = _evidence(article, clause, before[-1].start, after.end)
+        ev = clause_evidence(article, clause, before[-1].start, after.end)
         old_first = not re.match(r"renamed|changed", m.group(0), re.I)
         old, new = (after, before[-1]) if old_first else (before[-1], after)
         dated = [d for d in clause.dates if (d.start or 0) >= m.start()]
@@ -1193,7 +973,7 @@ def renames(article: Article, reading: Reading, clause: Clause) -> None:
         m = re.match(r"\s*\((?:its|the party's) name until ([^)]+)\)", text[p.end :])
         newest = [q for q in parties if q is not p]
         if m and newest:
-            ev = _evidence(article, clause, p.start, p.end + m.end())
+            ev = clause_evidence(article, clause, p.start, p.end + m.end())
             when = find_dates(m.group(1))
             _renamed(article, clause, newest[0], p, when[0] if when else None, ev)
 
@@ -1202,7 +982,7 @@ def _renamed(
     article: Article, clause: Clause, new: Name, old: Name, when: DateValue | None, ev
 ) -> None:  # noqa: ANN001
     ended: tuple = (("endTime", DateValue(when.iso, when.precision)),) if when else ()
-    article.add(_mention(clause, new), "formerName", old.text, ev, ended, rule="renamed")
+    article.add(name_mention(clause, new), "formerName", old.text, ev, ended, rule="renamed")
 
 
 # --- how members are chosen ------------------------------------------------------------
@@ -1223,14 +1003,14 @@ def selection(article: Article, reading: Reading, clause: Clause) -> None:
     text = clause.text
     body = None
     for m in _SYSTEMS.finditer(text):
-        body = body or _body(article, reading, clause)
+        body = body or chamber_of(article, reading, clause)
         concept = Mention(
             m.group(0)[0].upper() + m.group(0)[1:],
             "concept",
             clause.sentence.start + m.start(),
             clause.sentence.start + m.end(),
         )
-        ev = _evidence(article, clause, m.start(), m.end())
+        ev = clause_evidence(article, clause, m.start(), m.end())
         article.add(body, "electoralSystem", concept, ev, rule="electoral-system")
     for m in _CHOSEN_BY.finditer(text):
         agent = next((n for n in clause.names if n.start == m.end()), None)
@@ -1256,8 +1036,8 @@ def selection(article: Article, reading: Reading, clause: Clause) -> None:
         elif agent.kind in ("person", "party"):
             continue
         else:
-            agent_m = _mention(clause, agent)
-        subject = _body(article, reading, clause, before=m.start())
+            agent_m = name_mention(clause, agent)
+        subject = chamber_of(article, reading, clause, before=m.start())
         relation = (
             "appointedBy"
             if m.group("verb").lower() in ("appointed", "named", "nominated")
@@ -1270,7 +1050,7 @@ def selection(article: Article, reading: Reading, clause: Clause) -> None:
             "legislature",
         ):
             continue
-        ev = _evidence(article, clause, m.start(), m.end() + len(agent_m.name))
+        ev = clause_evidence(article, clause, m.start(), m.end() + len(agent_m.name))
         article.add(subject, relation, agent_m, ev, rule="chosen-by")
 
 
@@ -1278,7 +1058,7 @@ def topic(article: Article, reading: Reading, clause: Clause) -> None:
     """A chamber named at the start of a sentence becomes the paragraph's chamber."""
     bodies = clause.names_of("chamber", "legislature")
     if bodies and bodies[0].start <= 12:
-        reading.chamber = _mention(clause, bodies[0])
+        reading.chamber = name_mention(clause, bodies[0])
 
 
 _ALSO = re.compile(
@@ -1298,7 +1078,7 @@ def aliases(article: Article, reading: Reading, clause: Clause) -> None:
     if first and lead and article.legislature.kind != "election":
         name = lead.group("name")
         if fold(name) != fold(article.legislature.name):
-            ev = _evidence(article, clause, lead.start("name"), lead.end("name"))
+            ev = clause_evidence(article, clause, lead.start("name"), lead.end("name"))
             article.add(article.legislature, "alias", name, ev, rule="alias")
             subject = Name(name, article.legislature.kind, lead.start("name"), lead.end("name"))
             named = [subject, *[n for n in named if n.start >= subject.end]]
@@ -1307,7 +1087,7 @@ def aliases(article: Article, reading: Reading, clause: Clause) -> None:
         if not m:
             continue
         is_subject = first and lead is not None and n.start == lead.start("name")
-        subject = article.legislature if is_subject else _mention(clause, n)
+        subject = article.legislature if is_subject else name_mention(clause, n)
         for part in re.split(r"[;,]|\band\b", m.group(1)):
             part = part.strip().strip('"“”')
             if part.lower().startswith(("literally", "its ", "the party", "then ", "now ")):
@@ -1319,7 +1099,7 @@ def aliases(article: Article, reading: Reading, clause: Clause) -> None:
             if n.kind == "person" and len(alias.split()) < 2:
                 continue
             at = n.end + m.start(1) + m.group(1).find(alias)
-            ev = _evidence(article, clause, n.start, at + len(alias))
+            ev = clause_evidence(article, clause, n.start, at + len(alias))
             article.add(subject, "alias", alias, ev, rule="alias")
 
 
@@ -1365,10 +1145,10 @@ def events(article: Article, reading: Reading, clause: Clause) -> None:
         slug = f"event-{date.iso}-{noun}-{what}".lower()
         event = Mention(label, "event", s + span.start_char, s + span.end_char, slug=slugify(slug))
         lo, hi = min(token.idx, span.start_char), max(token.idx + len(token.text), span.end_char)
-        ev = _evidence(article, clause, lo, hi)
+        ev = clause_evidence(article, clause, lo, hi)
         article.add(event, "pointInTime", DateValue(date.iso, date.precision), ev, rule="event")
         if named is not None:
-            article.add(event, "concerns", _mention(clause, named), ev, rule="event")
+            article.add(event, "concerns", name_mention(clause, named), ev, rule="event")
         return
 
 

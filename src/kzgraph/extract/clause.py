@@ -1,0 +1,257 @@
+"""A sentence analysed for the rules: its names typed (person, party, chamber ...) from the
+linguistic analysis, its dates, and what the reader carries from sentence to sentence
+(the paragraph's chamber, election and office, surnames already named in full)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from kzgraph.document import Sentence
+from kzgraph.extract.article import Article
+from kzgraph.extract.facts import DateValue, Evidence, Mention, find_dates
+from kzgraph.names import fold
+
+PARTY_WORDS = {"party", "partiyasi", "front", "movement", "bloc", "alliance", "rus"}
+BODY_WORDS = {
+    "assembly", "parliament", "council", "senate", "chamber", "house", "majlis", "mejlis",
+    "majilis", "mazhilis", "soviet", "duma", "sejm", "rada", "kurultai", "khural",
+    "legislature", "oliy", "milli",
+}  # fmt: skip
+ORG_WORDS = {
+    "commission", "court", "university", "committee", "administration", "organisation",
+    "organization", "office", "bank", "government", "ministry", "agency", "union", "mission",
+    "database", "times", "guide", "nations", "states", "osce", "odihr", "ipu", "tass",
+}  # fmt: skip
+INDEPENDENTS = re.compile(
+    r"\b(?:independents?|non-party (?:candidates|deputies|members)|self-nominated candidates"
+    r"|deputies (?:with|who had) no party)\b",
+    re.I,
+)
+GENERIC_BODY = re.compile(
+    r"\b(?:the|its|this) (?:house|chamber|lower house|upper house|new house)\b", re.I
+)
+OFFICE_TITLES = {
+    "speaker": "Speaker",
+    "chairman": "Chairman",
+    "chairwoman": "Chairwoman",
+    "chairperson": "Chairperson",
+    "chair": "Chairman",
+    "president": "President",
+}
+SEAT_WORDS = {"seat", "seats", "mandate", "mandates"}
+MEMBER_WORDS = {"deputies", "members", "seats", "senators", "representatives", "mps", "people"}
+
+
+@dataclass(frozen=True)
+class Name:
+    """A name in a sentence: its text, kind and offsets within the sentence."""
+
+    text: str
+    kind: str
+    start: int
+    end: int
+
+
+@dataclass
+class Reading:
+    """What the reader carries from sentence to sentence."""
+
+    paragraph: int = -1
+    election: Mention | None = None  # the election the paragraph is about
+    election_date: DateValue | None = None
+    chamber: Mention | None = None  # the chamber the paragraph is about
+    office: Mention | None = None  # the office a list of holders is about
+    surnames: dict[str, str] = field(default_factory=dict)  # folded surname -> full name
+    elections: dict[str, list[tuple[DateValue, Mention]]] = field(default_factory=dict)
+
+
+@dataclass
+class Clause:
+    """One analysed sentence with its names and dates."""
+
+    sentence: Sentence
+    doc: Doc
+    names: list[Name]
+    dates: list[DateValue]
+
+    @property
+    def text(self) -> str:
+        return self.sentence.text
+
+    def tokens_between(self, start: int, end: int) -> list[Token]:
+        return [t for t in self.doc if start <= t.idx < end]
+
+    def names_of(self, *kinds: str) -> list[Name]:
+        return [n for n in self.names if n.kind in kinds]
+
+
+# --- names ---------------------------------------------------------------------------
+
+
+def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: Doc) -> Clause:
+    names: list[Name] = []
+    for m in article.mentions(sentence):
+        start, end = m.start - sentence.start, m.end - sentence.start  # type: ignore[operator]
+        names.append(Name(m.name, m.kind, start, end))
+    for start, end in _entity_spans(doc):
+        text = sentence.text[start:end]
+        lead = re.match(r"(?:[Tt]he|[Aa]n?)\s+", text)
+        if lead:
+            text, start = text[lead.end() :], start + lead.end()
+        text = re.sub(r"['’]s$", "", text)
+        end = start + len(text)
+        if any(n.start < end and start < n.end for n in names):
+            continue
+        kind = _kind_of(article, reading, text, _label_at(doc, start))
+        if kind:
+            names.append(Name(_full_name(reading, text, kind), kind, start, end))
+    for start, end in _proper_name_runs(doc):
+        text = sentence.text[start:end]
+        overlaps = any(n.start < end and start < n.end for n in names)
+        if not overlaps and _kind_of(article, reading, text, "ORG") not in BODY_KINDS:
+            names.append(Name(_full_name(reading, text, "person"), "person", start, end))
+    for m in INDEPENDENTS.finditer(sentence.text):
+        if not any(n.start < m.end() and m.start() < n.end for n in names):
+            names.append(Name("Independents", "group", m.start(), m.end()))
+    names.sort(key=lambda n: n.start)
+    for n in names:
+        if n.kind == "person" and " " in n.text:
+            reading.surnames[fold(n.text.split()[-1])] = n.text
+            article.learn(n.text, "person")
+    dates = find_dates(sentence.text)
+    return Clause(sentence, doc, names, dates)
+
+
+BODY_KINDS = ("party", "chamber", "legislature", "organization", "place", "country")
+TITLE_WORDS = {
+    "minister", "president", "speaker", "chairman", "chairwoman", "chair", "deputy", "prime",
+    "secretary", "general", "prosecutor", "judge", "court", "state", "nation", "address",
+    "republic", "supreme", "constitution", "constitutional", "assembly", "party", "national",
+    "central", "election", "commission", "house", "soviet", "council", "majilis", "senate",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "ssr", "union", "people", "peoples",
+}  # fmt: skip
+
+
+def _proper_name_runs(doc: Doc) -> list[tuple[int, int]]:
+    """Runs of two to four capitalised proper nouns outside any entity the model found
+    ("Ural Mukhamedzhanov presided ..."): personal names the small model misses."""
+    runs: list[tuple[int, int]] = []
+    run: list[Token] = []
+    for token in [*doc, None]:
+        ok = (
+            token is not None
+            and token.tag_ == "NNP"
+            and token.text[:1].isupper()
+            and token.text[1:].islower()
+            and token.text.isalpha() is not False
+            and not token.ent_type_
+            and fold(token.text) not in TITLE_WORDS
+        )
+        if ok:
+            run.append(token)
+            continue
+        if 2 <= len(run) <= 4 and (run[0].i == 0 or doc[run[0].i - 1].lower_ not in ("the", "of")):
+            runs.append((run[0].idx, run[-1].idx + len(run[-1].text)))
+        run = []
+    return runs
+
+
+def _entity_spans(doc: Doc) -> list[tuple[int, int]]:
+    """The analysis's entities, with "the Supreme Soviet" + "of the" + "Azerbaijan SSR"
+    joined into one name (a body named after its country)."""
+    spans: list[tuple[int, int]] = []
+    ents = list(doc.ents)
+    i = 0
+    while i < len(ents):
+        start, end = ents[i].start_char, ents[i].end_char
+        while (
+            i + 1 < len(ents)
+            and ents[i].label_ in ("ORG", "FAC", "PERSON")
+            and ents[i + 1].label_ in ("GPE", "ORG", "NORP")
+            and re.fullmatch(r" of (?:the )?", doc.text[end : ents[i + 1].start_char])
+            and set(fold(doc.text[start:end]).split()) & (BODY_WORDS | PARTY_WORDS)
+        ):
+            i += 1
+            end = ents[i].end_char
+        spans.append((start, end))
+        i += 1
+    return spans
+
+
+def _label_at(doc: Doc, start: int) -> str:
+    return next((e.label_ for e in doc.ents if e.start_char <= start < e.end_char), "")
+
+
+def _kind_of(article: Article, reading: Reading, text: str, label: str) -> str | None:
+    """The kind of thing an entity the analysis found names, from its words and label."""
+    known = article.kind_of(text)
+    if known:
+        return known
+    words = [fold(w) for w in re.findall(r"[\w’'\-]+", text)]
+    if not words or label in (
+        "DATE",
+        "TIME",
+        "PERCENT",
+        "MONEY",
+        "QUANTITY",
+        "ORDINAL",
+        "CARDINAL",
+    ):
+        return None
+    if set(words) & PARTY_WORDS and label in ("ORG", "PERSON", "NORP", "GPE"):
+        return "party"
+    if set(words) & ORG_WORDS:
+        return "organization"
+    if set(words) & BODY_WORDS and label in ("ORG", "FAC", "GPE", "PERSON", "NORP"):
+        return "chamber"
+    if label == "PERSON" and len(words) == 1 and words[0] in reading.surnames:
+        return "person"
+    title_case = all(w[:1].isupper() and not w.isupper() for w in text.split())
+    if label in ("PERSON", "NORP", "GPE", "ORG") and 2 <= len(words) <= 4 and title_case:
+        # The small model often calls an unfamiliar name an organisation or a place.
+        placeish = {"republic", "ssr", "region", "city", "district", "square", "street"}
+        if not set(words) & placeish and not re.search(r"\b(?:of|and|for)\b", text):
+            return "person"
+    if label in ("ORG", "GPE") and len(words) == 1 and words[0] in reading.surnames:
+        return "person"
+    return None
+
+
+def _full_name(reading: Reading, text: str, kind: str) -> str:
+    """A surname alone ("Gafarova") means the person named in full before."""
+    if kind == "person" and " " not in text:
+        return reading.surnames.get(fold(text), text)
+    return text
+
+
+def name_mention(clause: Clause, name: Name) -> Mention:
+    s = clause.sentence.start
+    return Mention(name.text, name.kind, s + name.start, s + name.end)
+
+
+def chamber_of(
+    article: Article, reading: Reading, clause: Clause, before: int | None = None
+) -> Mention:
+    """The chamber a sentence is about: one it names (before ``before``), else the
+    paragraph's, else the article's subject (or the chamber an election article is for)."""
+    bodies = [
+        n for n in clause.names_of("chamber", "legislature") if before is None or n.start < before
+    ]
+    if bodies:
+        return name_mention(clause, bodies[-1])
+    if reading.chamber is not None:
+        return reading.chamber
+    subject = article.legislature
+    if subject.kind == "election" and subject.owner is not None:
+        return subject.owner
+    return subject
+
+
+def clause_evidence(article: Article, clause: Clause, start: int, end: int) -> Evidence:
+    """Evidence for the words [start, end) of the clause, kept within the sentence."""
+    start, end = max(0, start), min(len(clause.text), end)
+    return article.evidence(clause.sentence, min(start, end), max(start, end))
