@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from spacy.tokens import Doc, Token
 
@@ -66,6 +67,7 @@ class Reading:
     office: Mention | None = None  # the office a list of holders is about
     surnames: dict[str, str] = field(default_factory=dict)  # folded surname -> full name
     elections: dict[str, list[tuple[DateValue, Mention]]] = field(default_factory=dict)
+    occasions: dict[tuple[str, str], Any] = field(default_factory=dict)  # (head, year) -> Occasion
 
 
 @dataclass
@@ -255,3 +257,18 @@ def clause_evidence(article: Article, clause: Clause, start: int, end: int) -> E
     """Evidence for the words [start, end) of the clause, kept within the sentence."""
     start, end = max(0, start), min(len(clause.text), end)
     return article.evidence(clause.sentence, min(start, end), max(start, end))
+
+
+def country_adjective(article: Article) -> str | None:
+    """The country's adjective as the text itself writes it: "Kazakh" (Kazakhstan),
+    "Tajik", "Azerbaijani", "Belarusian": the word of the text that shortens or extends the
+    country's name, most often used."""
+    country = fold(article.country_name)
+    if not country:
+        return None
+    counts: dict[str, int] = {}
+    for word in re.findall(r"\b[A-Z][a-zäöüə]{3,}\b", article.doc.text):
+        key = fold(word)
+        if key != country and (country.startswith(key) or key.startswith(country[:-1])):
+            counts[word] = counts.get(word, 0) + 1
+    return max(counts, key=lambda w: counts[w]) if counts else None

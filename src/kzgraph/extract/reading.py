@@ -25,12 +25,14 @@ from kzgraph.extract.clause import (
     analyse_clause,
     chamber_of,
     clause_evidence,
+    country_adjective,
     name_mention,
 )
 from kzgraph.extract.facts import DateValue, Mention, find_dates
 from kzgraph.extract.infobox import election_mention
 from kzgraph.extract.language import analyse
 from kzgraph.extract.numbers import number_of
+from kzgraph.extract.occasions import index_occasions, occasions
 from kzgraph.names import fold, slugify
 
 
@@ -43,6 +45,7 @@ def read_sentences(article: Article) -> None:
     reading = Reading()
     clauses = [analyse_clause(article, reading, s, d) for s, d in zip(sentences, docs, strict=True)]
     _index_elections(article, reading, clauses)
+    index_occasions(reading, clauses)
     for clause in clauses:
         if clause.sentence.paragraph != reading.paragraph:
             reading.paragraph = clause.sentence.paragraph
@@ -143,20 +146,10 @@ def elections(article: Article, reading: Reading, clause: Clause) -> None:
 def _conventional_name(article: Article, clause: Clause, date: DateValue) -> str | None:
     """An election's name as encyclopedias write it ("2020 Azerbaijani parliamentary
     election"), from the country's adjective the text itself uses."""
-    country = fold(article.country_name)
-    if not country:
+    adjective = country_adjective(article)
+    if not adjective:
         return None
     text = article.doc.text
-    # "Kazakh" (Kazakhstan), "Tajik" (Tajikistan), "Azerbaijani", "Belarusian": the country's
-    # adjective is a word of the text that shortens or extends its name.
-    counts: dict[str, int] = {}
-    for word in re.findall(r"\b[A-Z][a-zäöüə]{3,}\b", text):
-        key = fold(word)
-        if key != country and (country.startswith(key) or key.startswith(country[:-1])):
-            counts[word] = counts.get(word, 0) + 1
-    if not counts:
-        return None
-    adjective = max(counts, key=lambda w: counts[w])
     kind = (
         "legislative"
         if text.count("legislative election") > text.count("parliamentary election")
@@ -1168,4 +1161,5 @@ RULES = [
     renames,
     selection,
     events,
+    occasions,
 ]

@@ -1,0 +1,224 @@
+"""Dated occasions the prose names: referendums and events (constitutional amendments,
+addresses, sessions, unrest, agreements ...). Elections are read in reading.py.
+
+An occasion is a noun of occasion ("referendum", "amendments", "address") tied to a date
+by the analysis: "the referendum of 30 August 1995", "the constitutional referendum held
+on 5 June 2022", "approved by referendum on 6 November 1994", "opened the first session
+... on 29 March 2023", "the 1997 peace agreement". One occasion told in several sentences
+is one entity: the occasions are indexed first, by kind and year, at their most precise date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from kzgraph.extract.article import Article
+from kzgraph.extract.clause import Clause, Reading, clause_evidence, country_adjective
+from kzgraph.extract.facts import DateValue, Mention
+from kzgraph.names import slugify
+
+# Head noun (lemma) -> kind of occasion. Elections have their own reader.
+OCCASION_NOUNS = {
+    "referendum": "referendum",
+    "plebiscite": "referendum",
+    "amendment": "event",
+    "address": "event",
+    "session": "event",
+    "sitting": "event",
+    "unrest": "event",
+    "protest": "event",
+    "agreement": "event",
+    "accord": "event",
+    "treaty": "event",
+    "coup": "event",
+    "crisis": "event",
+    "revolution": "event",
+    "uprising": "event",
+    "riot": "event",
+    "war": "event",
+    "standoff": "event",
+    "dissolution": "event",
+    "opening": "event",
+}
+# Words of a noun phrase that grade rather than name an occasion ("the deadly unrest").
+_GRADING = {"deadly", "partial", "new", "last", "next", "previous", "same", "such", "latest"}
+_CONSTITUTIONAL = re.compile(r"\bconstitution(?:al)?\b|\bamendments?\b", re.I)
+
+
+@dataclass(frozen=True)
+class Occasion:
+    """One occasion as a sentence tells it."""
+
+    kind: str  # "referendum" | "event"
+    head: str  # the head noun's lemma
+    phrase: str  # the noun phrase without its article ("referendum of 30 August 1995")
+    date: DateValue
+    start: int  # the words that tell it, within the sentence
+    end: int
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.head, self.date.iso[:4])
+
+
+def find_occasions(clause: Clause) -> list[Occasion]:
+    """The occasions a sentence dates."""
+    found = []
+    for date in _dates(clause):
+        head = _occasion_head(clause, date)
+        if head is None:
+            continue
+        lo, hi = _phrase_bounds(head, date)
+        phrase = re.sub(r"^(?:the|a|an|its|his|her|their|this|that)\s+", "", clause.text[lo:hi])
+        phrase = re.sub(r"^[A-Z][a-z]+['’]s\s+", "", phrase)
+        if not phrase or len(phrase) > 90:
+            continue
+        kind = OCCASION_NOUNS[head.lemma_.lower()]
+        start = min(lo, date.start or lo)
+        end = max(hi, date.end or hi)
+        found.append(Occasion(kind, head.lemma_.lower(), phrase, date, start, end))
+    return found
+
+
+_YEAR = re.compile(r"\b(?P<year>1[89]\d\d|20\d\d)(?:[–-](?:1[89]\d\d|20\d\d))?\b")
+
+
+def _dates(clause: Clause) -> list[DateValue]:
+    """The sentence's dates and its bare years ("the 1997 peace agreement", "planned for
+    2027"), which count only where the analysis ties them to an occasion."""
+    dates = list(clause.dates)
+    for m in _YEAR.finditer(clause.text):
+        if not any((d.start or 0) <= m.start() < (d.end or 0) for d in dates):
+            dates.append(DateValue(m.group("year"), "year", m.start(), m.end()))
+    return dates
+
+
+def _date_root(clause: Clause, date: DateValue) -> Token | None:
+    tokens = clause.tokens_between(date.start or 0, date.end or 0)
+    inside = {t.i for t in tokens}
+    return next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), None)
+
+
+def _is_occasion(token: Token) -> bool:
+    return token.pos_ in ("NOUN", "PROPN") and token.lemma_.lower() in OCCASION_NOUNS
+
+
+def _occasion_head(clause: Clause, date: DateValue) -> Token | None:
+    """The occasion noun the date belongs to, through the analysis's dependencies."""
+    root = _date_root(clause, date)
+    if root is None:
+        return None
+    # "the 1997 peace agreement", "The 2022 constitutional referendum"
+    if root.dep_ in ("nummod", "compound", "amod", "npadvmod") and _is_occasion(root.head):
+        return root.head
+    if root.dep_ != "pobj" or root.head.dep_ != "prep":
+        return None
+    governor = root.head.head
+    # "the referendum of 30 August 1995", "the protests of 2020–2021"
+    if _is_occasion(governor):
+        return governor
+    if governor.pos_ not in ("VERB", "AUX"):
+        return None
+    # "the constitutional referendum held on 5 June 2022", "Amendments adopted in May 2007"
+    if governor.dep_ in ("acl", "relcl") and _is_occasion(governor.head):
+        return governor.head
+    for child in governor.children:
+        # "opened the first session of the VIII convocation on 29 March 2023"
+        if child.dep_ in ("dobj", "nsubjpass") and _is_occasion(child):
+            return child
+        # "approved by referendum on 6 November 1994"
+        if child.dep_ in ("agent", "prep") and child.lower_ == "by":
+            noun = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if noun is not None and _is_occasion(noun):
+                return noun
+    return None
+
+
+def _phrase_bounds(head: Token, date: DateValue) -> tuple[int, int]:
+    """The noun phrase of the occasion: its modifiers, the head, and an "of"/"to" phrase
+    that names what it is of (the date's own "of" phrase included)."""
+    left = [c for c in head.lefts if c.dep_ in ("amod", "compound", "nummod", "nmod", "poss")]
+    start_token = left[0].left_edge if left else head
+    end = head.idx + len(head.text)
+    for child in head.rights:
+        if child.dep_ == "prep" and child.lower_ in ("of", "to", "on"):
+            end = _phrase_end(child)
+            break
+    start = start_token.idx
+    if start_token.dep_ == "det" or start_token.tag_ in ("DT", "PRP$"):
+        start = start_token.nbor().idx if start_token.i + 1 <= head.i else start
+    return start, end
+
+
+def _phrase_end(prep: Token) -> int:
+    """Where a prepositional phrase ends, before any clause hanging from it ("..., under
+    which a bicameral Parliament took the place of ...")."""
+    end = prep.idx + len(prep.text)
+    for token in prep.subtree:
+        if token.is_punct or token.dep_ in ("relcl", "acl", "advcl", "appos", "cc"):
+            break
+        end = token.idx + len(token.text)
+    return end
+
+
+def index_occasions(reading: Reading, clauses: list[Clause]) -> None:
+    """First pass: the most precise date each occasion is given anywhere in the article,
+    so that "the 2022 constitutional referendum" and "the referendum of 5 June 2022" are one."""
+    for clause in clauses:
+        for occasion in find_occasions(clause):
+            known = reading.occasions.get(occasion.key)
+            if known is None or len(occasion.date.iso) > len(known.date.iso):
+                reading.occasions[occasion.key] = occasion
+
+
+def occasions(article: Article, reading: Reading, clause: Clause) -> None:
+    """Each dated occasion, named as encyclopedias name it ("1995 Kazakh constitutional
+    referendum"), with the text's own phrase as another name, and its date."""
+    for occasion in find_occasions(clause):
+        canonical = reading.occasions.get(occasion.key, occasion)
+        mention = _mention(article, clause, canonical, occasion)
+        ev = clause_evidence(article, clause, occasion.start, occasion.end)
+        article.add(mention, "pointInTime", _plain(canonical.date), ev, rule="occasion")
+        if occasion.phrase != mention.name:
+            article.add(mention, "alias", occasion.phrase, ev, rule="occasion")
+        if occasion.kind == "referendum" and article.country is not None:
+            article.add(mention, "country", article.country, ev, rule="occasion")
+
+
+def _plain(date: DateValue) -> DateValue:
+    return DateValue(date.iso, date.precision)
+
+
+def _mention(article: Article, clause: Clause, canonical: Occasion, here: Occasion) -> Mention:
+    year = canonical.date.iso[:4]
+    s = clause.sentence.start
+    if canonical.kind == "referendum":
+        adjective = country_adjective(article)
+        constitutional = _CONSTITUTIONAL.search(clause.text) or _CONSTITUTIONAL.search(
+            canonical.phrase
+        )
+        label = " ".join(
+            w
+            for w in (year, adjective, "constitutional" if constitutional else "", "referendum")
+            if w
+        )
+        slug = slugify(f"referendum {canonical.date.iso}")
+        return Mention(label, "referendum", s + here.start, s + here.end, slug=slug)
+    label = canonical.phrase
+    if year not in label:
+        label = f"{label} ({_spoken(canonical.date)})"
+    label = label[:1].upper() + label[1:]
+    slug = slugify(f"event {canonical.date.iso} {canonical.head} {article.country_name}")
+    return Mention(label, "event", s + here.start, s + here.end, slug=slug)
+
+
+def _spoken(date: DateValue) -> str:
+    """29 March 2023, May 2007, 2023."""
+    parts = date.iso.split("-")
+    month = calendar.month_name[int(parts[1])] if len(parts) > 1 else ""
+    day = str(int(parts[2])) if len(parts) > 2 else ""
+    return " ".join(w for w in (day, month, parts[0]) if w)
