@@ -185,10 +185,21 @@ class Resolver:
                 slug = slugify(f"{name} {self._country}")
         existing = self.entities.get(slug)
         if existing is None:
-            existing = Entity(slug=slug, kind=kind, label=name)
+            existing = Entity(slug=slug, kind=kind, label=self._qualified(name, kind))
             self.entities[slug] = existing
         self.learn(name, existing)
         return existing
+
+    def _qualified(self, name: str, kind: str) -> str:
+        """A new entity's label: a name made of common words only ("National Assembly",
+        "Agrarian Party", "Chairman of the Senate") is qualified by its country, as
+        encyclopedias title them ("Agrarian Party of Tajikistan"); proper names stay."""
+        if kind not in QUALIFIED_KINDS or not self._country or fold(self._country) in fold(name):
+            return name
+        words = [fold(w) for w in re.findall(r"[\w’']+", name)]
+        if words and all(w in GENERIC_WORDS for w in words):
+            return f"{name} of {self._country}"
+        return name
 
     def learn(self, name: str, entity: Entity, shared: bool = False) -> None:
         """Remember that, in this article (and, if ``shared``, in every article about the
@@ -214,6 +225,21 @@ def _compatible(found: str, wanted: str) -> bool:
 
 
 SCOPED_KINDS = {"legislature", "chamber", "office", "party", "group", "convocation"}
+QUALIFIED_KINDS = {"legislature", "chamber", "office", "party"}
+# Words of institution and party names that many countries share.
+GENERIC_WORDS = {
+    "of", "the", "and", "for", "assembly", "national", "supreme", "council", "senate", "chamber",
+    "house", "parliament", "representatives", "deputies", "people's", "peoples", "people",
+    "party", "democratic", "socialist", "communist", "agrarian", "social", "liberal",
+    "conservative", "green", "greens", "labour", "labor", "economic", "reform", "reforms",
+    "republican", "republic", "united", "unity", "justice", "progress", "development", "civic",
+    "solidarity", "law", "order", "homeland", "fatherland", "chairman", "chairwoman", "chair",
+    "chairperson", "speaker", "deputy", "first", "vice", "president", "presidium", "state",
+    "federal", "federation", "legislative", "upper", "lower", "popular", "front", "movement",
+    "union", "alliance", "bloc", "new", "free", "freedom", "rural", "farmers", "workers",
+    "patriotic", "patriots", "women", "youth", "christian", "islamic", "renaissance",
+    "consultative", "constitutional", "court", "government", "prime", "minister", "cabinet",
+}  # fmt: skip
 
 ClaimValue = Entity | DateValue | int | Decimal | str
 

@@ -86,6 +86,13 @@ class Clause:
     def tokens_between(self, start: int, end: int) -> list[Token]:
         return [t for t in self.doc if start <= t.idx < end]
 
+    def date_root(self, date: DateValue) -> Token | None:
+        """The word that ties a date to the rest of the sentence ("August" in "of 30 August
+        1995"): the one of its words whose head lies outside the date."""
+        tokens = self.tokens_between(date.start or 0, date.end or 0)
+        inside = {t.i for t in tokens}
+        return next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), None)
+
     def names_of(self, *kinds: str) -> list[Name]:
         return [n for n in self.names if n.kind in kinds]
 
@@ -107,7 +114,7 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
         end = start + len(text)
         if any(n.start < end and start < n.end for n in names):
             continue
-        kind = _kind_of(article, reading, text, _label_at(doc, start))
+        kind = _kind_of(article, reading, text, entity_label_at(doc, start))
         if kind:
             names.append(Name(_full_name(reading, text, kind), kind, start, end))
     for start, end in _proper_name_runs(doc):
@@ -184,7 +191,7 @@ def _entity_spans(doc: Doc) -> list[tuple[int, int]]:
     return spans
 
 
-def _label_at(doc: Doc, start: int) -> str:
+def entity_label_at(doc: Doc, start: int) -> str:
     return next((e.label_ for e in doc.ents if e.start_char <= start < e.end_char), "")
 
 

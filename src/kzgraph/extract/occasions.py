@@ -97,19 +97,13 @@ def _dates(clause: Clause) -> list[DateValue]:
     return dates
 
 
-def _date_root(clause: Clause, date: DateValue) -> Token | None:
-    tokens = clause.tokens_between(date.start or 0, date.end or 0)
-    inside = {t.i for t in tokens}
-    return next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), None)
-
-
 def _is_occasion(token: Token) -> bool:
     return token.pos_ in ("NOUN", "PROPN") and token.lemma_.lower() in OCCASION_NOUNS
 
 
 def _occasion_head(clause: Clause, date: DateValue) -> Token | None:
     """The occasion noun the date belongs to, through the analysis's dependencies."""
-    root = _date_root(clause, date)
+    root = clause.date_root(date)
     if root is None:
         return None
     # "the 1997 peace agreement", "The 2022 constitutional referendum"
@@ -208,15 +202,15 @@ def _mention(article: Article, clause: Clause, canonical: Occasion, here: Occasi
         )
         slug = slugify(f"referendum {canonical.date.iso}")
         return Mention(label, "referendum", s + here.start, s + here.end, slug=slug)
-    label = canonical.phrase
-    if year not in label:
-        label = f"{label} ({_spoken(canonical.date)})"
-    label = label[:1].upper() + label[1:]
+    # "address of 8 September 2025" -> "Address (8 September 2025)": what, then when.
+    what = re.sub(r"\s+(?:of|on|in)\s+[^,;]*\d{4}(?:[–-]\d{4})?$", "", canonical.phrase)
+    what = re.sub(r"^\d{4}(?:[–-]\d{4})?\s+", "", what)
+    label = f"{what[:1].upper()}{what[1:]} ({spoken_date(canonical.date)})"
     slug = slugify(f"event {canonical.date.iso} {canonical.head} {article.country_name}")
     return Mention(label, "event", s + here.start, s + here.end, slug=slug)
 
 
-def _spoken(date: DateValue) -> str:
+def spoken_date(date: DateValue) -> str:
     """29 March 2023, May 2007, 2023."""
     parts = date.iso.split("-")
     month = calendar.month_name[int(parts[1])] if len(parts) > 1 else ""

@@ -17,6 +17,7 @@ from spacy.tokens import Token
 from kzgraph.extract.article import Article
 from kzgraph.extract.clause import (
     BODY_WORDS,
+    MEMBER_WORDS,
     OFFICE_TITLES,
     SEAT_WORDS,
     Clause,
@@ -26,13 +27,14 @@ from kzgraph.extract.clause import (
     chamber_of,
     clause_evidence,
     country_adjective,
+    entity_label_at,
     name_mention,
 )
 from kzgraph.extract.facts import DateValue, Mention, find_dates
-from kzgraph.extract.infobox import election_mention
+from kzgraph.extract.infobox import ROLE_CLASSES, election_mention
 from kzgraph.extract.language import analyse
 from kzgraph.extract.numbers import number_of
-from kzgraph.extract.occasions import index_occasions, occasions
+from kzgraph.extract.occasions import index_occasions, occasions, spoken_date
 from kzgraph.names import fold, slugify
 
 
@@ -58,7 +60,7 @@ def read_sentences(article: Article) -> None:
 # --- elections -----------------------------------------------------------------------
 
 ELECTION_WORDS = re.compile(
-    r"\b(?:elections?|polls?|vote|run-?offs?|ballot)\b(?! (?:Commission|Guide|Committee))",
+    r"(?<!re-)\b(?:elections?|polls?|vote|run-?offs?|ballot)\b(?! (?:Commission|Guide|Committee))",
     re.I,
 )
 _DATE_PAIR = re.compile(
@@ -90,16 +92,41 @@ def _index_elections(article: Article, reading: Reading, clauses: list[Clause]) 
     """First pass: every dated election of the article, so a later "the 2005 election" or
     an earlier "in 2005" finds the same election."""
     for clause in clauses:
-        if not _is_election_sentence(clause):
-            continue
         for date in _election_dates(clause):
-            if not _near_election_word(clause, date):
+            if not _dates_election(clause, date):
                 continue
             chamber = chamber_of(article, reading, clause)
-            year = date.iso[:4]
-            known = reading.elections.setdefault(year, [])
-            if not any(d.iso[:7] == date.iso[:7] for d, _ in known):
+            known = reading.elections.setdefault(date.iso[:4], [])
+            if _election_for(reading, date, clause, exact=True) is None:
                 known.append((date, election_mention(date, chamber, None, None)))
+
+
+def _dates_election(clause: Clause, date: DateValue) -> bool:
+    """The date is an election's: an election word near it, or members elected on it."""
+    return (
+        _is_election_sentence(clause) and _near_election_word(clause, date)
+    ) or _members_elected(clause, date)
+
+
+ELECTED = {"elect", "choose", "renew", "return", "fill"}
+
+
+def _members_elected(clause: Clause, date: DateValue) -> bool:
+    """ "Its 181 members were chosen on 26 February 1995", "whose 230 deputies were last
+    elected in February 1990", "half of the elected seats was renewed on 28 June 2017": the
+    chamber's members or seats, not a person, elected on that date."""
+    root = clause.date_root(date)
+    if root is None or root.dep_ != "pobj" or root.head.dep_ != "prep":
+        return False
+    verb = root.head.head
+    if verb.lemma_.lower() not in ELECTED or verb.pos_ != "VERB":
+        return False
+    subjects = [c for c in verb.children if c.dep_ in ("nsubjpass", "nsubj")]
+    return any(
+        t.lower_ in MEMBER_WORDS | SEAT_WORDS | {"senator", "deputy", "member", "mp"}
+        for s in subjects
+        for t in s.subtree
+    )
 
 
 def _near_election_word(clause: Clause, date: DateValue) -> bool:
@@ -114,19 +141,17 @@ def _near_election_word(clause: Clause, date: DateValue) -> bool:
 
 def elections(article: Article, reading: Reading, clause: Clause) -> None:
     """An election and its date(s), and the chamber it filled."""
-    if not _is_election_sentence(clause):
-        return
     for date in _election_dates(clause):
-        if not _near_election_word(clause, date):
+        if not _dates_election(clause, date):
             continue
-        found = _election_for(reading, date)
+        found = _election_for(reading, date, clause)
         if found is None:
             continue
         held, election = found
         start, end = date.start or 0, date.end or 0
         ev = clause_evidence(article, clause, start, end)
         article.add(election, "pointInTime", date, ev, rule="election-date")
-        conventional = _conventional_name(article, clause, date)
+        conventional = _conventional_name(article, election, date)
         if conventional:
             article.add(election, "alias", conventional, ev, rule="election-name")
         if election.owner is not None:
@@ -143,12 +168,16 @@ def elections(article: Article, reading: Reading, clause: Clause) -> None:
                 reading.election_date, reading.election = found[0]
 
 
-def _conventional_name(article: Article, clause: Clause, date: DateValue) -> str | None:
+def _conventional_name(article: Article, election: Mention, date: DateValue) -> str | None:
     """An election's name as encyclopedias write it ("2020 Azerbaijani parliamentary
-    election"), from the country's adjective the text itself uses."""
+    election", "2014 Kazakh Senate election" for an upper house), from the country's
+    adjective the text itself uses."""
     adjective = country_adjective(article)
     if not adjective:
         return None
+    owner = election.owner
+    if owner is not None and (_is_upper_house(article, owner) or _is_other_body(article, owner)):
+        return f"{date.iso[:4]} {adjective} {owner.name} election"
     text = article.doc.text
     kind = (
         "legislative"
@@ -158,13 +187,47 @@ def _conventional_name(article: Article, clause: Clause, date: DateValue) -> str
     return f"{date.iso[:4]} {adjective} {kind} election"
 
 
-def _election_for(reading: Reading, date: DateValue) -> tuple[DateValue, Mention] | None:
-    """The election of the article held that year, with the day it was first held."""
+def _is_other_body(article: Article, body: Mention) -> bool:
+    """A body that is neither the article's legislature nor one of its chambers (a
+    predecessor such as "the Supreme Soviet")."""
+    subject = article.legislature
+    if subject.kind == "election":
+        return False
+    key = fold(body.name)
+    names = {fold(subject.name)} | {
+        fold(str(f.value)) for f in article.facts if f.relation == "alias" and f.subject == subject
+    }
+    chambers = {fold(c.name) for c in article.chamber_by_index.values()}
+    return not (key in names | chambers or fold(subject.name).startswith(key + " of"))
+
+
+def _is_upper_house(article: Article, chamber: Mention) -> bool:
+    key = fold(chamber.name)
+    return any(
+        f.relation == "instanceOf"
+        and f.value == ROLE_CLASSES["upper"]
+        and fold(f.subject.name) == key
+        for f in article.facts
+    )
+
+
+def _election_for(
+    reading: Reading, date: DateValue, clause: Clause, exact: bool = False
+) -> tuple[DateValue, Mention] | None:
+    """The election of the article that a date in this sentence is about, with the day it
+    was first held: the one held that day, else that month for the chamber the sentence
+    names (an upper and a lower house may vote in the same month), else (unless ``exact``)
+    the year's first."""
     known = reading.elections.get(date.iso[:4], [])
+    named = {fold(n.text) for n in clause.names_of("chamber", "legislature")}
     for first, election in known:
-        if first.iso[:7] == date.iso[:7]:
+        if first.iso == date.iso:
             return first, election
-    return known[0] if known else None
+    for first, election in known:
+        owner = fold(election.owner.name) if election.owner else None
+        if first.iso[:7] == date.iso[:7] and (not named or owner in named):
+            return first, election
+    return None if exact or not known else known[0]
 
 
 # --- results: seats and shares of the vote ------------------------------------------
@@ -826,7 +889,6 @@ def founding(article: Article, reading: Reading, clause: Clause) -> None:
 
 _ROLE = re.compile(r"\b(?P<role>upper|lower) (?:house|chamber)\b", re.I)
 _CAMERAL = re.compile(r"\b(?P<k>bicameral|unicameral|single-chamber|two-chamber)\b", re.I)
-ROLE_CLASSES = {"upper": "wd:Q637846", "lower": "wd:Q375928"}
 CAMERAL_CLASSES = {
     "bicameral": "wd:Q189445",
     "two-chamber": "wd:Q189445",
@@ -1047,6 +1109,18 @@ def selection(article: Article, reading: Reading, clause: Clause) -> None:
         article.add(subject, relation, agent_m, ev, rule="chosen-by")
 
 
+def people(article: Article, reading: Reading, clause: Clause) -> None:
+    """A person named in full is a person of the graph, even where no other rule reads a
+    fact about them: researchers reconcile people by name."""
+    other_names = {f.value for f in article.facts if f.relation == "alias"}
+    for name in clause.names_of("person"):
+        if name.text in other_names or article.kind_of(name.text) not in (None, "person"):
+            continue  # "(Majlisi Oli, also spelled Madzhlisi Oli)" names the assembly
+        if " " in name.text and entity_label_at(clause.doc, name.start) == "PERSON":
+            ev = clause_evidence(article, clause, name.start, name.end)
+            article.add(name_mention(clause, name), "instanceOf", "wd:Q5", ev, rule="person")
+
+
 def topic(article: Article, reading: Reading, clause: Clause) -> None:
     """A chamber named at the start of a sentence becomes the paragraph's chamber."""
     bodies = clause.names_of("chamber", "legislature")
@@ -1127,13 +1201,14 @@ def events(article: Article, reading: Reading, clause: Clause) -> None:
         obj = objects[0]
         span = clause.doc[obj.left_edge.i : obj.right_edge.i + 1]
         what = re.sub(r"^(?:the|a|an|its|their|his|her)\s+", "", span.text, flags=re.I)
+        what = re.sub(r"\s*\([^)]*\)", "", what)  # an aside is not part of the name
         if not what or len(what) > 60 or not re.search(r"[A-Za-z]", what):
             continue
         named = next((n for n in clause.names if n.start <= obj.idx < n.end), None)
         if named is not None:
             what = named.text
         date = clause.dates[0]
-        label = f"{noun} of the {what} ({date.iso[:4]})"
+        label = f"{noun} of the {what} ({spoken_date(date)})"
         s = clause.sentence.start
         slug = f"event-{date.iso}-{noun}-{what}".lower()
         event = Mention(label, "event", s + span.start_char, s + span.end_char, slug=slugify(slug))
@@ -1162,4 +1237,5 @@ RULES = [
     selection,
     events,
     occasions,
+    people,
 ]
