@@ -66,6 +66,7 @@ class Sentence:
     end: int
     section: str
     paragraph: int  # index of the paragraph in the document, for topic tracking
+    item: bool = False  # an item of a list in the prose ("- Natsagiin Bagabandi, 1992–1996")
 
 
 @dataclass
@@ -227,6 +228,9 @@ def _read_infobox(doc: Document, lines: list[tuple[str, int]], i: int) -> int:
     return i
 
 
+NAVIGATION = {"see also", "references", "external links", "further reading", "notes", "sources"}
+
+
 def _read_prose(doc: Document, lines: list[tuple[str, int]], i: int) -> None:
     section = "Introduction"
     paragraph = 0
@@ -237,11 +241,21 @@ def _read_prose(doc: Document, lines: list[tuple[str, int]], i: int) -> None:
             section = heading.group("title")
             doc.sections.append(section)
             continue
-        # List items outside the infobox ("See also") are navigation, not claims.
-        if not stripped or stripped.startswith("- "):
+        if not stripped:
+            continue
+        offset = start + (len(line) - len(line.lstrip()))
+        if stripped.startswith("- "):
+            # A list in the prose ("the following chairs:", results by party) continues the
+            # paragraph that introduces it; the "See also" list is navigation, not claims.
+            if section.lower() in NAVIGATION or not re.search(r"\d", stripped):
+                continue
+            text = stripped[2:].strip()
+            offset += len(stripped) - len(stripped[2:].lstrip())
+            doc.sentences.append(
+                Sentence(text, offset, offset + len(text), section, paragraph, item=True)
+            )
             continue
         paragraph += 1
-        offset = start + (len(line) - len(line.lstrip()))
         for s_start, s_end in split_sentences(stripped):
             doc.sentences.append(
                 Sentence(

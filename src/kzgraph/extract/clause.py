@@ -246,7 +246,8 @@ def chamber_of(
     article: Article, reading: Reading, clause: Clause, before: int | None = None
 ) -> Mention:
     """The chamber a sentence is about: one it names (before ``before``), else the
-    paragraph's, else the article's subject (or the chamber an election article is for)."""
+    paragraph's, else the one its section is titled after, else the article's subject (or
+    the chamber an election article is for)."""
     bodies = [
         n for n in clause.names_of("chamber", "legislature") if before is None or n.start < before
     ]
@@ -254,6 +255,9 @@ def chamber_of(
         return name_mention(clause, bodies[-1])
     if reading.chamber is not None:
         return reading.chamber
+    section = clause.sentence.section
+    if article.kind_of(section) in ("chamber", "legislature"):  # "== Federation Council =="
+        return Mention(section, article.kind_of(section) or "chamber")
     subject = article.legislature
     if subject.kind == "election" and subject.owner is not None:
         return subject.owner

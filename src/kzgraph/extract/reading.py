@@ -467,6 +467,60 @@ def offices(article: Article, reading: Reading, clause: Clause) -> None:
                 )
 
 
+_HOLDERS_INTRO = re.compile(
+    r"\b(?:chairs|chairmen|chairwomen|chairpersons|speakers|presidents|presiding officers"
+    r"|holders of the (?:office|post)|office-holders|heads)\b",
+    re.I,
+)
+_RANGE = re.compile(
+    r"(?P<a>(?:\d{1,2} )?(?:[A-Z][a-z]+ )?(?:\d{1,2},? )?(?:\d{4})?)\s*(?:–|-|—|\bto\b|\buntil\b)\s*"
+    r"(?P<b>(?:\d{1,2} )?(?:[A-Z][a-z]+ )?(?:\d{1,2},? )?\d{4})"
+)
+
+
+def holder_lists(article: Article, reading: Reading, clause: Clause) -> None:
+    """A list of office holders: "Since 1994 the chamber has had the following chairs:"
+    then one item per holder, "Vladimir Shumeyko (13 January 1994 – 23 January 1996)",
+    "Natsagiin Bagabandi, 1992–1996", "Valentina Matviyenko (since 21 September 2011)"."""
+    if not clause.sentence.item:
+        if clause.text.rstrip().endswith(":") and _HOLDERS_INTRO.search(clause.text):
+            body = chamber_of(article, reading, clause)
+            reading.office = _presiding_office(article, reading, body)
+        return
+    people = clause.names_of("person")
+    if reading.office is None or not people or people[0].start > 2:
+        return
+    holder = people[0]
+    start, end = _item_term(clause.text[holder.end :])
+    if start is None and end is None:
+        return
+    org = _office_body(article, reading.office)
+    _record(article, clause, reading.office, holder, org, start, end, "holder-list")
+
+
+def _item_term(text: str) -> tuple[DateValue | None, DateValue | None]:
+    """The first tenure an item gives: a range (a start without a year takes the end's
+    year: "18 May – 21 September 2011"), or "since"/"from" a date."""
+    text = re.split(r"\b(?:who|which|when|resigned|died)\b", text)[0]
+    m = _RANGE.search(text)
+    if m and m.group("a").strip():
+        finish = _date_or_year(m.group("b"))
+        a = m.group("a").strip(" ,")
+        if finish and not re.search(r"\d{4}", a):
+            a = f"{a} {finish.iso[:4]}"
+        return _date_or_year(a), finish
+    since = re.search(r"\b(?:since|from)\s+(?P<d>[^,;)]+)", text)
+    return (_date_or_year(since.group("d")) if since else None), None
+
+
+def _date_or_year(text: str) -> DateValue | None:
+    found = find_dates(text.strip())
+    if found:
+        return DateValue(found[0].iso, found[0].precision)
+    year = re.fullmatch(r"\s*(\d{4})\s*", text)
+    return DateValue(year.group(1), "year") if year else None
+
+
 _SUCCESSION = re.compile(
     r"\b(?:followed|succeeded|took over|served|held (?:the|that) (?:chair|post|office)|presided|"
     r"replaced|was elected|were elected|became|chose|elected|took office|led the|returned)\b",
@@ -1226,6 +1280,7 @@ RULES = [
     elections,
     results,
     offices,
+    holder_lists,
     succession,
     sizes,
     terms,
