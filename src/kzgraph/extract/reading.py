@@ -452,19 +452,36 @@ def offices(article: Article, reading: Reading, clause: Clause) -> None:
             org = name_mention(clause, bodies[0])
         office = _presiding_office(article, reading, org)
         _hold(article, clause, office, before[-1], org, verb.start(), rule="chaired")
-    if reading.office is not None and re.search(r"\(\s*\d{1,2}? ?\w* ?\d{4} ?[–-]", text):
-        for person in people:
-            after = text[person.end : person.end + 3]
-            if after.startswith(" ("):
-                _hold(
-                    article,
-                    clause,
-                    reading.office,
-                    person,
-                    _office_body(article, reading.office),
-                    person.end,
-                    rule="holder-list",
-                )
+    _holder_series(article, reading, clause)
+
+
+def _holder_series(article: Article, reading: Reading, clause: Clause) -> None:
+    """Holders in a row, each with their dates in brackets: "the Council was led by
+    Alexander Voitovich (to 28 July 2003), Gennady Novitsky (to 31 October 2008) ...";
+    "(to D)" starts where the previous holder's term ended."""
+    office = reading.office
+    led = re.search(r"\b(?:led|chaired|headed|presided over) by\b", clause.text)
+    if led:
+        org = chamber_of(article, reading, clause, before=led.start())
+        office = _presiding_office(article, reading, org)
+    if office is None:
+        return
+    org = _office_body(article, office)
+    previous_end: DateValue | None = None
+    for person in clause.names_of("person"):
+        if led and person.start < led.end():
+            continue
+        m = re.match(r"\s*\(([^()]*\d{4}[^()]*)\)", clause.text[person.end :])
+        if not m:
+            continue
+        until = re.match(r"\s*(?:to|until)\s+(.+)", m.group(1))
+        if until:
+            start, end = previous_end, _date_or_year(until.group(1))
+        else:
+            start, end = _item_term(m.group(1))
+        if start or end:
+            _record(article, clause, office, person, org, start, end, "holder-list")
+        previous_end = end
 
 
 _HOLDERS_INTRO = re.compile(
@@ -726,12 +743,13 @@ def _presiding_office(
         a, b = fold(body.name), fold(org.name)
         if a == b or a.startswith(b + " ") or b.startswith(a + " "):  # Senate ~ Senate of X
             return office
+    # An office the article knows by name: "Speaker of the Milli Majlis", not another
+    # country's "Chairman of the Supreme Council of Kazakhstan" for "the Supreme Council".
+    chair = re.compile(
+        rf"(?:chairman|chairwoman|chairperson|chair|speaker|president) of (?:the )?{re.escape(fold(org.name))}"
+    )
     for office_name, kind in article.names.items():
-        if (
-            kind == "office"
-            and fold(org.name) in office_name
-            and office_name.startswith(("chairman", "speaker", "chair", "president"))
-        ):
+        if kind == "office" and chair.fullmatch(office_name):
             return Mention(article.original_name(office_name), "office", org.start, org.end)
     return Mention(
         f"{word} of the {{}}",
