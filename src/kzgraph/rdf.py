@@ -179,6 +179,7 @@ def rank_statements(statements: list[Statement]) -> None:
     for s in statements:
         by_subject[(s.subject.slug, s.relation)].append(s)
     for group in by_subject.values():
+        _prefer_precise_dates(group)
         dated = [s for s in group if any(k in s.qualifiers for k in TIME_QUALIFIERS)]
         open_ended = [s for s in dated if "endTime" not in s.qualifiers]
         if len(group) < 2 or not dated or not open_ended:
@@ -190,6 +191,23 @@ def rank_statements(statements: list[Statement]) -> None:
         for s in group:
             s.rank = "PreferredRank" if id(s) in current else "NormalRank"
             s.best = id(s) in current
+
+
+def _prefer_precise_dates(group: list[Statement]) -> None:
+    """A date that another statement refines ("1995-12" beside "1995-12-05", a year beside
+    its day) is kept, at normal rank; the precise one is preferred, as in Wikidata."""
+    dates = [s for s in group if isinstance(s.value, DateValue)]
+    coarse = {
+        id(s)
+        for s in dates
+        for o in dates
+        if len(o.value.iso) > len(s.value.iso) and o.value.iso.startswith(s.value.iso)  # type: ignore[union-attr]
+    }
+    if not coarse:
+        return
+    for s in group:
+        s.rank = "NormalRank" if id(s) in coarse else "PreferredRank"
+        s.best = id(s) not in coarse
 
 
 def _since(st: Statement) -> str:

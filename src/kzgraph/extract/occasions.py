@@ -18,7 +18,7 @@ from spacy.tokens import Token
 
 from kzgraph.extract.article import Article
 from kzgraph.extract.clause import Clause, Reading, clause_evidence, country_adjective
-from kzgraph.extract.facts import DateValue, Mention
+from kzgraph.extract.facts import DateValue, Mention, find_dates
 from kzgraph.names import slugify
 
 # Head noun (lemma) -> kind of occasion. Elections have their own reader.
@@ -93,8 +93,30 @@ def _dates(clause: Clause) -> list[DateValue]:
     dates = list(clause.dates)
     for m in _YEAR.finditer(clause.text):
         if not any((d.start or 0) <= m.start() < (d.end or 0) for d in dates):
-            dates.append(DateValue(m.group("year"), "year", m.start(), m.end()))
-    return dates
+            dates.append(
+                DateValue(_with_day(clause.text, m.group("year")), "year", m.start(), m.end())
+            )
+    return [DateValue(d.iso, _precision(d.iso), d.start, d.end) for d in dates]
+
+
+_DAY_MONTH = re.compile(
+    r"\b(?:on|held on) (?:(?P<d1>\d{1,2}) (?P<m1>[A-Z][a-z]+)|(?P<m2>[A-Z][a-z]+) (?P<d2>\d{1,2}))\b(?!,? \d)"
+)
+
+
+def _with_day(text: str, year: str) -> str:
+    """ "The 2022 constitutional referendum, held on 5 June": the day the sentence gives
+    without a year belongs to the occasion's year."""
+    m = _DAY_MONTH.search(text)
+    if not m:
+        return year
+    day, month = (m.group("d1"), m.group("m1")) if m.group("d1") else (m.group("d2"), m.group("m2"))
+    found = find_dates(f"{day} {month} {year}")
+    return found[0].iso if found else year
+
+
+def _precision(iso: str) -> str:
+    return {4: "year", 7: "month"}.get(len(iso), "day")
 
 
 def _is_occasion(token: Token) -> bool:

@@ -177,7 +177,13 @@ def _conventional_name(article: Article, election: Mention, date: DateValue) -> 
         return None
     owner = election.owner
     if owner is not None and (_is_upper_house(article, owner) or _is_other_body(article, owner)):
-        return f"{date.iso[:4]} {adjective} {owner.name} election"
+        # "Senate of Kazakhstan" -> "2014 Kazakh Senate election"
+        body = re.sub(
+            rf"\s+of\s+(?:the\s+)?(?:Republic\s+of\s+)?{re.escape(article.country_name)}$",
+            "",
+            owner.name,
+        )
+        return f"{date.iso[:4]} {adjective} {body} election"
     text = article.doc.text
     kind = (
         "legislative"
@@ -970,7 +976,8 @@ CAMERAL_CLASSES = {
 
 
 def chamber_kinds(article: Article, reading: Reading, clause: Clause) -> None:
-    """ "the Senate, the upper house", "X is the lower house", "a bicameral parliament"."""
+    """ "the Senate, the upper house", "X is the lower house", "the lower house is the
+    Mäjilis", "a bicameral parliament"."""
     text = clause.text
     bodies = clause.names_of("chamber", "legislature")
     for m in _ROLE.finditer(text):
@@ -980,7 +987,7 @@ def chamber_kinds(article: Article, reading: Reading, clause: Clause) -> None:
             if re.fullmatch(
                 r",? (?:(?:is|was|serves as|became) )?(?:the|its|a) ", text[b.end : m.start()]
             )
-            or re.fullmatch(r",? (?:the )?", text[m.end() : b.start])
+            or re.fullmatch(r",? (?:(?:is|was) )?(?:the )?", text[m.end() : b.start])
         ]
         if len(near) != 1:
             continue
