@@ -68,24 +68,27 @@ _DATE_PAIR = re.compile(
 )
 
 
+_YEAR_ELECTION = re.compile(
+    r"\b(?P<a>1[89]\d\d|20\d\d)(?: and (?P<b>1[89]\d\d|20\d\d))?"
+    r"(?= (?:(?:parliamentary|legislative|general|snap|early) )?(?:elections?|vote|polls)\b)"
+)
+
+
 def _election_dates(clause: Clause) -> list[DateValue]:
     """Dates an election sentence gives its vote: "on 9 and 23 December 1995" is two."""
     dates = [d for d in clause.dates if d.precision != "year"]
+    # "the 2016 election", "at the 2009 vote", "the 2007 and 2011 elections"
+    for m in _YEAR_ELECTION.finditer(clause.text):
+        for group in ("a", "b"):
+            if m.group(group) and not any(
+                (d.start or 0) <= m.start(group) < (d.end or 0) for d in dates
+            ):
+                dates.append(DateValue(m.group(group), "year", m.start(group), m.end(group)))
     for m in _DATE_PAIR.finditer(clause.text):
         first = find_dates(f"{m.group('d1')} {m.group('month')} {m.group('year')}")
         if first:
             dates.append(DateValue(first[0].iso, "day", m.start(), m.start("d2")))
     return sorted(dates, key=lambda d: d.start or 0)
-
-
-def _is_election_sentence(clause: Clause) -> bool:
-    words = {t.lower_ for t in clause.doc}
-    if words & {"presidential", "referendum", "local", "maslikhats"} and not words & {
-        "parliamentary",
-        "legislative",
-    }:
-        return False
-    return bool(ELECTION_WORDS.search(clause.text))
 
 
 def _index_elections(article: Article, reading: Reading, clauses: list[Clause]) -> None:
@@ -103,9 +106,7 @@ def _index_elections(article: Article, reading: Reading, clauses: list[Clause]) 
 
 def _dates_election(clause: Clause, date: DateValue) -> bool:
     """The date is an election's: an election word near it, or members elected on it."""
-    return (
-        _is_election_sentence(clause) and _near_election_word(clause, date)
-    ) or _members_elected(clause, date)
+    return _near_election_word(clause, date) or _members_elected(clause, date)
 
 
 ELECTED = {"elect", "choose", "renew", "return", "fill"}
@@ -113,30 +114,47 @@ ELECTED = {"elect", "choose", "renew", "return", "fill"}
 
 def _members_elected(clause: Clause, date: DateValue) -> bool:
     """ "Its 181 members were chosen on 26 February 1995", "whose 230 deputies were last
-    elected in February 1990", "half of the elected seats was renewed on 28 June 2017": the
-    chamber's members or seats, not a person, elected on that date."""
+    elected in February 1990", "half of the elected seats was renewed on 28 June 2017", "A
+    new parliament was elected on 11 October 1992", "voters elected the first National
+    Assembly": the chamber or its members elected on that date, not a person."""
     root = clause.date_root(date)
     if root is None or root.dep_ != "pobj" or root.head.dep_ != "prep":
         return False
     verb = root.head.head
     if verb.lemma_.lower() not in ELECTED or verb.pos_ != "VERB":
         return False
-    subjects = [c for c in verb.children if c.dep_ in ("nsubjpass", "nsubj")]
-    return any(
-        t.lower_ in MEMBER_WORDS | SEAT_WORDS | {"senator", "deputy", "member", "mp"}
-        for s in subjects
-        for t in s.subtree
-    )
+    elected = [c for c in verb.children if c.dep_ in ("nsubjpass", "dobj")]
+    if not elected and verb.dep_ in ("acl", "relcl"):  # "the house elected in December 2011"
+        elected = [verb.head]
+    bodies = [(n.start, n.end) for n in clause.names_of("chamber", "legislature")]
+    for phrase in elected:
+        for t in phrase.subtree:
+            if t.lower_ in ELECTED_WHAT or any(a <= t.idx < b for a, b in bodies):
+                return True
+    return False
+
+
+ELECTED_WHAT = MEMBER_WORDS | SEAT_WORDS | BODY_WORDS | {"senator", "deputy", "member", "mp"}
+
+
+_OTHER_VOTE = re.compile(
+    r"\b(?:presidential|local|municipal|regional|maslikhats?|referendum|party|internal)\W+(?:\w+\W+)?$",
+    re.I,
+)
 
 
 def _near_election_word(clause: Clause, date: DateValue) -> bool:
-    """An election word within a few words of the date ("the election of 6 November 2005",
-    "went to the polls on 19 September", "for 1 September 2024")."""
+    """An election word of a legislative election within a few words of the date ("the
+    election of 6 November 2005", "went to the polls on 19 September", "for 1 September
+    2024"), not "the presidential election of ..." or "the local elections on ..."."""
     start = date.start or 0
     window = clause.text[max(0, start - 100) : start]
     window = re.split(r"\d{4}", window)[-1]  # not across another date
-    after = clause.text[date.end or start : (date.end or start) + 25]
-    return bool(ELECTION_WORDS.search(window) or re.match(r"\s*(?:elections?|vote)\b", after))
+    words = list(ELECTION_WORDS.finditer(window))
+    if words and not _OTHER_VOTE.search(window[: words[-1].start()]):
+        return True
+    after = re.match(r"\s*(?:\w+\s+)?(?:elections?|vote)\b", clause.text[date.end or start :])
+    return bool(after) and not _OTHER_VOTE.search(after.group(0))
 
 
 def elections(article: Article, reading: Reading, clause: Clause) -> None:
