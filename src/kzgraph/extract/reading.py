@@ -94,14 +94,14 @@ def _election_dates(clause: Clause) -> list[DateValue]:
 def _index_elections(article: Article, reading: Reading, clauses: list[Clause]) -> None:
     """First pass: every dated election of the article, so a later "the 2005 election" or
     an earlier "in 2005" finds the same election."""
-    for clause in clauses:
-        for date in _election_dates(clause):
-            if not _dates_election(clause, date):
-                continue
-            chamber = chamber_of(article, reading, clause)
-            known = reading.elections.setdefault(date.iso[:4], [])
-            if _election_for(reading, date, clause, exact=True) is None:
-                known.append((date, election_mention(date, chamber, None, None)))
+    found = [(c, d) for c in clauses for d in _election_dates(c) if _dates_election(c, d)]
+    # Days first: "the 2021 election" is the one held on 10 January 2021 told elsewhere.
+    found.sort(key=lambda cd: -len(cd[1].iso))
+    for clause, date in found:
+        chamber = chamber_of(article, reading, clause)
+        known = reading.elections.setdefault(date.iso[:4], [])
+        if _election_for(reading, date, clause, exact=True) is None:
+            known.append((date, election_mention(date, chamber, None, None)))
 
 
 def _dates_election(clause: Clause, date: DateValue) -> bool:
@@ -168,7 +168,9 @@ def elections(article: Article, reading: Reading, clause: Clause) -> None:
         held, election = found
         start, end = date.start or 0, date.end or 0
         ev = clause_evidence(article, clause, start, end)
-        article.add(election, "pointInTime", date, ev, rule="election-date")
+        if len(date.iso) >= len(held.iso) or not held.iso.startswith(date.iso):
+            # not "2021" again for the election of 10 January 2021
+            article.add(election, "pointInTime", date, ev, rule="election-date")
         conventional = _conventional_name(article, election, date)
         if conventional:
             article.add(election, "alias", conventional, ev, rule="election-name")
@@ -243,6 +245,8 @@ def _election_for(
     names (an upper and a lower house may vote in the same month), else (unless ``exact``)
     the year's first."""
     known = reading.elections.get(date.iso[:4], [])
+    if date.precision == "year":
+        return known[0] if known else None
     named = {fold(n.text) for n in clause.names_of("chamber", "legislature")}
     for first, election in known:
         if first.iso == date.iso:
