@@ -30,7 +30,7 @@ from kzgraph.extract.clause import (
     entity_label_at,
     name_mention,
 )
-from kzgraph.extract.facts import DateValue, Mention, find_dates
+from kzgraph.extract.facts import DateValue, Evidence, Mention, find_dates
 from kzgraph.extract.infobox import ROLE_CLASSES, election_mention
 from kzgraph.extract.language import analyse
 from kzgraph.extract.numbers import number_of
@@ -1210,16 +1210,41 @@ def selection(article: Article, reading: Reading, clause: Clause) -> None:
         article.add(subject, relation, agent_m, ev, rule="chosen-by")
 
 
-def people(article: Article, reading: Reading, clause: Clause) -> None:
-    """A person named in full is a person of the graph, even where no other rule reads a
-    fact about them: researchers reconcile people by name."""
+def named_kinds(article: Article, reading: Reading, clause: Clause) -> None:
+    """What a name is, even where no other rule reads a fact about it: a person named in
+    full, a party named in full, the country's constitution. Researchers reconcile by name
+    and type."""
     other_names = {f.value for f in article.facts if f.relation == "alias"}
-    for name in clause.names_of("person"):
-        if name.text in other_names or article.kind_of(name.text) not in (None, "person"):
+    for name in clause.names_of("person", "party"):
+        if name.text in other_names or article.kind_of(name.text) not in (None, name.kind):
             continue  # "(Majlisi Oli, also spelled Madzhlisi Oli)" names the assembly
-        if " " in name.text and entity_label_at(clause.doc, name.start) == "PERSON":
-            ev = clause_evidence(article, clause, name.start, name.end)
-            article.add(name_mention(clause, name), "instanceOf", "wd:Q5", ev, rule="person")
+        if " " not in name.text:
+            continue
+        if name.kind == "person" and entity_label_at(clause.doc, name.start) != "PERSON":
+            continue
+        ev = clause_evidence(article, clause, name.start, name.end)
+        qid = "wd:Q5" if name.kind == "person" else "wd:Q7278"
+        article.add(name_mention(clause, name), "instanceOf", qid, ev, rule="named-kind")
+    constitution = _constitution(article, clause)
+    if constitution is not None:
+        mention, ev = constitution
+        article.add(mention, "instanceOf", "wd:Q7755", ev, rule="named-kind")
+
+
+def _constitution(article: Article, clause: Clause) -> tuple[Mention, Evidence] | None:
+    """ "the constitution", "the 1995 Constitution", "A constitution approved by
+    referendum": the country's constitution, where the article names no constitution by
+    year and place (those are read in prose.py)."""
+    token = next((t for t in clause.doc if t.lower_ == "constitution"), None)
+    if token is None or not article.country_name:
+        return None
+    if any(f.subject.kind == "constitution" and f.rule != "named-kind" for f in article.facts):
+        return None
+    s = clause.sentence.start
+    label = f"Constitution of {article.country_name}"
+    mention = Mention(label, "constitution", s + token.idx, s + token.idx + len(token.text))
+    ev = clause_evidence(article, clause, token.idx, token.idx + len(token.text))
+    return mention, ev
 
 
 def topic(article: Article, reading: Reading, clause: Clause) -> None:
@@ -1339,5 +1364,5 @@ RULES = [
     selection,
     events,
     occasions,
-    people,
+    named_kinds,
 ]
