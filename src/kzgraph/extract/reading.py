@@ -812,6 +812,41 @@ def _office(
     )
 
 
+_GOVERNMENT = r"(?P<office>(?:first )?deputy prime minister|prime minister|vice[- ]president)"
+_TITLE_BEFORE = re.compile(rf"\b{_GOVERNMENT}\s+$", re.I)
+_TITLE_AFTER = re.compile(
+    rf"^(?:,\s+(?:a|the|then|its|his|her)?\s*(?P<former>former\s+)?"
+    rf"|\s+(?:\w+\s+)?(?:became|was (?:appointed|named|confirmed|made|elected)(?: as)?|took office as)\s+(?:the\s+)?)"
+    rf"{_GOVERNMENT}\b",
+    re.I,
+)
+_MADE = re.compile(r"\b(?:appointed|named|confirmed|made)\s+$", re.I)
+_MADE_AS = re.compile(rf"^\s+(?:(?:\w+\s+){{0,4}}?as\s+)?(?:the\s+)?{_GOVERNMENT}\b", re.I)
+
+
+def government(article: Article, reading: Reading, clause: Clause) -> None:
+    """The country's government offices and their holders: "Prime Minister Ukhnaagiin
+    Khürelsükh", "Norovyn Altankhuyag, a former prime minister", "X became prime minister
+    on D", "the Khural appointed X prime minister"."""
+    text = clause.text
+    for person in clause.names_of("person"):
+        before, after = text[: person.start], text[person.end :]
+        m = _TITLE_BEFORE.search(before) or _TITLE_AFTER.match(after)
+        made = _MADE.search(before) and _MADE_AS.match(after)
+        found = m or made
+        if not found:
+            continue
+        title = " ".join(w.capitalize() for w in re.split(r"[- ]", found.group("office").lower()))
+        office = _country_office(article, title, clause, person.start, person.end)
+        if m is not None and (m.groupdict().get("former") or m.re is _TITLE_BEFORE):
+            # "Prime Minister X" dates nothing, unless "in office since D" follows
+            since = re.match(r",? in office since ([^,;.]+)", after)
+            start = _date_or_year(since.group(1)) if since else None
+            _record(article, clause, office, person, None, start, None, "government")
+            continue
+        _hold(article, clause, office, person, None, person.end, rule="government")
+
+
 def _country_office(article: Article, title: str, clause: Clause, start: int, end: int) -> Mention:
     country = article.country_name or "the country"
     s = clause.sentence.start
@@ -1352,6 +1387,7 @@ RULES = [
     elections,
     results,
     offices,
+    government,
     holder_lists,
     succession,
     sizes,
