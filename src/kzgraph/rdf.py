@@ -168,6 +168,7 @@ def group_statements(claims: list[Claim], ontology: Ontology) -> list[Statement]
 
 
 TIME_QUALIFIERS = ("startTime", "pointInTime", "endTime")
+PART_QUALIFIERS = ("seatsFilledBy",)
 
 
 def rank_statements(statements: list[Statement]) -> None:
@@ -180,6 +181,10 @@ def rank_statements(statements: list[Statement]) -> None:
         by_subject[(s.subject.slug, s.relation)].append(s)
     for group in by_subject.values():
         _prefer_precise_dates(group)
+        for s in group:
+            if any(k in s.qualifiers for k in PART_QUALIFIERS):
+                s.best = False  # a part of the seats is not the chamber's size
+        group = [s for s in group if s.best]
         dated = [s for s in group if any(k in s.qualifiers for k in TIME_QUALIFIERS)]
         open_ended = [s for s in dated if "endTime" not in s.qualifiers]
         if len(group) < 2 or not dated or not open_ended:

@@ -35,6 +35,7 @@ from kzgraph.extract.infobox import ROLE_CLASSES, election_mention
 from kzgraph.extract.language import analyse
 from kzgraph.extract.numbers import number_of
 from kzgraph.extract.occasions import index_occasions, occasions, spoken_date
+from kzgraph.extract.seats import seat_parts
 from kzgraph.names import fold, slugify
 
 
@@ -1391,6 +1392,7 @@ RULES = [
     holder_lists,
     succession,
     sizes,
+    seat_parts,
     terms,
     founding,
     chamber_kinds,

@@ -1,0 +1,110 @@
+"""How a chamber's seats are filled, part by part: "Forty of the 50 seats are filled through
+indirect elections", "The remaining ten members are appointed by the President",
+"Forty-one deputies are returned from single-member districts", "the other eight are
+appointed by the President of Tajikistan".
+
+Each part is a number of seats of the chamber, qualified by how those seats are filled
+(``seatsFilledBy``, the words of the text). Parts are never the chamber's size: rdf.py
+keeps them out of the truthy triples.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Token
+
+from kzgraph.extract.article import Article
+from kzgraph.extract.clause import Clause, Reading, chamber_of, clause_evidence, name_mention
+from kzgraph.extract.facts import DateValue
+from kzgraph.extract.numbers import number_of
+
+# Verbs (lemmas) that say how seats are filled.
+FILLING = {
+    "appoint", "elect", "choose", "fill", "return", "nominate", "reserve", "allocate",
+    "distribute", "share", "put", "select", "name", "designate", "award", "go",
+}  # fmt: skip
+SEAT_NOUNS = {"seat", "member", "deputy", "senator", "representative", "mp", "mandate", "them"}
+
+
+def seat_parts(article: Article, reading: Reading, clause: Clause) -> None:
+    """Each "N (of the M) seats/members ... <filled how>" of the sentence."""
+    for token in clause.doc:
+        part = _part(token)
+        if part is None:
+            continue
+        value, subject, verb = part
+        how = _how(clause, verb)
+        whole = any(c.lower_ in ("its", "their", "all", "whose") for c in subject.children)
+        bodies = [n for n in clause.names_of("chamber", "legislature") if n.end <= verb.idx]
+        body = name_mention(clause, bodies[-1]) if bodies else chamber_of(article, reading, clause)
+        ev = clause_evidence(article, clause, subject.left_edge.idx, verb.idx + len(how))
+        # "Its 181 members were chosen ...": the whole house, its size at that time.
+        qualifiers: tuple = () if whole else (("seatsFilledBy", how),)
+        dates = [d for d in clause.dates if d.start is not None]
+        if dates:
+            qualifiers += (("pointInTime", DateValue(dates[0].iso, dates[0].precision)),)
+        article.add(body, "numberOfSeats", value, ev, qualifiers, rule="seat-part")
+
+
+def _part(token: Token) -> tuple[int, Token, Token] | None:
+    """(N, the subject phrase, the verb) where ``token`` is the number of a passive subject
+    that counts seats or members."""
+    value = _number(token)
+    if value is None or value < 1 or 1800 <= value <= 2100:
+        return None
+    if token.dep_ == "nummod" and token.head.lemma_.lower() in SEAT_NOUNS:
+        subject = token.head  # "Forty-one deputies are returned ..."
+    elif token.dep_ in ("nsubjpass", "nsubj") and _counts_seats(token):
+        subject = token  # "Forty of the 50 seats are filled ...", "the other eight are ..."
+    else:
+        return None
+    if subject.dep_ not in ("nsubjpass", "nsubj"):
+        return None
+    verb = subject.head
+    if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() not in FILLING:
+        return None
+    if not any(c.dep_ == "auxpass" for c in verb.children) and verb.lemma_.lower() != "go":
+        return None
+    return value, subject, verb
+
+
+def _number(token: Token) -> int | None:
+    """The number a token ends ("Forty-one" is three tokens: the last one counts)."""
+    if not (token.like_num or token.pos_ == "NUM"):
+        return None
+    if token.i + 1 < len(token.doc) and token.nbor(1).text == "-":
+        return None  # the number goes on ("Forty" of "Forty-one")
+    start = token.i
+    while start >= 2 and token.doc[start - 1].text == "-" and token.doc[start - 2].like_num:
+        start -= 2
+    return number_of(token.doc[start : token.i + 1].text.replace(" ", ""))
+
+
+def _counts_seats(token: Token) -> bool:
+    """ "Forty of the 50 seats", "Twenty-five of them", "the other eight", "the remaining ten"."""
+    of = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    if of is not None:
+        noun = next((c for c in of.children if c.dep_ == "pobj"), None)
+        return noun is not None and noun.lemma_.lower() in SEAT_NOUNS
+    return any(c.lower_ in ("other", "remaining", "rest") for c in token.children)
+
+
+def _how(clause: Clause, verb: Token) -> str:
+    """The words that say how: the verb and what follows it up to the end of its clause
+    ("appointed by the President of Kazakhstan", "filled through indirect elections")."""
+    end = verb.idx + len(verb.text)
+    for token in verb.subtree:
+        if token.i <= verb.i:
+            continue
+        if (
+            token.is_punct
+            and token.text in ",;."
+            or token.dep_ in ("cc", "conj", "advcl", "relcl")
+            or token.lower_ in ("which", "who", "that", "where")
+            or token.ent_type_ == "DATE"
+        ):
+            break
+        end = token.idx + len(token.text)
+    text = re.sub(r"\s+", " ", clause.text[verb.idx : end]).strip()
+    return re.sub(r"\s+(?:on|in|at|from|by|to|of)$", "", text)
