@@ -73,6 +73,8 @@ def find_occasions(clause: Clause) -> list[Occasion]:
         if head is None:
             continue
         lo, hi = _phrase_bounds(head, date)
+        if lo <= (date.start or 0) <= hi + 1:
+            hi = max(hi, date.end or hi)  # "coup of 15 May 1934": the date ends the phrase
         phrase = re.sub(r"^(?:the|a|an|its|his|her|their|this|that)\s+", "", clause.text[lo:hi])
         phrase = re.sub(r"^[A-Z][a-z]+['’]s\s+", "", phrase)
         if not phrase or len(phrase) > 90:
@@ -201,8 +203,11 @@ def occasions(article: Article, reading: Reading, clause: Clause) -> None:
         article.add(mention, "pointInTime", _plain(canonical.date), ev, rule="occasion")
         if occasion.phrase != mention.name:
             article.add(mention, "alias", occasion.phrase, ev, rule="occasion")
-        if occasion.kind == "referendum" and article.country is not None:
-            article.add(mention, "country", article.country, ev, rule="occasion")
+        country = article.country or (
+            Mention(article.country_name, "country") if article.country_name else None
+        )
+        if occasion.kind == "referendum" and country is not None:
+            article.add(mention, "country", country, ev, rule="occasion")
 
 
 def _plain(date: DateValue) -> DateValue:
@@ -219,7 +224,12 @@ def _mention(article: Article, clause: Clause, canonical: Occasion, here: Occasi
         )
         label = " ".join(
             w
-            for w in (year, adjective, "constitutional" if constitutional else "", "referendum")
+            for w in (
+                year,
+                adjective or article.country_name,
+                "constitutional" if constitutional else "",
+                "referendum",
+            )
             if w
         )
         slug = slugify(f"referendum {canonical.date.iso}")

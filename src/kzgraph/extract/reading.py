@@ -597,8 +597,12 @@ def succession(article: Article, reading: Reading, clause: Clause) -> None:
             _SUCCESSION.search(part[:60]) or re.search(r"\b(?:chose|elected|passed to)\s+$", lead)
         ):
             continue
-        if re.match(r"['’]s\b", part) or re.search(r"\bPresident\s+$", lead):
-            continue  # "Mami's departure", "President Nazarbayev": not the holder
+        if (
+            re.match(r"['’]s\b", part)
+            or re.search(r"\bPresident\s+$", lead)
+            or _TITLE_BEFORE.search(lead)
+        ):
+            continue  # "Mami's departure", "President Nazarbayev", "Prime Minister X": not the holder
         spells = _spells(clause.text[person.end : end])
         if not spells:
             spells = [_segment_term(clause, person, end)]

@@ -22,7 +22,7 @@ from kzgraph.extract.numbers import number_of
 # Verbs (lemmas) that say how seats are filled.
 FILLING = {
     "appoint", "elect", "choose", "fill", "return", "nominate", "reserve", "allocate",
-    "distribute", "share", "put", "select", "name", "designate", "award", "go",
+    "distribute", "share", "put", "select", "name", "designate", "award",
 }  # fmt: skip
 SEAT_NOUNS = {"seat", "member", "deputy", "senator", "representative", "mp", "mandate", "them"}
 
@@ -64,7 +64,7 @@ def _part(token: Token) -> tuple[int, Token, Token] | None:
     verb = subject.head
     if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() not in FILLING:
         return None
-    if not any(c.dep_ == "auxpass" for c in verb.children) and verb.lemma_.lower() != "go":
+    if not any(c.dep_ == "auxpass" for c in verb.children):
         return None
     return value, subject, verb
 

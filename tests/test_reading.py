@@ -1,0 +1,86 @@
+"""The prose readers on an article none of them was written from (tests/fixtures/saeima.txt,
+in other words than the evaluation corpus): occasions, elections told by who was elected,
+holder lists, government offices and seat parts, with the traps next to each."""
+
+import pytest
+
+from kzgraph.document import parse
+from kzgraph.extract import article_subject, extract
+from kzgraph.extract.infobox import load_rules
+from kzgraph.pipeline import build
+from kzgraph.settings import PROJECT_ROOT, load_settings
+
+from .conftest import FIXTURES, Graph
+
+
+@pytest.fixture(scope="module")
+def saeima() -> Graph:
+    return Graph(build([FIXTURES / "saeima.txt"], load_settings()).quads)
+
+
+def test_referendums_are_dated_and_keep_the_texts_name(saeima):
+    assert saeima.ask("""ASK { ?r wdt:P31 wd:Q43109 ; wdt:P585 "1998-10-03T00:00:00Z"^^xsd:dateTime ;
+        skos:altLabel "plebiscite of 3 October 1998"@en ; wdt:P17 ?latvia }""")
+    # "The 2011 dissolution referendum, held on 23 July": the day completes the year.
+    assert saeima.ask(
+        'ASK { ?r wdt:P31 wd:Q43109 ; wdt:P585 "2011-07-23T00:00:00Z"^^xsd:dateTime }'
+    )
+
+
+def test_events_are_named_by_what_then_when(saeima):
+    assert saeima.ask("""ASK { ?e rdfs:label "Coup (15 May 1934)"@en ; wdt:P31 wd:Q1190554 ;
+        wdt:P585 "1934-05-15T00:00:00Z"^^xsd:dateTime }""")
+
+
+def test_an_election_told_by_the_house_it_returned(saeima):
+    assert saeima.ask("""ASK { ?e a kzo:Election ; kzo:electionFor ?saeima ;
+        wdt:P585 "1993-06-05T00:00:00Z"^^xsd:dateTime . ?saeima rdfs:label "Saeima"@en }""")
+
+
+def test_holder_list_items_with_their_terms(saeima):
+    rows = saeima.rows("""
+        SELECT ?name ?start ?end WHERE {
+          ?office rdfs:label "Speaker of the Saeima"@en ; p:P1308 ?st .
+          ?st ps:P1308/rdfs:label ?name ; pq:P580 ?start ; pq:P582 ?end }""")
+    got = {(r["name"], r["start"][:10], r["end"][:10]) for r in rows}
+    assert ("Anatolijs Gorbunovs", "1993-07-06", "1995-11-07") in got
+    assert ("Ināra Mūrniece", "2010-11-02", "2022-11-02") in got
+    assert ("Ilga Kreituse", "1995-01-01", "1996-01-01") in got  # years, at year precision
+
+
+def test_government_offices_are_not_the_chair(saeima):
+    assert saeima.ask("""ASK { ?pm rdfs:label "Prime Minister of Latvia"@en ;
+        wdt:P1308 ?a , ?b . ?a rdfs:label "Evika Siliņa"@en . ?b rdfs:label "Krišjānis Kariņš"@en }""")
+    # In the "Speakers" section, "Prime Minister Evika Siliņa took office" is not a speaker.
+    assert not saeima.ask("""ASK { ?office rdfs:label "Speaker of the Saeima"@en ;
+        p:P1308/ps:P1308/rdfs:label "Evika Siliņa"@en }""")
+
+
+def test_seats_that_went_to_a_coalition_are_not_the_size(saeima):
+    saeima_seats = '?s rdfs:label "Saeima"@en'
+    assert saeima.rows(f"SELECT ?n WHERE {{ {saeima_seats} ; wdt:P1342 ?n }}") == [{"n": "100"}]
+    assert not saeima.ask(f"ASK {{ {saeima_seats} ; p:P1342/ps:P1342 65 }}")
+
+
+PARTS = """= Grand Council of Testland =
+
+- House Type: Unicameral
+- Country: Testland
+- Members: 60
+
+The Grand Council is the legislature of Testland. Forty-two of its members are returned from single-member districts, and the other eighteen are appointed by the Monarch. Twelve seats went to the Green Party in 2020.
+"""
+
+
+def test_seat_parts_say_how_they_are_filled():
+    doc = parse(PARTS, "parts")
+    facts = extract(doc, article_subject(doc), {}, load_rules(PROJECT_ROOT / "mappings"))
+    parts = {
+        (f.value, dict(f.qualifiers).get("seatsFilledBy"))
+        for f in facts
+        if f.relation == "numberOfSeats" and f.rule == "seat-part"
+    }
+    assert parts == {
+        (42, "returned from single-member districts"),
+        (18, "appointed by the Monarch"),
+    }
