@@ -20,7 +20,7 @@ def saeima() -> Graph:
 
 def test_referendums_are_dated_and_keep_the_texts_name(saeima):
     assert saeima.ask("""ASK { ?r wdt:P31 wd:Q43109 ; wdt:P585 "1998-10-03T00:00:00Z"^^xsd:dateTime ;
-        skos:altLabel "plebiscite of 3 October 1998"@en ; wdt:P17 ?latvia }""")
+        skos:altLabel "plebiscite of 3 October 1998"@en }""")
     # "The 2011 dissolution referendum, held on 23 July": the day completes the year.
     assert saeima.ask(
         'ASK { ?r wdt:P31 wd:Q43109 ; wdt:P585 "2011-07-23T00:00:00Z"^^xsd:dateTime }'

@@ -156,7 +156,9 @@ def group_statements(claims: list[Claim], ontology: Ontology) -> list[Statement]
         if ontology.relation(s.relation).functional:
             dates = tuple(
                 sorted(
-                    (k, value_key(v)) for k, v in s.qualifiers.items() if isinstance(v, DateValue)
+                    (k, value_key(v))
+                    for k, v in s.qualifiers.items()
+                    if isinstance(v, DateValue) or k in PART_QUALIFIERS  # a part is not the whole
                 )
             )
             by_property[(s.subject.slug, s.relation, dates)].append(s)

@@ -203,11 +203,6 @@ def occasions(article: Article, reading: Reading, clause: Clause) -> None:
         article.add(mention, "pointInTime", _plain(canonical.date), ev, rule="occasion")
         if occasion.phrase != mention.name:
             article.add(mention, "alias", occasion.phrase, ev, rule="occasion")
-        country = article.country or (
-            Mention(article.country_name, "country") if article.country_name else None
-        )
-        if occasion.kind == "referendum" and country is not None:
-            article.add(mention, "country", country, ev, rule="occasion")
 
 
 def _plain(date: DateValue) -> DateValue:
