@@ -64,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     v.add_argument("--min-recall", type=float, default=0.0, help="fail below, per article (0-1)")
     v.add_argument("--min-precision", type=float, default=0.0, help="fail below, per article")
+    v.add_argument(
+        "--referee", help="folder of gold_check.py and precision_check.py (default: the corpus)"
+    )
     v.set_defaults(run=cmd_evaluate)
 
     args = parser.parse_args(argv)
@@ -170,7 +173,11 @@ def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
     if not (corpus / "docs").is_dir():
         say(f"error: {corpus}/docs not found: give the evaluation corpus folder")
         return 2
-    scores = evaluate(corpus, settings)
+    referee = Path(args.referee) if args.referee else None
+    if not ((referee or corpus) / "gold_check.py").exists():
+        say(f"error: no gold_check.py in {referee or corpus}: give --referee ../shared/eval")
+        return 2
+    scores = evaluate(corpus, settings, referee)
     print(report(scores))
     failures = below(scores, args.min_recall, args.min_precision)
     for line in failures:

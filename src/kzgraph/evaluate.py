@@ -38,17 +38,18 @@ class Score:
         return pair[0] / pair[1] if pair[1] else 0.0
 
 
-def evaluate(corpus: Path, settings: Settings) -> list[Score]:
-    """Build each article of ``corpus/docs`` alone and score it with the referees."""
+def evaluate(corpus: Path, settings: Settings, referee: Path | None = None) -> list[Score]:
+    """Build each article of ``corpus/docs`` alone and score it with the referee scripts
+    of ``referee`` (by default the corpus's own)."""
     scores = []
     for doc in sorted((corpus / "docs").glob("*.txt")):
         gold = corpus / "gold" / f"{doc.stem}.json"
         if gold.exists():
-            scores.append(_score(corpus, doc, gold, settings))
+            scores.append(_score(referee or corpus, doc, gold, settings))
     return scores
 
 
-def _score(corpus: Path, doc: Path, gold: Path, settings: Settings) -> Score:
+def _score(referee: Path, doc: Path, gold: Path, settings: Settings) -> Score:
     result = build([doc], settings)
     score = Score(doc.stem)
     with tempfile.TemporaryDirectory() as tmp:
@@ -56,7 +57,7 @@ def _score(corpus: Path, doc: Path, gold: Path, settings: Settings) -> Score:
         ox.serialize(result.quads, output=str(dump), format=ox.RdfFormat.N_QUADS)
         for script in ("gold_check.py", "precision_check.py"):
             out = subprocess.run(
-                [sys.executable, str(corpus / script), "--rdf", str(dump), "--gold", str(gold)],
+                [sys.executable, str(referee / script), "--rdf", str(dump), "--gold", str(gold)],
                 capture_output=True,
                 text=True,
                 check=False,
