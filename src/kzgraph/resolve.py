@@ -197,7 +197,7 @@ class Resolver:
         if kind not in QUALIFIED_KINDS or not self._country or fold(self._country) in fold(name):
             return name
         words = [fold(w) for w in re.findall(r"[\w’']+", name)]
-        if words and all(w in GENERIC_WORDS for w in words):
+        if words and all(w in _GENERIC_KEYS for w in words):
             return f"{name} of {self._country}"
         return name
 
@@ -240,6 +240,7 @@ GENERIC_WORDS = {
     "patriotic", "patriots", "women", "youth", "christian", "islamic", "renaissance",
     "consultative", "constitutional", "court", "government", "prime", "minister", "cabinet",
 }  # fmt: skip
+_GENERIC_KEYS = {fold(w) for w in GENERIC_WORDS}  # folded as names are ("assembly" -> "asembly")
 
 ClaimValue = Entity | DateValue | int | Decimal | str
 
