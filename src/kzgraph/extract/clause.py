@@ -12,7 +12,7 @@ from spacy.tokens import Doc, Token
 
 from kzgraph.document import Sentence
 from kzgraph.extract.article import Article
-from kzgraph.extract.facts import DateValue, Evidence, Mention, find_dates
+from kzgraph.extract.facts import ROLE_CLASSES, DateValue, Evidence, Mention, find_dates
 from kzgraph.names import fold
 
 PARTY_WORDS = {"party", "partiyasi", "front", "movement", "bloc", "alliance", "rus"}
@@ -242,6 +242,23 @@ def name_mention(clause: Clause, name: Name) -> Mention:
     return Mention(name.text, name.kind, s + name.start, s + name.end)
 
 
+_ROLE_WORDS = re.compile(r"\b(upper|lower) (?:house|chamber)\b", re.I)
+
+
+def chamber_with_role(article: Article, role: str) -> Mention | None:
+    """The article's chamber read as its upper (or lower) house."""
+    return next(
+        (
+            f.subject
+            for f in article.facts
+            if f.relation == "instanceOf"
+            and f.value == ROLE_CLASSES[role]
+            and f.subject.kind == "chamber"
+        ),
+        None,
+    )
+
+
 def chamber_of(
     article: Article, reading: Reading, clause: Clause, before: int | None = None
 ) -> Mention:
@@ -253,6 +270,11 @@ def chamber_of(
     ]
     if bodies:
         return name_mention(clause, bodies[-1])
+    role = _ROLE_WORDS.findall(clause.text[:before] if before is not None else clause.text)
+    if role:  # "In the upper chamber X presided": the chamber the infobox calls upper
+        chamber = chamber_with_role(article, role[-1].lower())
+        if chamber is not None:
+            return chamber
     if reading.chamber is not None:
         return reading.chamber
     section = clause.sentence.section

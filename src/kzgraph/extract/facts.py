@@ -52,6 +52,9 @@ class DateValue:
 
 Value = Mention | DateValue | int | Decimal | str
 
+# The classes of a chamber's role: its upper and lower house.
+ROLE_CLASSES = {"upper": "wd:Q637846", "lower": "wd:Q375928"}
+
 
 @dataclass(frozen=True)
 class Evidence:

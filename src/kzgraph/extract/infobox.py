@@ -11,7 +11,7 @@ import yaml
 
 from kzgraph.document import InfoboxEntry, parse_groups
 from kzgraph.extract.article import Article, split_list
-from kzgraph.extract.facts import DateValue, Evidence, Mention, parse_date
+from kzgraph.extract.facts import ROLE_CLASSES, DateValue, Evidence, Mention, parse_date
 from kzgraph.names import slugify
 
 READERS = [
@@ -183,7 +183,6 @@ def _read_text(article: Article, entry: InfoboxEntry, rule: dict) -> None:
 
 
 _ROLE = re.compile(r"^(?P<name>.+?)\s*\((?P<role>upper|lower)(?: house)?\)$", re.I)
-ROLE_CLASSES = {"upper": "wd:Q637846", "lower": "wd:Q375928"}
 
 
 def _read_chambers(article: Article, entry: InfoboxEntry, rule: dict) -> None:

@@ -14,8 +14,8 @@ from decimal import Decimal
 
 from kzgraph.document import Sentence
 from kzgraph.extract.article import Article, relative, split_list
-from kzgraph.extract.facts import DateValue, Mention, find_dates, number
-from kzgraph.extract.infobox import ROLE_CLASSES, election_mention
+from kzgraph.extract.facts import ROLE_CLASSES, DateValue, Mention, find_dates, number
+from kzgraph.extract.infobox import election_mention
 from kzgraph.names import slugify
 
 NAME = r"[A-Z][\w’'\-]+(?: [A-Z][\w’'\-]+)+"  # a personal name: two or more capitalised words

@@ -30,8 +30,8 @@ from kzgraph.extract.clause import (
     entity_label_at,
     name_mention,
 )
-from kzgraph.extract.facts import DateValue, Evidence, Mention, find_dates
-from kzgraph.extract.infobox import ROLE_CLASSES, election_mention
+from kzgraph.extract.facts import ROLE_CLASSES, DateValue, Evidence, Mention, find_dates
+from kzgraph.extract.infobox import election_mention
 from kzgraph.extract.language import analyse
 from kzgraph.extract.numbers import number_of
 from kzgraph.extract.occasions import index_occasions, occasions, spoken_date
