@@ -271,10 +271,13 @@ def results(article: Article, reading: Reading, clause: Clause) -> None:
         return
     seat_sentence = any(t.lower_ in SEAT_WORDS for t in clause.doc)
     taken: set[int] = set()
+    in_dates = [(d.start or 0, d.end or 0) for d in clause.dates]
     for token in clause.doc:
         value = _count(token)
         if value is None or token.idx in taken:
             continue
+        if any(a <= token.idx < b for a, b in in_dates):
+            continue  # the day of "on 10 December 1994"
         after = [t.lower_ for t in clause.doc[token.i + 1 : token.i + 4]]
         before = clause.doc[token.i - 1].lower_ if token.i > 0 else ""
         if before in ("of", "from", "all", "the") and after[:1] and after[0] in SEAT_WORDS:
