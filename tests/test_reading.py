@@ -84,3 +84,21 @@ def test_seat_parts_say_how_they_are_filled():
         (42, "returned from single-member districts"),
         (18, "appointed by the Monarch"),
     }
+
+
+ADDRESS = """= Grand Council of Testland =
+
+- House Type: Unicameral
+- Country: Testland
+
+Early elections to the Grand Council were promised by the President in his address of 1 September 2022. After winning the presidential election of 20 November 2022, he dissolved the council. The Grand Council was elected on 19 March 2023.
+"""
+
+
+def test_an_address_or_a_presidential_vote_is_not_the_councils_election():
+    doc = parse(ADDRESS, "address")
+    facts = extract(doc, article_subject(doc), {}, load_rules(PROJECT_ROOT / "mappings"))
+    dated = {
+        f.value.iso for f in facts if f.subject.kind == "election" and f.relation == "pointInTime"
+    }
+    assert dated == {"2023-03-19"}

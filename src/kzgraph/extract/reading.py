@@ -34,7 +34,7 @@ from kzgraph.extract.facts import ROLE_CLASSES, DateValue, Evidence, Mention, fi
 from kzgraph.extract.infobox import election_mention
 from kzgraph.extract.language import analyse
 from kzgraph.extract.numbers import number_of
-from kzgraph.extract.occasions import index_occasions, occasions, spoken_date
+from kzgraph.extract.occasions import OCCASION_NOUNS, index_occasions, occasions, spoken_date
 from kzgraph.extract.seats import seat_parts
 from kzgraph.names import fold, slugify
 
@@ -45,6 +45,7 @@ def read_sentences(article: Article) -> None:
     if not sentences:
         return
     docs = analyse([s.text for s in sentences])
+    _learn_party_names(article)
     reading = Reading()
     clauses = [analyse_clause(article, reading, s, d) for s, d in zip(sentences, docs, strict=True)]
     _index_elections(article, reading, clauses)
@@ -56,6 +57,20 @@ def read_sentences(article: Article) -> None:
             reading.office = None
         for rule in RULES:
             rule(article, reading, clause)
+
+
+_PARTY_CALLED = re.compile(
+    r"\bthe (?P<name>[A-Z][\w’'\-]+(?: [A-Z][\w’'\-]+)?) (?:[a-z]+ )?party\b(?! (?:list|lists|system))"
+)
+
+
+def _learn_party_names(article: Article) -> None:
+    """ "the Baitaq green party", "the Amanat party": a name the text calls a party, in
+    lower case, is a party's name wherever it appears."""
+    for sentence in article.doc.sentences:
+        for m in _PARTY_CALLED.finditer(sentence.text):
+            if article.kind_of(m.group("name")) in (None, "party"):
+                article.learn(m.group("name"), "party")
 
 
 # --- elections -----------------------------------------------------------------------
@@ -153,7 +168,9 @@ def _near_election_word(clause: Clause, date: DateValue) -> bool:
     window = re.split(r"\d{4}", window)[-1]  # not across another date
     words = list(ELECTION_WORDS.finditer(window))
     if words and not _OTHER_VOTE.search(window[: words[-1].start()]):
-        return True
+        between = window[words[-1].end() :].lower()
+        # "elections were promised ... in his address of 1 September 2022": the address's date
+        return not any(re.search(rf"\b{noun}s?\b", between) for noun in OCCASION_NOUNS)
     after = re.match(r"\s*(?:\w+\s+)?(?:elections?|vote)\b", clause.text[date.end or start :])
     return bool(after) and not _OTHER_VOTE.search(after.group(0))
 
