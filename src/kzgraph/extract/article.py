@@ -33,6 +33,7 @@ class Article:
     country_name: str = ""
     originals: dict[str, str] = field(default_factory=dict)  # folded name -> as written
     offices: list[tuple[Mention, Mention]] = field(default_factory=list)  # (body, its chair)
+    _mentions: dict[tuple[int, int], list[Mention]] = field(default_factory=dict, repr=False)
 
     def learn(self, name: str, kind: str) -> None:
         self.names.setdefault(fold(name), kind)
@@ -63,6 +64,14 @@ class Article:
 
     def mentions(self, sentence: Sentence, kinds: set[str] | None = None) -> list[Mention]:
         """Known entity names in a sentence, longest match first, left to right."""
+        # Many rules ask for the same sentence; the answer changes only with the names known.
+        key = (sentence.start, len(self.names))
+        if key not in self._mentions:
+            self._mentions[key] = self._find_mentions(sentence)
+        found = self._mentions[key]
+        return found if kinds is None else [m for m in found if m.kind in kinds]
+
+    def _find_mentions(self, sentence: Sentence) -> list[Mention]:
         text = sentence.text
         words = list(_WORD.finditer(text))
         found: list[Mention] = []
@@ -77,7 +86,7 @@ class Article:
                     kind = self.kind_of(name) if name.split()[-1].lower() == "party" else None
                 # A lone lower-case word ("parliament") is a common noun, not a name.
                 common = name[0].islower() and i == j
-                if kind and not common and (kinds is None or kind in kinds):
+                if kind and not common:
                     found.append(Mention(name, kind, sentence.start + start, sentence.start + end))
                     i = j
                     break
