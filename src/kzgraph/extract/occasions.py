@@ -18,7 +18,7 @@ from spacy.tokens import Token
 
 from kzgraph.extract.article import Article
 from kzgraph.extract.clause import Clause, Reading, clause_evidence, country_adjective
-from kzgraph.extract.facts import DateValue, Mention, find_dates
+from kzgraph.extract.facts import DateValue, Evidence, Mention, find_dates
 from kzgraph.names import slugify
 
 # Head noun (lemma) -> kind of occasion. Elections have their own reader.
@@ -44,8 +44,9 @@ OCCASION_NOUNS = {
     "dissolution": "event",
     "opening": "event",
 }
-# Words of a noun phrase that grade rather than name an occasion ("the deadly unrest").
-_GRADING = {"deadly", "partial", "new", "last", "next", "previous", "same", "such", "latest"}
+_ADOPTS = re.compile(
+    r"\bconstitution\b[^.;]{0,60}\b(?:approved|adopted|accepted|endorsed|ratified|put to)\b", re.I
+)
 _CONSTITUTIONAL = re.compile(r"\bconstitution(?:al)?\b|\bamendments?\b", re.I)
 
 
@@ -203,6 +204,13 @@ def occasions(article: Article, reading: Reading, clause: Clause) -> None:
         article.add(mention, "pointInTime", _plain(canonical.date), ev, rule="occasion")
         if occasion.phrase != mention.name:
             article.add(mention, "alias", occasion.phrase, ev, rule="occasion")
+        if occasion.kind == "referendum" and _ADOPTS.search(clause.text):
+            # "A constitution approved by referendum on 6 November 1994"
+            constitution = country_constitution(article, clause)
+            if constitution is not None:
+                when = _plain(canonical.date)
+                article.add(constitution[0], "inception", when, ev, rule="occasion")
+                article.add(constitution[0], "adoptedThrough", mention, ev, rule="occasion")
 
 
 def _plain(date: DateValue) -> DateValue:
@@ -243,3 +251,19 @@ def spoken_date(date: DateValue) -> str:
     month = calendar.month_name[int(parts[1])] if len(parts) > 1 else ""
     day = str(int(parts[2])) if len(parts) > 2 else ""
     return " ".join(w for w in (day, month, parts[0]) if w)
+
+
+def country_constitution(article: Article, clause: Clause) -> tuple[Mention, Evidence] | None:
+    """ "the constitution", "the 1995 Constitution", "A constitution approved by
+    referendum": the country's constitution, where the article names no constitution by
+    year and place (those are read in prose.py)."""
+    token = next((t for t in clause.doc if t.lower_ == "constitution"), None)
+    if token is None or not article.country_name:
+        return None
+    if any(f.subject.kind == "constitution" and f.rule != "named-kind" for f in article.facts):
+        return None
+    s = clause.sentence.start
+    label = f"Constitution of {article.country_name}"
+    mention = Mention(label, "constitution", s + token.idx, s + token.idx + len(token.text))
+    ev = clause_evidence(article, clause, token.idx, token.idx + len(token.text))
+    return mention, ev

@@ -30,11 +30,17 @@ from kzgraph.extract.clause import (
     entity_label_at,
     name_mention,
 )
-from kzgraph.extract.facts import ROLE_CLASSES, DateValue, Evidence, Mention, find_dates
+from kzgraph.extract.facts import ROLE_CLASSES, DateValue, Mention, find_dates
 from kzgraph.extract.infobox import election_mention
 from kzgraph.extract.language import analyse
 from kzgraph.extract.numbers import number_of
-from kzgraph.extract.occasions import OCCASION_NOUNS, index_occasions, occasions, spoken_date
+from kzgraph.extract.occasions import (
+    OCCASION_NOUNS,
+    country_constitution,
+    index_occasions,
+    occasions,
+    spoken_date,
+)
 from kzgraph.extract.seats import seat_parts
 from kzgraph.names import fold, slugify
 
@@ -1285,26 +1291,10 @@ def named_kinds(article: Article, reading: Reading, clause: Clause) -> None:
         ev = clause_evidence(article, clause, name.start, name.end)
         qid = "wd:Q5" if name.kind == "person" else "wd:Q7278"
         article.add(name_mention(clause, name), "instanceOf", qid, ev, rule="named-kind")
-    constitution = _constitution(article, clause)
+    constitution = country_constitution(article, clause)
     if constitution is not None:
         mention, ev = constitution
         article.add(mention, "instanceOf", "wd:Q7755", ev, rule="named-kind")
-
-
-def _constitution(article: Article, clause: Clause) -> tuple[Mention, Evidence] | None:
-    """ "the constitution", "the 1995 Constitution", "A constitution approved by
-    referendum": the country's constitution, where the article names no constitution by
-    year and place (those are read in prose.py)."""
-    token = next((t for t in clause.doc if t.lower_ == "constitution"), None)
-    if token is None or not article.country_name:
-        return None
-    if any(f.subject.kind == "constitution" and f.rule != "named-kind" for f in article.facts):
-        return None
-    s = clause.sentence.start
-    label = f"Constitution of {article.country_name}"
-    mention = Mention(label, "constitution", s + token.idx, s + token.idx + len(token.text))
-    ev = clause_evidence(article, clause, token.idx, token.idx + len(token.text))
-    return mention, ev
 
 
 def topic(article: Article, reading: Reading, clause: Clause) -> None:
@@ -1403,6 +1393,14 @@ def events(article: Article, reading: Reading, clause: Clause) -> None:
         article.add(event, "pointInTime", DateValue(date.iso, date.precision), ev, rule="event")
         if named is not None:
             article.add(event, "concerns", name_mention(clause, named), ev, rule="event")
+            ended = noun in ("Dissolution", "Abolition") and named.kind in (
+                "chamber",
+                "legislature",
+            )
+            if ended and not re.search(r"\bconvocation\b", what, re.I):
+                # "Yeltsin issued a decree dissolving the Supreme Soviet": the body ended then
+                when = DateValue(date.iso, date.precision)
+                article.add(name_mention(clause, named), "dissolved", when, ev, rule="event")
         return
 
 
