@@ -334,8 +334,10 @@ class GraphWriter:
         subject = self.ns.entity(st.subject.slug)
         iri = self.ns.statement(st.key())
         tagged = st.relation not in UNTAGGED
-        # The native triple always; Wikidata's truthy triple for best-ranked statements only.
-        self.add(subject, KZO + st.relation, self.native(st.value, tagged), graph)
+        # The native triple always (but not for a part of the seats: the chamber does not
+        # have 9 seats); Wikidata's truthy triple for best-ranked statements only.
+        if not any(k in st.qualifiers for k in PART_QUALIFIERS):
+            self.add(subject, KZO + st.relation, self.native(st.value, tagged), graph)
         if st.best and truthy != KZO + st.relation:
             self.add(subject, truthy, self.wikibase(st.value, tagged), graph)
         self.add(subject, p, iri, graph)

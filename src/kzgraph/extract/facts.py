@@ -41,14 +41,6 @@ class DateValue:
         parts = self.iso.split("-") + ["01", "01"]
         return "-".join(parts[:3])
 
-    @property
-    def last_day(self) -> str:
-        parts = self.iso.split("-")
-        year = int(parts[0])
-        month = int(parts[1]) if len(parts) > 1 else 12
-        day = int(parts[2]) if len(parts) > 2 else calendar.monthrange(year, month)[1]
-        return f"{year:04d}-{month:02d}-{day:02d}"
-
 
 Value = Mention | DateValue | int | Decimal | str
 
