@@ -7,8 +7,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from kzgraph.namespaces import PREFIXES
 from kzgraph.pipeline import build
-from kzgraph.rdf import PREFIXES
 from kzgraph.settings import PROJECT_ROOT, load_settings
 
 SEED = PROJECT_ROOT / "sources" / "parliament-of-kazakhstan.txt"

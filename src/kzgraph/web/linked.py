@@ -27,7 +27,8 @@ from flask import (
 from markupsafe import Markup, escape
 
 from kzgraph import __version__
-from kzgraph.ontology import KIND_CLASSES, KZO
+from kzgraph.namespaces import KZO, PREDEFINED, PROV
+from kzgraph.ontology import KIND_CLASSES
 from kzgraph.ontology import load as load_ontology
 from kzgraph.queries import CannedQuery
 from kzgraph.settings import PROJECT_ROOT
@@ -35,7 +36,7 @@ from kzgraph.web import dates, dumps, terms
 from kzgraph.web.entities import EntityReader, split_text
 from kzgraph.web.formats import GRAPH_FORMATS, NotAcceptable, negotiate
 from kzgraph.web.hemicycle import Group, default_colour, svg
-from kzgraph.web.sparql import PREDEFINED, HTTPProblem
+from kzgraph.web.sparql import HTTPProblem
 
 blueprint = Blueprint("linked", __name__)
 RDF_FORMATS = [f for f in GRAPH_FORMATS if f.name in ("ttl", "jsonld", "nt", "rdf")]
@@ -320,9 +321,7 @@ def source(name: str, ext: str | None = None):
     spans = []
     graph = ox.NamedNode(iri)
     statement_of: dict[str, str] = {}
-    for q in r.store.quads_for_pattern(
-        None, ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"), None, graph
-    ):
+    for q in r.store.quads_for_pattern(None, ox.NamedNode(PROV + "wasDerivedFrom"), None, graph):
         statement_of.setdefault(q.object.value, q.subject.value.rsplit("/", 1)[-1])
     for ref, key in statement_of.items():
         data = {p: o.value for p, o in r.triples(ref)}

@@ -16,7 +16,7 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
 from kzgraph import __version__
-from kzgraph.rdf import DCT, RDFS
+from kzgraph.namespaces import DCT, PREDEFINED, RDFS
 from kzgraph.settings import Settings
 from kzgraph.web import dumps, results
 from kzgraph.web.dataset import StoreUnavailable, derived
@@ -31,7 +31,7 @@ from kzgraph.web.description import (
     void_triples,
 )
 from kzgraph.web.formats import GRAPH_FORMATS, NotAcceptable, UnknownFormat, negotiate
-from kzgraph.web.sparql import PREDEFINED, STATUS_TEXT, HTTPProblem, problem_response
+from kzgraph.web.sparql import STATUS_TEXT, HTTPProblem, problem_response
 
 blueprint = Blueprint("pages", __name__)
 DESCRIPTION_FORMATS = [f for f in GRAPH_FORMATS if f.name in ("ttl", "jsonld", "rdf", "nt")]

@@ -30,8 +30,8 @@ from wsgiref.util import request_uri
 import pyoxigraph as ox
 
 from kzgraph.functions import CUSTOM_FUNCTIONS
-from kzgraph.rdf import PREFIXES
-from kzgraph.settings import BASE_IRI, Settings
+from kzgraph.namespaces import PREDEFINED, WIKIBASE
+from kzgraph.settings import Settings
 from kzgraph.sparql_text import (
     QueryTextError,
     called_iris,
@@ -56,16 +56,7 @@ from kzgraph.web.shape import ShapeError, check_shape
 log = logging.getLogger("kzgraph.sparql")
 T = TypeVar("T")
 
-# Prefixes every query may use undeclared, as on the Wikidata Query Service.
-PREDEFINED = {
-    **PREFIXES,
-    "kz": f"{BASE_IRI}entity/",
-    "bd": "http://www.bigdata.com/rdf#",
-    "psv": "http://www.wikidata.org/prop/statement/value/",
-    "pqv": "http://www.wikidata.org/prop/qualifier/value/",
-    "sd": "http://www.w3.org/ns/sparql-service-description#",
-    "void": "http://rdfs.org/ns/void#",
-}
+LABEL_SERVICE = WIKIBASE + "label"
 FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
@@ -253,7 +244,7 @@ def check_calls(
     except QueryTextError as exc:
         raise HTTPProblem(400, str(exc)) from exc
     for keyword, iri in calls:
-        if keyword == "SERVICE" and iri == "http://wikiba.se/ontology#label":
+        if keyword == "SERVICE" and iri == LABEL_SERVICE:
             continue
         if iri.startswith(("?", "$")):
             raise HTTPProblem(
@@ -267,9 +258,7 @@ def check_calls(
                 f"allowlist ({', '.join(settings.service_allowlist) or 'none'}); an operator can add one "
                 "with KZGRAPH_SERVICE_ALLOWLIST",
             )
-    return any(
-        keyword == "SERVICE" and iri != "http://wikiba.se/ontology#label" for keyword, iri in calls
-    )
+    return any(keyword == "SERVICE" and iri != LABEL_SERVICE for keyword, iri in calls)
 
 
 class SpillWriter:
