@@ -15,10 +15,15 @@ from collections.abc import Callable, Iterable
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from kzgraph.queries import load_catalogue
 from kzgraph.settings import Settings, load_settings
+from kzgraph.web import graphstore, linked, pages, queries, reconcile
 from kzgraph.web.dataset import Dataset, open_dataset
+from kzgraph.web.errors import HTTPProblem, problem_response, register_error_handlers
 from kzgraph.web.federation import FederationGateway
-from kzgraph.web.sparql import HTTPProblem, QueryService, SparqlEndpoint, problem_response
+from kzgraph.web.service import QueryService
+from kzgraph.web.sparql import SparqlEndpoint
+from kzgraph.web.state import AppState
 from kzgraph.web.watchdog import Watchdog
 
 access_log = logging.getLogger("kzgraph.access")
@@ -143,17 +148,15 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
     settings = settings or load_settings()
     dataset = dataset or open_dataset(settings)
     app = Flask(__name__)
-    app.config["KZGRAPH"] = settings
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     service = QueryService(dataset, settings)
-    app.extensions["kzgraph.dataset"] = dataset
-    app.extensions["kzgraph.service"] = service
-
-    from kzgraph.queries import load_catalogue
-    from kzgraph.web import graphstore, linked, pages, queries, reconcile
-
+    watchdog = Watchdog(settings.query_timeout)
     # A malformed canned query stops the start-up: it is never silently missing.
-    app.extensions["kzgraph.queries"] = load_catalogue(settings.queries)
+    catalogue = load_catalogue(settings.queries)
+    app.extensions["kzgraph"] = AppState(settings, dataset, service, catalogue, watchdog)
+    # web/server.py reads these two; they go when it reads the state object instead.
+    app.extensions["kzgraph.service"] = service
+    app.extensions["kzgraph.watchdog"] = watchdog
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(graphstore.blueprint)
     app.register_blueprint(queries.blueprint)
@@ -168,8 +171,6 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
             response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
 
-    watchdog = Watchdog(settings.query_timeout)
-    app.extensions["kzgraph.watchdog"] = watchdog
     # A remote store makes its own SERVICE calls; the gateway serves the embedded store.
     service.gateway = None if settings.is_remote else FederationGateway(settings)
     endpoint = SparqlEndpoint(service, pages.describe_service(app))
@@ -180,5 +181,5 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n
         )
-    pages.register_error_handlers(app)
+    register_error_handlers(app)
     return app

@@ -18,7 +18,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     redirect,
     render_template,
     request,
@@ -34,9 +33,10 @@ from kzgraph.queries import CannedQuery
 from kzgraph.settings import PROJECT_ROOT
 from kzgraph.web import dates, dumps, terms
 from kzgraph.web.entities import EntityReader, split_text
+from kzgraph.web.errors import HTTPProblem
 from kzgraph.web.formats import GRAPH_FORMATS, NotAcceptable, negotiate
 from kzgraph.web.hemicycle import Group, default_colour, svg
-from kzgraph.web.sparql import HTTPProblem
+from kzgraph.web.state import settings, state
 
 blueprint = Blueprint("linked", __name__)
 RDF_FORMATS = [f for f in GRAPH_FORMATS if f.name in ("ttl", "jsonld", "nt", "rdf")]
@@ -114,12 +114,8 @@ def checked(key: str) -> str:
     return key
 
 
-def settings():
-    return current_app.config["KZGRAPH"]
-
-
 def reader() -> EntityReader:
-    store = current_app.extensions["kzgraph.service"].store()
+    store = state().service.store()
     return EntityReader(store, load_ontology(), settings().base_iri)
 
 
@@ -223,7 +219,7 @@ def entity(slug: str, ext: str | None = None):
 def seat_diagram(r: EntityReader, chamber_iri: str, date: str | None):
     """The composition on ``date`` (default: the latest) as a hemicycle, with its legend."""
     query: CannedQuery | None = next(
-        (q for q in current_app.extensions["kzgraph.queries"] if q.name == "composition-on-date"),
+        (q for q in state().queries if q.name == "composition-on-date"),
         None,
     )
     if query is None:
@@ -372,7 +368,7 @@ def ontology(ext: str | None = None):
 
 def dumps_dir() -> Path:
     """The dumps of the data as served now (rewritten after an update; see web/dumps.py)."""
-    folder = dumps.current(current_app.extensions["kzgraph.dataset"])
+    folder = dumps.current(state().dataset)
     if folder is None:
         raise HTTPProblem(404, "this server reads a remote store and serves no dumps")
     return folder

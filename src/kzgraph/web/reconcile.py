@@ -13,14 +13,16 @@ import math
 import re
 from html import escape
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 
 from kzgraph import __version__
 from kzgraph.ontology import load as load_ontology
 from kzgraph.reconcile import Candidate, EntityIndex, PropertyCondition, Query
 from kzgraph.web.dataset import derived
-from kzgraph.web.sparql import HTTPProblem
+from kzgraph.web.errors import HTTPProblem
+from kzgraph.web.state import settings, state
 from kzgraph.web.terms import wikidata_label
+from kzgraph.web.urls import root_url
 
 blueprint = Blueprint("reconcile", __name__)
 MAX_BODY = 1_000_000
@@ -40,17 +42,15 @@ _CALLBACK = re.compile(r"^[A-Za-z_$][\w$.]{0,63}$")
 
 def index() -> EntityIndex:
     """The entity index for the current data, built once per dataset version."""
-    base = current_app.config["KZGRAPH"].base_iri
+    base = settings().base_iri
     return derived(
-        current_app.extensions["kzgraph.dataset"],
+        state().dataset,
         "reconciliation-index",
         lambda store: EntityIndex(store, load_ontology(), base),
     )
 
 
 def root() -> str:
-    from kzgraph.web.pages import root_url
-
     return root_url()
 
 
@@ -220,13 +220,13 @@ def candidate_json(idx: EntityIndex, c: Candidate) -> dict:
 def manifest_02() -> dict:
     base = root()
     service = f"{base}reconcile"
-    settings = current_app.config["KZGRAPH"]
+    config = settings()
     idx = index()
     return {
         "versions": ["0.1", "0.2"],
         "name": "kzgraph: Parliament of Kazakhstan",
-        "identifierSpace": f"{settings.base_iri}entity/",
-        "schemaSpace": f"{settings.base_iri}ontology#",
+        "identifierSpace": f"{config.base_iri}entity/",
+        "schemaSpace": f"{config.base_iri}ontology#",
         "documentation": f"{base}queries",
         "serviceVersion": __version__,
         "view": {"url": f"{base}entity/{{{{id}}}}"},
