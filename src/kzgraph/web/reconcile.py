@@ -13,7 +13,7 @@ import math
 import re
 from html import escape
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, render_template, request
 
 from kzgraph import __version__
 from kzgraph.ontology import load as load_ontology
@@ -272,18 +272,28 @@ def service_02():
 
 
 def extend_02(idx: EntityIndex, spec: object) -> dict:
+    meta, rows = extension(idx, spec)
+    return {"meta": meta, "rows": {ident: dict(values) for ident, values in rows}}
+
+
+def extension(
+    idx: EntityIndex, spec: object
+) -> tuple[list[dict], list[tuple[str, list[tuple[str, list]]]]]:
+    """Data extension, for both protocol versions: the properties asked for (id, name) and,
+    per id, each property's values (none for an unknown id)."""
     ids, props = _extension_spec(spec)
     meta = [{"id": p, "name": idx.property_names.get(idx.property_id(p) or "", p)} for p in props]
-    rows = {}
+    rows = []
     for ident in ids:
         entry = idx.by_id(ident)
-        rows[ident] = {
-            p: [v.as_extension() for v in idx.values(entry, idx.property_id(p) or "")]
+        values = [
+            (p, [v.as_extension() for v in idx.values(entry, idx.property_id(p) or "")])
             if entry
-            else []
+            else (p, [])
             for p in props
-        }
-    return {"meta": meta, "rows": rows}
+        ]
+        rows.append((ident, values))
+    return meta, rows
 
 
 def _extension_spec(spec: object) -> tuple[list[str], list[str]]:
@@ -401,32 +411,28 @@ def preview_02():
 
 
 def preview_html(ident: str) -> Response:
-    """A small HTML card, everything escaped, embeddable in OpenRefine's iframe."""
+    """A small HTML card (templates/preview.html), embeddable in OpenRefine's iframe."""
     idx = index()
     entry = idx.by_id(ident)
     if entry is None:
         return Response(f"<p>No entity {escape(ident)}.</p>", 404, mimetype="text/html")
-    facts = []
-    for pid in sorted(entry.values)[:8]:
-        values = ", ".join(escape(wikidata_label(v.text) or v.text) for v in entry.values[pid][:3])
-        facts.append(f"<li><b>{escape(idx.property_names.get(pid, pid))}</b>: {values}</li>")
-    qid = (
-        f' · <a href="https://www.wikidata.org/wiki/{escape(entry.qid)}" target="_blank">{escape(entry.qid)}</a>'
-        if entry.qid
-        else ""
-    )
-    body = (
-        '<!doctype html><html><head><meta charset="utf-8"><style>body{font:13px sans-serif;margin:6px}ul{padding-left:1.2em;margin:4px 0}</style></head><body>'
-        f"<b>{escape(entry.label)}</b> <small>{escape(', '.join(idx.class_names.get(t, t) for t in entry.types))}{qid}</small>"
-        f"<p>{escape(entry.description)}</p>"
-        + (
-            f"<p><i>Also:</i> {escape(' · '.join(n for n in entry.names[:6] if n != entry.label))}</p>"
-            if len(entry.names) > 1
-            else ""
+    facts = [
+        (
+            idx.property_names.get(pid, pid),
+            ", ".join(wikidata_label(v.text) or v.text for v in entry.values[pid][:3]),
         )
-        + f"<ul>{''.join(facts)}</ul></body></html>"
+        for pid in sorted(entry.values)[:8]
+    ]
+    page = render_template(
+        "preview.html",
+        entry=entry,
+        types=", ".join(idx.class_names.get(t, t) for t in entry.types),
+        also=" · ".join(n for n in entry.names[:6] if n != entry.label)
+        if len(entry.names) > 1
+        else "",
+        facts=facts,
     )
-    response = Response(body, mimetype="text/html")
+    response = Response(page, mimetype="text/html")
     response.headers["Content-Security-Policy"] = (
         "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *"
     )
@@ -549,29 +555,19 @@ def preview_v1():
 
 @blueprint.route("/reconcile/v1/extend", methods=["POST"])
 def extend_v1():
-    idx = index()
-    ids, props = _extension_spec(_json_body())
-    meta = [{"id": p, "name": idx.property_names.get(idx.property_id(p) or "", p)} for p in props]
-    rows = []
-    for ident in ids:
-        entry = idx.by_id(ident)
-        rows.append(
-            {
-                "id": ident,
-                "properties": [
-                    {
-                        "id": p,
-                        "values": [
-                            v.as_extension() for v in idx.values(entry, idx.property_id(p) or "")
-                        ]
-                        if entry
-                        else [],
-                    }
-                    for p in props
-                ],
-            }
-        )
-    return respond({"meta": meta, "rows": rows})
+    meta, rows = extension(index(), _json_body())
+    return respond(
+        {
+            "meta": meta,
+            "rows": [
+                {
+                    "id": ident,
+                    "properties": [{"id": p, "values": v} for p, v in values],
+                }
+                for ident, values in rows
+            ],
+        }
+    )
 
 
 @blueprint.route("/reconcile/v1/extend/propose")
