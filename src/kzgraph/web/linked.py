@@ -228,11 +228,9 @@ def seat_diagram(r: EntityReader, chamber_iri: str, date: str | None):
         bindings = query.bind({"chamber": chamber_iri, **({"date": date} if date else {})})
     except ValueError as exc:
         raise HTTPProblem(400, str(exc)) from exc
-    rows = list(
-        r.store.query(
-            query.text, substitutions=bindings, prefixes=PREDEFINED, use_default_graph_as_union=True
-        )
-    )
+    # Through the query service, as /queries/composition-on-date runs it.
+    names, found = state().service.select(query.text, bindings)
+    rows = [dict(zip(names, row, strict=True)) for row in found]
     if not rows:
         return None
     colours = _colours()
