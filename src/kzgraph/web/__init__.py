@@ -163,6 +163,8 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
     app.register_blueprint(reconcile.blueprint)
     app.register_blueprint(linked.blueprint)
     app.jinja_env.filters["local"] = lambda iri: linked.local(iri)
+    # Templates name the graph and its subject from the configuration, never literally.
+    app.jinja_env.globals["graph"] = settings
 
     @app.after_request
     def _security_headers(response):

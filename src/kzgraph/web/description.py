@@ -73,7 +73,7 @@ def void_triples(
     add(
         ds,
         DCT + "title",
-        ox.Literal("kzgraph: the Parliament of Kazakhstan as a knowledge graph", language="en"),
+        ox.Literal(settings.graph_title, language="en"),
     )
     add(ds, DCT + "license", node("https://creativecommons.org/licenses/by-sa/4.0/"))
     add(ds, VOID + "sparqlEndpoint", node(f"{root}sparql"))
@@ -84,7 +84,11 @@ def void_triples(
     add(ds, VOID + "entities", _int(stats["entities"]))
     add(ds, VOID + "classes", _int(len(stats["classes"])))
     add(ds, VOID + "properties", _int(len(stats["properties"])))
-    add(ds, VOID + "exampleResource", node(f"{settings.base_iri}entity/parliament-of-kazakhstan"))
+    add(
+        ds,
+        VOID + "exampleResource",
+        node(f"{settings.base_iri}entity/{settings.graph_subject_slug}"),
+    )
     add(ds, RDF + "type", node(DCAT + "Dataset"))
     for name, url, size in dumps:
         add(ds, VOID + "dataDump", node(url))

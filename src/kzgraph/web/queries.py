@@ -242,9 +242,10 @@ def openapi_document(root: str) -> dict:
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "kzgraph canned queries",
+            "title": f"{state().settings.graph_name} canned queries",
             "version": __version__,
-            "description": "Researchers' questions about the Parliament of Kazakhstan, as a REST API. "
+            "description": f"Researchers' questions about {state().settings.graph_subject}, "
+            "as a REST API. "
             "Each operation runs one SPARQL query of the queries/ folder (grlc-compatible).",
             "license": {
                 "name": "CC BY-SA 4.0 (data)",

@@ -224,7 +224,7 @@ def manifest_02() -> dict:
     idx = index()
     return {
         "versions": ["0.1", "0.2"],
-        "name": "kzgraph: Parliament of Kazakhstan",
+        "name": f"{config.graph_name}: {config.graph_subject}",
         "identifierSpace": f"{config.base_iri}entity/",
         "schemaSpace": f"{config.base_iri}ontology#",
         "documentation": f"{base}queries",
@@ -448,7 +448,7 @@ def manifest_v1():
     return respond(
         {
             "versions": ["1.0-draft"],
-            "name": "kzgraph: Parliament of Kazakhstan",
+            "name": f"{settings().graph_name}: {settings().graph_subject}",
             "documentation": f"{root()}queries",
             "serviceVersion": __version__,
             "view": {"url": f"{root()}entity/{{id}}"},
