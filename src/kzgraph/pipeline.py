@@ -141,7 +141,7 @@ def _describe_build(writer: GraphWriter, paths: list[Path], settings: Settings) 
     add(
         dataset,
         DCT + "title",
-        ox.Literal("kzgraph: the Parliament of Kazakhstan as a knowledge graph", language="en"),
+        ox.Literal(settings.graph_title, language="en"),
         meta,
     )
     add(dataset, DCT + "license", node("https://creativecommons.org/licenses/by-sa/4.0/"), meta)
