@@ -106,7 +106,9 @@ def kzgraph_imports() -> list[Import]:
             elif isinstance(node, ast.ImportFrom) and node.module:
                 assert node.level == 0, f"{path}:{node.lineno}: use absolute imports"
                 names = [
-                    f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in modules else node.module
+                    f"{node.module}.{a.name}"
+                    if f"{node.module}.{a.name}" in modules
+                    else node.module
                     for a in node.names
                 ]
             else:
