@@ -42,12 +42,6 @@ blueprint = Blueprint("linked", __name__)
 RDF_FORMATS = [f for f in GRAPH_FORMATS if f.name in ("ttl", "jsonld", "nt", "rdf")]
 SUFFIX = {"ttl": "ttl", "jsonld": "jsonld", "nt": "nt", "rdf": "rdf"}
 CONTEXT = PROJECT_ROOT / "ontology" / "context.jsonld"
-DUMP_FORMATS = {
-    "nquads": ("nq", ox.RdfFormat.N_QUADS),
-    "trig": ("trig", ox.RdfFormat.TRIG),
-    "turtle": ("ttl", ox.RdfFormat.TURTLE),
-    "jsonld": ("jsonld", ox.RdfFormat.JSON_LD),
-}
 
 
 @blueprint.app_template_filter("shown")
