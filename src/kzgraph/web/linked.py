@@ -34,7 +34,7 @@ from kzgraph.settings import PROJECT_ROOT
 from kzgraph.web import dates, dumps, terms
 from kzgraph.web.entities import EntityReader, split_text
 from kzgraph.web.errors import HTTPProblem
-from kzgraph.web.formats import GRAPH_FORMATS, NotAcceptable, negotiate
+from kzgraph.web.formats import GRAPH_FORMATS, NotAcceptable, negotiate, prefers_html
 from kzgraph.web.hemicycle import Group, default_colour, svg
 from kzgraph.web.state import settings, state
 
@@ -122,12 +122,8 @@ def local(iri: str) -> str:
 
 
 def wants_html(ext: str | None) -> bool:
-    if ext:
-        return False
-    accept = request.accept_mimetypes
-    return "text/html" in accept.values() and accept["text/html"] >= max(
-        (accept[f.media_type] for f in RDF_FORMATS), default=0
-    )
+    """No suffix, and a browser's Accept (text/html as high as any RDF format)."""
+    return not ext and prefers_html(request.headers.get("Accept"))
 
 
 def rdf(triples: set[ox.Triple], ext: str | None, alternates: str) -> Response:
