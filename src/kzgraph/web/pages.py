@@ -1,5 +1,5 @@
-"""Flask routes other than the SPARQL hot path: home and query UI, health, VoID,
-the service description, and error pages."""
+"""The server's own pages: home and query UI, health, VoID, the service description, the
+predefined prefixes, and the reconciliation manifest as a page (errors: ``errors.py``)."""
 
 from __future__ import annotations
 
