@@ -3,7 +3,6 @@ predefined prefixes, and the reconciliation manifest as a page (errors: ``errors
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Iterable
 from urllib.parse import parse_qs
@@ -328,35 +327,3 @@ def markdown(text: str) -> Markup:
 @blueprint.app_template_global("result_table")
 def result_table(columns: list[str], rows: list[list]) -> results.Table:
     return results.build(columns, rows, settings().base_iri, reader().label, local)
-
-
-MANIFEST_PATHS = ("/reconcile", "/reconcile/v1")
-
-
-@blueprint.after_app_request
-def manifest_page(response: Response) -> Response:
-    """The reconciliation manifest as a page for a browser; OpenRefine and other programs
-    (which do not ask for text/html first) keep the JSON."""
-    if (
-        request.method == "GET"
-        and request.path in MANIFEST_PATHS
-        and not request.args
-        and response.status_code == 200
-        and response.mimetype == "application/json"
-        and prefers_html(request.headers.get("Accept"), ["application/json"])
-    ):
-        manifest = response.get_json()
-        page = render_template(
-            "reconcile.html",
-            version=__version__,
-            m=manifest,
-            service=root_url().rstrip("/") + request.path,
-            raw=json.dumps(manifest, indent=2, ensure_ascii=False),
-        )
-        html = Response(page, mimetype="text/html")
-        for key in ("Access-Control-Allow-Origin", "Content-Security-Policy"):
-            if key in response.headers:
-                html.headers[key] = response.headers[key]
-        html.headers["Vary"] = "Accept"
-        return html
-    return response

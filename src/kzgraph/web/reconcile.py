@@ -20,6 +20,7 @@ from kzgraph.ontology import load as load_ontology
 from kzgraph.reconcile import Candidate, EntityIndex, PropertyCondition, Query
 from kzgraph.web.dataset import derived
 from kzgraph.web.errors import HTTPProblem
+from kzgraph.web.formats import prefers_html
 from kzgraph.web.state import settings, state
 from kzgraph.web.terms import wikidata_label
 from kzgraph.web.urls import root_url
@@ -436,6 +437,38 @@ def preview_html(ident: str) -> Response:
     response.headers["Content-Security-Policy"] = (
         "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *"
     )
+    return response
+
+
+MANIFEST_PATHS = ("/reconcile", "/reconcile/v1")
+
+
+@blueprint.after_app_request
+def manifest_page(response: Response) -> Response:
+    """The reconciliation manifest as a page for a browser; OpenRefine and other programs
+    (which do not ask for text/html first) keep the JSON."""
+    if (
+        request.method == "GET"
+        and request.path in MANIFEST_PATHS
+        and not request.args
+        and response.status_code == 200
+        and response.mimetype == "application/json"
+        and prefers_html(request.headers.get("Accept"), ["application/json"])
+    ):
+        manifest = response.get_json()
+        page = render_template(
+            "reconcile.html",
+            version=__version__,
+            m=manifest,
+            service=root_url().rstrip("/") + request.path,
+            raw=json.dumps(manifest, indent=2, ensure_ascii=False),
+        )
+        html = Response(page, mimetype="text/html")
+        for key in ("Access-Control-Allow-Origin", "Content-Security-Policy"):
+            if key in response.headers:
+                html.headers[key] = response.headers[key]
+        html.headers["Vary"] = "Accept"
+        return html
     return response
 
 
