@@ -109,7 +109,7 @@ def test_statement_and_reference_iris_resolve(live):
     rows = requests.get(
         live.url + "sparql",
         params={
-            "query": f"SELECT ?st ?ref WHERE {{ <{E}majilis> p:P1342 ?st . ?st prov:wasDerivedFrom ?ref }} LIMIT 1"
+            "query": f"SELECT ?st ?ref WHERE {{ <{E}majilis> p:P1342 ?st . ?st ps:P1342 98 ; prov:wasDerivedFrom ?ref }} LIMIT 1"
         },
         timeout=10,
     ).json()["results"]["bindings"]
