@@ -5,15 +5,25 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install serve build test lint format bench eval clean
+.PHONY: install lock serve build test lint format bench eval clean
 
 UI     := src/kzgraph/web/static/yasgui
 
-$(BIN)/kzgraph: pyproject.toml
+# Exactly the versions of requirements.lock (hash-checked), so that a fresh clone installs
+# today what it installed yesterday; then kzgraph itself, whose dependencies the lock holds.
+$(BIN)/kzgraph: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
+
+# After changing the dependencies in pyproject.toml: pin them again (uv, from PyPI).
+lock:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 \
+		--generate-hashes -o requirements.lock
 
 # The query UI (YASGUI) comes from the npm registry at setup and is served by kzgraph itself.
 $(UI)/yasgui.min.js: package.json

@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from benchmarks.generate import generate  # noqa: E402
 from kzgraph import store as on_disk  # noqa: E402
-from kzgraph.web.sparql import PREDEFINED  # noqa: E402
+from kzgraph.namespaces import PREDEFINED  # noqa: E402
 from tests.servers import memory_mb, oxigraph_binary, start_kzgraph, start_oxigraph  # noqa: E402
 
 PREFIXES = "".join(

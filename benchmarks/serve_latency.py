@@ -28,10 +28,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kzgraph import store  # noqa: E402
+from kzgraph.namespaces import PREDEFINED  # noqa: E402
 from kzgraph.pipeline import build, source_files  # noqa: E402
 from kzgraph.queries import load_catalogue  # noqa: E402
 from kzgraph.settings import load_settings  # noqa: E402
-from kzgraph.web.sparql import PREDEFINED  # noqa: E402
 from tests.servers import start_kzgraph  # noqa: E402
 
 COMPOSITION = next(q for q in load_catalogue(ROOT / "queries") if q.name == "composition-on-date")

@@ -6,8 +6,8 @@ import re
 
 import pyoxigraph as ox
 
+from kzgraph.namespaces import PREDEFINED
 from kzgraph.web.bindjoin import bind_join
-from kzgraph.web.sparql import PREDEFINED
 
 WD = "https://query.wikidata.org/sparql"
 ITEMS = [f"http://www.wikidata.org/entity/Q{i}" for i in range(1, 6)]

@@ -177,7 +177,7 @@ def oracle_rows(oracle: ox.Store, seed, text: str) -> Counter:
         text,
     )
     kzgraph_graphs = [g for g in oracle.named_graphs() if g.value != STANDIN_GRAPH]
-    from kzgraph.web.sparql import PREDEFINED
+    from kzgraph.namespaces import PREDEFINED
 
     results = oracle.query(
         local,

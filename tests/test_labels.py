@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kzgraph.namespaces import PREDEFINED
 from kzgraph.settings import load_settings
 from kzgraph.web import create_app
 from kzgraph.web.labels import prepare
-from kzgraph.web.sparql import PREDEFINED
 
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 DESCRIPTION = "http://schema.org/description"

@@ -8,11 +8,11 @@ import pyoxigraph as ox
 import pytest
 import requests
 
+from kzgraph.namespaces import PREDEFINED
 from kzgraph.ontology import load as load_ontology
 from kzgraph.settings import BASE_IRI
 from kzgraph.web import dates, terms
 from kzgraph.web.entities import EntityReader
-from kzgraph.web.sparql import PREDEFINED
 
 XSD_DATETIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
 WIKIBASE = "http://wikiba.se/ontology#"

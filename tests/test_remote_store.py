@@ -385,9 +385,9 @@ def test_a_graph_iri_with_a_fragment_is_served_described_and_removed_by_a_build(
 # --- credentials and failures -------------------------------------------------------------------------
 
 
+# The Oxigraph server has no accounts: this runs against Virtuoso only.
+@pytest.mark.parametrize("remote", ["virtuoso"], indirect=True)
 def test_virtuoso_without_credentials_fails_loudly_with_the_servers_message(remote, seed):
-    if remote.name != "virtuoso":
-        pytest.skip("the Oxigraph server has no accounts")
     before = remote.graphs()
     with pytest.raises(RemoteStoreError, match="answered HTTP"):
         remote.publish(seed.quads, store_user="", store_password="")
@@ -480,9 +480,9 @@ class MoveIgnoringProxy:
         self.server.shutdown()
 
 
+# One server behind the fault-injecting proxy is enough.
+@pytest.mark.parametrize("remote", ["oxigraph"], indirect=True)
 def test_a_publish_the_server_did_not_carry_out_fails_the_build(remote, seed, kenya):
-    if remote.name != "oxigraph":
-        pytest.skip("one server behind the fault-injecting proxy is enough")
     before = remote.graphs()
     proxy = MoveIgnoringProxy(remote.url)
     try:

@@ -10,8 +10,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from kzgraph.names import fold
-
-KZO = "https://w3id.org/kzgraph/ontology#"
+from kzgraph.namespaces import KZO
 
 
 def _fold(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> ox.Literal | None:

@@ -12,14 +12,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kzgraph.namespaces import KZO, OWL, RDF_TYPE, RDFS, WD, WDT
 from kzgraph.settings import PROJECT_ROOT
-
-KZO = "https://w3id.org/kzgraph/ontology#"
-WD = "http://www.wikidata.org/entity/"
-WDT = "http://www.wikidata.org/prop/direct/"
-OWL = "http://www.w3.org/2002/07/owl#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 
 KIND_CLASSES = {
     "legislature": "Legislature",

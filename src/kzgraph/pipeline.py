@@ -21,13 +21,11 @@ from kzgraph import __version__, document
 from kzgraph.extract import article_country, article_subject, extract
 from kzgraph.extract.facts import Mention
 from kzgraph.extract.infobox import load_rules
+from kzgraph.namespaces import DCAT, DCT, KZO, PROV, RDF, SCHEMA, VOID, XSD
 from kzgraph.ontology import load as load_ontology
-from kzgraph.rdf import DCT, PROV, RDF, SCHEMA, XSD, GraphWriter, group_statements, node
+from kzgraph.rdf import GraphWriter, group_statements, node
 from kzgraph.resolve import Claim, Resolver, learn_aliases, load_table, resolve_facts
 from kzgraph.settings import Settings
-
-VOID = "http://rdfs.org/ns/void#"
-DCAT = "http://www.w3.org/ns/dcat#"
 
 
 @dataclass
@@ -127,7 +125,7 @@ def _describe_build(writer: GraphWriter, paths: list[Path], settings: Settings) 
     add(activity, RDF + "type", node(PROV + "Activity"), meta)
     add(
         activity,
-        "https://w3id.org/kzgraph/ontology#extractorVersion",
+        KZO + "extractorVersion",
         ox.Literal(__version__),
         meta,
     )
@@ -143,7 +141,7 @@ def _describe_build(writer: GraphWriter, paths: list[Path], settings: Settings) 
     add(
         dataset,
         DCT + "title",
-        ox.Literal("kzgraph: the Parliament of Kazakhstan as a knowledge graph", language="en"),
+        ox.Literal(settings.graph_title, language="en"),
         meta,
     )
     add(dataset, DCT + "license", node("https://creativecommons.org/licenses/by-sa/4.0/"), meta)
@@ -152,9 +150,9 @@ def _describe_build(writer: GraphWriter, paths: list[Path], settings: Settings) 
         name = path.stem
         info = catalogue.get(name, {})
         src = writer.ns.source(name)
-        add(src, RDF + "type", node("https://w3id.org/kzgraph/ontology#SourceDocument"), meta)
+        add(src, RDF + "type", node(KZO + "SourceDocument"), meta)
         add(src, SCHEMA + "name", ox.Literal(info.get("title", name), language="en"), meta)
-        add(src, "https://w3id.org/kzgraph/ontology#sha256", ox.Literal(sums[name]), meta)
+        add(src, KZO + "sha256", ox.Literal(sums[name]), meta)
         if info.get("url"):
             add(src, SCHEMA + "url", node(info["url"]), meta)
         if info.get("license"):

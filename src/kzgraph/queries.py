@@ -20,8 +20,8 @@ import pyoxigraph as ox
 import yaml
 
 from kzgraph.functions import CUSTOM_FUNCTIONS
+from kzgraph.namespaces import XSD
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 DECORATORS = {
     "summary",
     "description",

@@ -9,9 +9,9 @@ import pyoxigraph as ox
 
 from kzgraph import store as on_disk
 from kzgraph.functions import CUSTOM_FUNCTIONS
+from kzgraph.namespaces import PREDEFINED
 from kzgraph.queries import ParameterError, load_catalogue
 from kzgraph.settings import Settings
-from kzgraph.web.sparql import PREDEFINED
 
 FORMATS = {
     "csv": ox.QueryResultsFormat.CSV,
@@ -100,10 +100,8 @@ def _cell(term) -> str:
     if term is None:
         return ""
     value = term.value
-    for prefix, iri in (
-        ("kz:", "https://w3id.org/kzgraph/entity/"),
-        ("wd:", "http://www.wikidata.org/entity/"),
-    ):
+    for prefix in ("kz", "wd"):
+        iri = PREDEFINED[prefix]
         if isinstance(term, ox.NamedNode) and value.startswith(iri):
-            return prefix + value[len(iri) :]
+            return f"{prefix}:{value[len(iri) :]}"
     return value.replace("\n", " ")

@@ -15,42 +15,28 @@ from decimal import Decimal
 import pyoxigraph as ox
 
 from kzgraph.extract.facts import DateValue, Evidence
-from kzgraph.ontology import KIND_CLASSES, KZO, WD, Ontology, Relation
+from kzgraph.namespaces import (  # noqa: F401 - PREFIXES: store.py reads it from here
+    DCT,
+    KZO,
+    OWL,
+    PQ,
+    PR,
+    PREFIXES,
+    PROV,
+    PS,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SKOS,
+    WD,
+    WDT,
+    WIKIBASE,
+    XSD,
+    P,
+)
+from kzgraph.ontology import KIND_CLASSES, Ontology, Relation
 from kzgraph.resolve import Claim, ClaimValue, Entity
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-SCHEMA = "http://schema.org/"
-PROV = "http://www.w3.org/ns/prov#"
-OWL = "http://www.w3.org/2002/07/owl#"
-DCT = "http://purl.org/dc/terms/"
-WIKIBASE = "http://wikiba.se/ontology#"
-WDT = "http://www.wikidata.org/prop/direct/"
-P = "http://www.wikidata.org/prop/"
-PS = "http://www.wikidata.org/prop/statement/"
-PQ = "http://www.wikidata.org/prop/qualifier/"
-PR = "http://www.wikidata.org/prop/reference/"
-
-PREFIXES = {
-    "kzo": KZO,
-    "wd": WD,
-    "wdt": WDT,
-    "p": P,
-    "ps": PS,
-    "pq": PQ,
-    "pr": PR,
-    "wikibase": WIKIBASE,
-    "prov": PROV,
-    "schema": SCHEMA,
-    "skos": SKOS,
-    "rdfs": RDFS,
-    "rdf": RDF,
-    "owl": OWL,
-    "xsd": XSD,
-    "dct": DCT,
-}
 DATE_TYPES = {"day": XSD + "date", "month": XSD + "gYearMonth", "year": XSD + "gYear"}
 TIME_PRECISION = {"day": 11, "month": 10, "year": 9}
 # Values written in no particular language: file names, native names, figures as written.

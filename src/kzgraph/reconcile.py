@@ -17,17 +17,17 @@ import pyoxigraph as ox
 from rapidfuzz import fuzz
 
 from kzgraph.names import fold, simplify
-from kzgraph.ontology import KIND_CLASSES, KZO, WD, Ontology
+from kzgraph.namespaces import KZO, OWL, RDF_TYPE, RDFS, SCHEMA, SKOS, WD, WDT, P
+from kzgraph.ontology import KIND_CLASSES, Ontology
 
 MATCH_SCORE = 95.0
 MATCH_MARGIN = 10.0
 MIN_SCORE = 40.0
 PROPERTY_WEIGHT = 0.25
-LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-ALT_LABEL = "http://www.w3.org/2004/02/skos/core#altLabel"
-DESCRIPTION = "http://schema.org/description"
-SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+LABEL = RDFS + "label"
+ALT_LABEL = SKOS + "altLabel"
+DESCRIPTION = SCHEMA + "description"
+SAME_AS = OWL + "sameAs"
 # Wikidata's own item search calls the QID "qid"; OpenRefine users look for it by that name.
 SPECIAL_PROPERTIES = {
     "qid": "Wikidata QID",
@@ -200,8 +200,8 @@ class EntityIndex:
         key = pid.strip()
         for prefix in (
             KZO,
-            "http://www.wikidata.org/prop/direct/",
-            "http://www.wikidata.org/prop/",
+            WDT,
+            P,
         ):
             key = key.removeprefix(prefix)
         return self._pid_aliases.get(key.lower()) or self._pid_aliases.get(fold(key))

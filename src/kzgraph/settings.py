@@ -23,6 +23,11 @@ class Settings:
     mappings: str = str(PROJECT_ROOT / "mappings")
     queries: str = str(PROJECT_ROOT / "queries")
     base_iri: str = BASE_IRI
+    # What the graph is called and what it is about, as pages, manifests and the dataset's
+    # description say it: the same code serves another legislature's graph by changing these.
+    graph_name: str = "kzgraph"
+    graph_subject: str = "the Parliament of Kazakhstan"  # as it reads inside a sentence
+    graph_subject_slug: str = "parliament-of-kazakhstan"  # its entity: VoID's example resource
     host: str = "127.0.0.1"
     # The URL the public reaches this server at (links in manifests, VoID, pages). Unset,
     # links use the request's Host only when it names this machine (see web/pages.py).
@@ -76,6 +81,16 @@ class Settings:
             if name.strip() == iri:
                 return url.strip()
         return iri
+
+    @property
+    def graph_title(self) -> str:
+        """``kzgraph: the Parliament of Kazakhstan as a knowledge graph``."""
+        return f"{self.graph_name}: {self.graph_subject} as a knowledge graph"
+
+    @property
+    def graph_headline(self) -> str:
+        """``The Parliament of Kazakhstan as a knowledge graph``: the title for a heading."""
+        return f"{self.graph_subject[:1].upper()}{self.graph_subject[1:]} as a knowledge graph"
 
     @property
     def is_remote(self) -> bool:

@@ -9,6 +9,7 @@ import pyoxigraph as ox
 import rdflib
 from pyshacl import validate as shacl_validate
 
+from kzgraph.namespaces import SHACL
 from kzgraph.settings import PROJECT_ROOT
 
 SHAPES = PROJECT_ROOT / "ontology" / "shapes.ttl"
@@ -30,10 +31,6 @@ def validate(quads: list[ox.Quad], shapes: Path = SHAPES) -> Report:
     shapes_graph = rdflib.Graph().parse(shapes, format="turtle")
     conforms, results, text = shacl_validate(data, shacl_graph=shapes_graph, advanced=True)
     violations = len(
-        list(
-            results.subjects(
-                rdflib.RDF.type, rdflib.URIRef("http://www.w3.org/ns/shacl#ValidationResult")
-            )
-        )
+        list(results.subjects(rdflib.RDF.type, rdflib.URIRef(SHACL + "ValidationResult")))
     )
     return Report(bool(conforms), violations, text)

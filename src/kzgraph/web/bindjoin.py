@@ -21,11 +21,12 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from kzgraph.namespaces import OWL
 from kzgraph.sparql_text import prefixes, spans, token_iri
 
-OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
+OWL_SAME_AS = OWL + "sameAs"
 LINKED_ITEMS = (
-    "SELECT DISTINCT ?item WHERE { ?entity <http://www.w3.org/2002/07/owl#sameAs> ?item "
+    f"SELECT DISTINCT ?item WHERE {{ ?entity <{OWL_SAME_AS}> ?item "
     "FILTER(isIRI(?item)) } ORDER BY ?item"
 )
 

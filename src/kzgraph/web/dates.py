@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from kzgraph.namespaces import XSD
+
 DATE_TYPES = {XSD + "dateTime", XSD + "date", XSD + "dateTimeStamp"}
 # The native (kzo:) shape writes a date at its precision as its own datatype.
 PARTIAL_TYPES = {XSD + "gYear": "{}-01-01", XSD + "gYearMonth": "{}-01"}

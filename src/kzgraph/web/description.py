@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from kzgraph.rdf import DCT, RDF, RDFS, XSD, node
+from kzgraph.namespaces import DCAT, DCT, KZO, RDF, RDFS, SD, VOID, WDT, XSD
+from kzgraph.namespaces import FORMATS as FORMATS_NS
+from kzgraph.rdf import node
 from kzgraph.settings import Settings
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-VOID = "http://rdfs.org/ns/void#"
-FORMATS_NS = "http://www.w3.org/ns/formats/"
-KZO = "https://w3id.org/kzgraph/ontology#"
-DCAT = "http://www.w3.org/ns/dcat#"
 DUMP_MEDIA_TYPES = {
     "nq": "application/n-quads",
     "trig": "application/trig",
@@ -76,18 +73,22 @@ def void_triples(
     add(
         ds,
         DCT + "title",
-        ox.Literal("kzgraph: the Parliament of Kazakhstan as a knowledge graph", language="en"),
+        ox.Literal(settings.graph_title, language="en"),
     )
     add(ds, DCT + "license", node("https://creativecommons.org/licenses/by-sa/4.0/"))
     add(ds, VOID + "sparqlEndpoint", node(f"{root}sparql"))
     add(ds, VOID + "uriSpace", ox.Literal(f"{settings.base_iri}entity/"))
     add(ds, VOID + "vocabulary", node(KZO))
-    add(ds, VOID + "vocabulary", node("http://www.wikidata.org/prop/direct/"))
+    add(ds, VOID + "vocabulary", node(WDT))
     add(ds, VOID + "triples", _int(stats["triples"]))
     add(ds, VOID + "entities", _int(stats["entities"]))
     add(ds, VOID + "classes", _int(len(stats["classes"])))
     add(ds, VOID + "properties", _int(len(stats["properties"])))
-    add(ds, VOID + "exampleResource", node(f"{settings.base_iri}entity/parliament-of-kazakhstan"))
+    add(
+        ds,
+        VOID + "exampleResource",
+        node(f"{settings.base_iri}entity/{settings.graph_subject_slug}"),
+    )
     add(ds, RDF + "type", node(DCAT + "Dataset"))
     for name, url, size in dumps:
         add(ds, VOID + "dataDump", node(url))

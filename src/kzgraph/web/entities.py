@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from kzgraph.ontology import KZO, WD, Ontology
-from kzgraph.rdf import PR, RDF, RDFS, SCHEMA, SKOS, WIKIBASE, Namespaces
+from kzgraph.namespaces import KZO, OWL, PR, PROV, RDF, RDFS, SCHEMA, SKOS, WD, WIKIBASE
+from kzgraph.ontology import Ontology
+from kzgraph.rdf import Namespaces
 from kzgraph.web import dates, terms
 from kzgraph.web.dates import Date
 
-PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
-SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
+PROV_DERIVED = PROV + "wasDerivedFrom"
+SAME_AS = OWL + "sameAs"
 TIME_VALUE = WIKIBASE + "timeValue"
 TIME_PRECISION = WIKIBASE + "timePrecision"
 # How the timeline says what a dated fact is, by relation (else the relation's label).

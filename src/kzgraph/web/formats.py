@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -115,3 +116,17 @@ def negotiate(
     if best is None:
         raise NotAcceptable(formats)
     return best
+
+
+# The RDF formats a description (service, VoID) or a page is offered in besides HTML.
+DESCRIPTION_FORMATS = [f for f in GRAPH_FORMATS if f.name in ("ttl", "jsonld", "rdf", "nt")]
+
+
+def prefers_html(accept: str | None, others: Iterable[str] = ()) -> bool:
+    """A browser: it names text/html at least as high as any of the ``others`` (by default
+    the RDF formats); ``*/*`` alone means a program, which gets data."""
+    parsed = parse_accept_header(accept or "", MIMEAccept)
+    alternatives = list(others) or [f.media_type for f in DESCRIPTION_FORMATS]
+    return "text/html" in parsed.values() and parsed["text/html"] >= max(
+        (parsed[m] for m in alternatives), default=0
+    )

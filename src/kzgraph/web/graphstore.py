@@ -11,18 +11,20 @@ from __future__ import annotations
 import uuid
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 
 from kzgraph.web import dumps
+from kzgraph.web.errors import HTTPProblem
 from kzgraph.web.formats import GRAPH_FORMATS, negotiate
-from kzgraph.web.sparql import HTTPProblem, QueryService
+from kzgraph.web.service import QueryService
+from kzgraph.web.state import state
 
 blueprint = Blueprint("graphstore", __name__)
 TRIPLE_FORMATS = [f for f in GRAPH_FORMATS if f.name in ("ttl", "nt", "rdf", "jsonld")]
 
 
 def _service() -> QueryService:
-    return current_app.extensions["kzgraph.service"]
+    return state().service
 
 
 def _target(direct: str | None = None) -> ox.NamedNode | ox.DefaultGraph:

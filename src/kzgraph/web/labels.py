@@ -22,13 +22,14 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from kzgraph.namespaces import RDFS, SCHEMA, SKOS, WIKIBASE, XSD
 from kzgraph.sparql_text import prefixes, spans, token_iri
 
-LABEL_SERVICE = "http://wikiba.se/ontology#label"
-LANGUAGE = "http://wikiba.se/ontology#language"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-SCHEMA_DESCRIPTION = "http://schema.org/description"
-SKOS_ALT_LABEL = "http://www.w3.org/2004/02/skos/core#altLabel"
+LABEL_SERVICE = WIKIBASE + "label"
+LANGUAGE = WIKIBASE + "language"
+RDFS_LABEL = RDFS + "label"
+SCHEMA_DESCRIPTION = SCHEMA + "description"
+SKOS_ALT_LABEL = SKOS + "altLabel"
 # Suffix -> property; AltLabel before Label, since "xAltLabel" also ends in "Label".
 SUFFIXES = (
     ("AltLabel", SKOS_ALT_LABEL),
@@ -256,7 +257,7 @@ def sort_key(term) -> tuple:
 
 
 def _is_numeric(term) -> bool:
-    return term.datatype.value.startswith("http://www.w3.org/2001/XMLSchema#") and (
+    return term.datatype.value.startswith(XSD) and (
         term.datatype.value.rsplit("#", 1)[1]
         in ("integer", "decimal", "double", "float", "int", "long", "short", "nonNegativeInteger")
     )
@@ -296,6 +297,6 @@ def _json_term(term) -> dict:
     literal = {"type": "literal", "value": term.value}
     if term.language:
         literal["xml:lang"] = term.language
-    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+    elif term.datatype.value != XSD + "string":
         literal["datatype"] = term.datatype.value
     return literal

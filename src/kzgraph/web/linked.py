@@ -18,7 +18,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     redirect,
     render_template,
     request,
@@ -27,26 +26,22 @@ from flask import (
 from markupsafe import Markup, escape
 
 from kzgraph import __version__
-from kzgraph.ontology import KIND_CLASSES, KZO
+from kzgraph.namespaces import KZO, PREDEFINED, PROV
+from kzgraph.ontology import KIND_CLASSES
 from kzgraph.ontology import load as load_ontology
 from kzgraph.queries import CannedQuery
 from kzgraph.settings import PROJECT_ROOT
 from kzgraph.web import dates, dumps, terms
 from kzgraph.web.entities import EntityReader, split_text
-from kzgraph.web.formats import GRAPH_FORMATS, NotAcceptable, negotiate
+from kzgraph.web.errors import HTTPProblem
+from kzgraph.web.formats import GRAPH_FORMATS, NotAcceptable, negotiate, prefers_html
 from kzgraph.web.hemicycle import Group, default_colour, svg
-from kzgraph.web.sparql import PREDEFINED, HTTPProblem
+from kzgraph.web.state import settings, state
 
 blueprint = Blueprint("linked", __name__)
 RDF_FORMATS = [f for f in GRAPH_FORMATS if f.name in ("ttl", "jsonld", "nt", "rdf")]
 SUFFIX = {"ttl": "ttl", "jsonld": "jsonld", "nt": "nt", "rdf": "rdf"}
 CONTEXT = PROJECT_ROOT / "ontology" / "context.jsonld"
-DUMP_FORMATS = {
-    "nquads": ("nq", ox.RdfFormat.N_QUADS),
-    "trig": ("trig", ox.RdfFormat.TRIG),
-    "turtle": ("ttl", ox.RdfFormat.TURTLE),
-    "jsonld": ("jsonld", ox.RdfFormat.JSON_LD),
-}
 
 
 @blueprint.app_template_filter("shown")
@@ -113,12 +108,8 @@ def checked(key: str) -> str:
     return key
 
 
-def settings():
-    return current_app.config["KZGRAPH"]
-
-
 def reader() -> EntityReader:
-    store = current_app.extensions["kzgraph.service"].store()
+    store = state().service.store()
     return EntityReader(store, load_ontology(), settings().base_iri)
 
 
@@ -131,12 +122,8 @@ def local(iri: str) -> str:
 
 
 def wants_html(ext: str | None) -> bool:
-    if ext:
-        return False
-    accept = request.accept_mimetypes
-    return "text/html" in accept.values() and accept["text/html"] >= max(
-        (accept[f.media_type] for f in RDF_FORMATS), default=0
-    )
+    """No suffix, and a browser's Accept (text/html as high as any RDF format)."""
+    return not ext and prefers_html(request.headers.get("Accept"))
 
 
 def rdf(triples: set[ox.Triple], ext: str | None, alternates: str) -> Response:
@@ -222,7 +209,7 @@ def entity(slug: str, ext: str | None = None):
 def seat_diagram(r: EntityReader, chamber_iri: str, date: str | None):
     """The composition on ``date`` (default: the latest) as a hemicycle, with its legend."""
     query: CannedQuery | None = next(
-        (q for q in current_app.extensions["kzgraph.queries"] if q.name == "composition-on-date"),
+        (q for q in state().queries if q.name == "composition-on-date"),
         None,
     )
     if query is None:
@@ -231,11 +218,9 @@ def seat_diagram(r: EntityReader, chamber_iri: str, date: str | None):
         bindings = query.bind({"chamber": chamber_iri, **({"date": date} if date else {})})
     except ValueError as exc:
         raise HTTPProblem(400, str(exc)) from exc
-    rows = list(
-        r.store.query(
-            query.text, substitutions=bindings, prefixes=PREDEFINED, use_default_graph_as_union=True
-        )
-    )
+    # Through the query service, as /queries/composition-on-date runs it.
+    names, found = state().service.select(query.text, bindings)
+    rows = [dict(zip(names, row, strict=True)) for row in found]
     if not rows:
         return None
     colours = _colours()
@@ -320,9 +305,7 @@ def source(name: str, ext: str | None = None):
     spans = []
     graph = ox.NamedNode(iri)
     statement_of: dict[str, str] = {}
-    for q in r.store.quads_for_pattern(
-        None, ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"), None, graph
-    ):
+    for q in r.store.quads_for_pattern(None, ox.NamedNode(PROV + "wasDerivedFrom"), None, graph):
         statement_of.setdefault(q.object.value, q.subject.value.rsplit("/", 1)[-1])
     for ref, key in statement_of.items():
         data = {p: o.value for p, o in r.triples(ref)}
@@ -373,7 +356,7 @@ def ontology(ext: str | None = None):
 
 def dumps_dir() -> Path:
     """The dumps of the data as served now (rewritten after an update; see web/dumps.py)."""
-    folder = dumps.current(current_app.extensions["kzgraph.dataset"])
+    folder = dumps.current(state().dataset)
     if folder is None:
         raise HTTPProblem(404, "this server reads a remote store and serves no dumps")
     return folder

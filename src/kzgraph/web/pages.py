@@ -1,9 +1,8 @@
-"""Flask routes other than the SPARQL hot path: home and query UI, health, VoID,
-the service description, and error pages."""
+"""The server's own pages: home and query UI, health, VoID, the service description, the
+predefined prefixes, and the reconciliation manifest as a page (errors: ``errors.py``)."""
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Iterable
 from urllib.parse import parse_qs
@@ -12,12 +11,9 @@ import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
 from markdown_it import MarkdownIt
 from markupsafe import Markup
-from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header
 
 from kzgraph import __version__
-from kzgraph.rdf import DCT, RDFS
-from kzgraph.settings import Settings
+from kzgraph.namespaces import DCT, PREDEFINED, RDFS
 from kzgraph.web import dumps, results
 from kzgraph.web.dataset import StoreUnavailable, derived
 from kzgraph.web.description import (
@@ -30,41 +26,24 @@ from kzgraph.web.description import (
     statistics,
     void_triples,
 )
-from kzgraph.web.formats import GRAPH_FORMATS, NotAcceptable, UnknownFormat, negotiate
-from kzgraph.web.sparql import PREDEFINED, STATUS_TEXT, HTTPProblem, problem_response
+from kzgraph.web.errors import as_problem, problem_response
+from kzgraph.web.formats import (
+    DESCRIPTION_FORMATS,
+    NotAcceptable,
+    UnknownFormat,
+    negotiate,
+    prefers_html,
+)
+from kzgraph.web.linked import local, reader
+from kzgraph.web.state import settings, state
+from kzgraph.web.urls import root_url
 
 blueprint = Blueprint("pages", __name__)
-DESCRIPTION_FORMATS = [f for f in GRAPH_FORMATS if f.name in ("ttl", "jsonld", "rdf", "nt")]
-
-
-def settings() -> Settings:
-    return current_app.config["KZGRAPH"]
 
 
 def dataset_statistics(app: Flask) -> dict:
     """VoID counts for the current data, computed once per dataset version."""
-    return derived(app.extensions["kzgraph.dataset"], "statistics", statistics)
-
-
-def root_url(environ: dict | None = None, config: Settings | None = None) -> str:
-    """The server's public URL, for links in manifests, descriptions and pages.
-
-    The configured ``public_base_url`` when there is one. Otherwise the request's own
-    scheme and Host, but only a Host that names this machine (localhost or the bound
-    address): any other is the client's word, and links built on it would point
-    wherever the client likes. X-Forwarded-* headers count only through ProxyFix, which
-    ``create_app`` installs for the configured number of proxies (``proxy_count``)."""
-    config = config or (current_app.config["KZGRAPH"] if environ is None else None)
-    env = environ or request.environ
-    if config is not None and config.public_base_url:
-        return config.public_base_url.rstrip("/") + "/"
-    scheme = env.get("wsgi.url_scheme", "http")
-    host = env.get("HTTP_HOST") or f"{env.get('SERVER_NAME')}:{env.get('SERVER_PORT')}"
-    name = host.rsplit(":", 1)[0].strip("[]") if not host.endswith("]") else host.strip("[]")
-    trusted = {"localhost", "127.0.0.1", "::1"} | ({config.host} if config is not None else set())
-    if config is not None and not config.proxy_count and name not in trusted:
-        host = f"{config.host}:{config.port}"
-    return f"{scheme}://{host}{env.get('SCRIPT_NAME', '')}/"
+    return derived(state(app).dataset, "statistics", statistics)
 
 
 def rdf_response(
@@ -78,8 +57,7 @@ def rdf_response(
 
 
 def canned_query_links(app: Flask, root: str) -> list[tuple[str, str]]:
-    catalogue = app.extensions.get("kzgraph.queries")
-    return [(q.name, f"{root}queries/{q.name}") for q in catalogue] if catalogue else []
+    return [(q.name, f"{root}queries/{q.name}") for q in state(app).queries]
 
 
 def describe_service(app: Flask) -> Callable[[dict, Callable], Iterable[bytes]]:
@@ -89,12 +67,12 @@ def describe_service(app: Flask) -> Callable[[dict, Callable], Iterable[bytes]]:
     def describe(environ: dict, start_response: Callable) -> Iterable[bytes]:
         accept = environ.get("HTTP_ACCEPT", "")
         explicit = parse_qs(environ.get("QUERY_STRING", "")).get("format", [None])[0]
-        root = root_url(environ, app.config["KZGRAPH"])
+        root = root_url(environ, settings(app))
         try:
             with app.app_context():
                 stats = dataset_statistics(app)
                 queries = canned_query_links(app, root)
-                triples = service_triples(stats, app.config["KZGRAPH"], root, queries)
+                triples = service_triples(stats, settings(app), root, queries)
                 if explicit is None and prefers_html(accept):
                     body = render_page(
                         app, "service.html", root=root, sd=service_view(triples, root, queries)
@@ -103,14 +81,8 @@ def describe_service(app: Flask) -> Callable[[dict, Callable], Iterable[bytes]]:
                 else:
                     response = rdf_response(triples, accept, explicit)
                     body, content_type = response.get_data(), response.content_type
-        except StoreUnavailable as exc:
-            return problem_response(
-                start_response, HTTPProblem(503, str(exc), [("Retry-After", "5")])
-            )
-        except NotAcceptable as exc:
-            return problem_response(start_response, HTTPProblem(406, str(exc)))
-        except UnknownFormat as exc:
-            return problem_response(start_response, HTTPProblem(400, str(exc)))
+        except (StoreUnavailable, NotAcceptable, UnknownFormat) as exc:
+            return problem_response(start_response, as_problem(exc))
         start_response(
             "200 OK",
             [
@@ -122,16 +94,6 @@ def describe_service(app: Flask) -> Callable[[dict, Callable], Iterable[bytes]]:
         return [body]
 
     return describe
-
-
-def prefers_html(accept: str | None, others: Iterable[str] = ()) -> bool:
-    """A browser: it names text/html at least as high as any of the ``others`` (by default
-    the RDF formats); ``*/*`` alone means a program, which gets data."""
-    parsed = parse_accept_header(accept or "", MIMEAccept)
-    alternatives = list(others) or [f.media_type for f in DESCRIPTION_FORMATS]
-    return "text/html" in parsed.values() and parsed["text/html"] >= max(
-        (parsed[m] for m in alternatives), default=0
-    )
 
 
 FORMAT_MEDIA_TYPES = {
@@ -210,7 +172,7 @@ def render_page(app: Flask, template: str, **context) -> str:
 def health():
     """For load balancers: 200 when the store can be read, 503 when it cannot."""
     app = current_app
-    dataset = app.extensions["kzgraph.dataset"]
+    dataset = state(app).dataset
     started = time.perf_counter()
     try:
         store = dataset.fresh()
@@ -235,7 +197,7 @@ def health():
 def void():
     root = root_url()
     stats = dataset_statistics(current_app)
-    folder = dumps.current(current_app.extensions["kzgraph.dataset"])
+    folder = dumps.current(state().dataset)
     files = sorted(folder.glob("*.gz")) if folder is not None else []
     listed = [(p.name, f"{root}dumps/{p.name}", p.stat().st_size) for p in files]
     triples = void_triples(stats, settings(), root, listed)
@@ -346,7 +308,7 @@ def home():
         version=__version__,
         root=root,
         stats=stats,
-        queries=current_app.extensions.get("kzgraph.queries") or [],
+        queries=state().queries,
         readme_examples=README_EXAMPLES,
         prefixes=PREDEFINED,
         base=settings().base_iri,
@@ -364,87 +326,4 @@ def markdown(text: str) -> Markup:
 
 @blueprint.app_template_global("result_table")
 def result_table(columns: list[str], rows: list[list]) -> results.Table:
-    from kzgraph.web.linked import local, reader
-
     return results.build(columns, rows, settings().base_iri, reader().label, local)
-
-
-def problem(status: int, message: str, headers: Iterable[tuple[str, str]] = ()) -> Response:
-    """The JSON error body every kzgraph endpoint uses (see ``sparql.problem_response``);
-    a browser (Accept: text/html before JSON) gets the same message as a page with a way on."""
-    if prefers_html(request.headers.get("Accept"), ["application/json"]):
-        response = Response(
-            render_template(
-                "error.html",
-                version=__version__,
-                status=status,
-                title=STATUS_TEXT.get(status, "Error"),
-                message=message,
-            ),
-            status=status,
-            mimetype="text/html",
-        )
-    else:
-        error = STATUS_TEXT.get(status, "Error").lower()
-        response = jsonify(error=error, status=status, message=message)
-        response.status_code = status
-    response.headers["Vary"] = "Accept"
-    for key, value in headers:
-        response.headers[key] = value
-    return response
-
-
-MANIFEST_PATHS = ("/reconcile", "/reconcile/v1")
-
-
-@blueprint.after_app_request
-def manifest_page(response: Response) -> Response:
-    """The reconciliation manifest as a page for a browser; OpenRefine and other programs
-    (which do not ask for text/html first) keep the JSON."""
-    if (
-        request.method == "GET"
-        and request.path in MANIFEST_PATHS
-        and not request.args
-        and response.status_code == 200
-        and response.mimetype == "application/json"
-        and prefers_html(request.headers.get("Accept"), ["application/json"])
-    ):
-        manifest = response.get_json()
-        page = render_template(
-            "reconcile.html",
-            version=__version__,
-            m=manifest,
-            service=root_url().rstrip("/") + request.path,
-            raw=json.dumps(manifest, indent=2, ensure_ascii=False),
-        )
-        html = Response(page, mimetype="text/html")
-        for key in ("Access-Control-Allow-Origin", "Content-Security-Policy"):
-            if key in response.headers:
-                html.headers[key] = response.headers[key]
-        html.headers["Vary"] = "Accept"
-        return html
-    return response
-
-
-def register_error_handlers(app: Flask) -> None:
-    app.register_error_handler(
-        HTTPProblem, lambda exc: problem(exc.status, exc.message, exc.headers)
-    )
-    app.register_error_handler(
-        StoreUnavailable, lambda exc: problem(503, str(exc), [("Retry-After", "5")])
-    )
-    app.register_error_handler(NotAcceptable, lambda exc: problem(406, str(exc)))
-    app.register_error_handler(UnknownFormat, lambda exc: problem(400, str(exc)))
-    app.register_error_handler(
-        404,
-        lambda exc: problem(404, f"nothing at {request.path}; see / for what this server offers"),
-    )
-    app.register_error_handler(
-        405, lambda exc: problem(405, f"{request.method} is not allowed on {request.path}")
-    )
-    app.register_error_handler(413, lambda exc: problem(413, "the request body is too large"))
-
-    @app.errorhandler(500)
-    def _internal(exc):
-        app.logger.exception("unexpected error")
-        return problem(500, "an unexpected error occurred; it has been logged")

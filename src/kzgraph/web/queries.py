@@ -6,12 +6,16 @@ import math
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 
 from kzgraph import __version__
 from kzgraph.queries import CannedQuery, ParameterError
-from kzgraph.web.formats import GRAPH_FORMATS, SOLUTION_FORMATS
-from kzgraph.web.sparql import HTTPProblem, QueryRequest, QueryService
+from kzgraph.web.errors import HTTPProblem, problem_response
+from kzgraph.web.formats import GRAPH_FORMATS, SOLUTION_FORMATS, prefers_html
+from kzgraph.web.protocol import QueryRequest
+from kzgraph.web.service import QueryService
+from kzgraph.web.state import state
+from kzgraph.web.urls import root_url
 
 blueprint = Blueprint("queries", __name__)
 SUFFIXES = {
@@ -27,17 +31,16 @@ MAX_PER_PAGE = 1000
 
 
 def catalogue() -> dict[str, CannedQuery]:
-    return {q.name: q for q in current_app.extensions["kzgraph.queries"]}
+    return {q.name: q for q in state().queries}
 
 
 def _service() -> QueryService:
-    return current_app.extensions["kzgraph.service"]
+    return state().service
 
 
 def _wants_html() -> bool:
     """A browser: it names text/html (``*/*`` alone means a program, which gets data)."""
-    accept = request.accept_mimetypes
-    return "text/html" in accept.values() and accept["text/html"] >= accept["application/json"]
+    return prefers_html(request.headers.get("Accept"), ["application/json"])
 
 
 def describe(q: CannedQuery, root: str) -> dict:
@@ -66,8 +69,6 @@ def describe(q: CannedQuery, root: str) -> dict:
 @blueprint.route("/queries")
 @blueprint.route("/queries.json")
 def index():
-    from kzgraph.web.pages import root_url
-
     root = root_url()
     items = [describe(q, root) for q in catalogue().values()]
     if request.path.endswith(".json") or not _wants_html():
@@ -104,8 +105,6 @@ def run(name: str, ext: str | None = None):
                 environ, start_response, text, req, substitutions, extra_headers=links, stream=False
             )
         except HTTPProblem as problem:
-            from kzgraph.web.sparql import problem_response
-
             return problem_response(start_response, problem)
 
     return Response.force_type(app, request.environ)
@@ -180,7 +179,7 @@ def _page(q: CannedQuery, given: dict, substitutions: dict):
 def openapi_document(root: str) -> dict:
     """OpenAPI 3.1: one GET operation per canned query, with typed parameters."""
     paths: dict = {}
-    for q in current_app.extensions["kzgraph.queries"]:
+    for q in state().queries:
         media = SOLUTION_FORMATS if q.form in ("SELECT", "ASK") else GRAPH_FORMATS
         params = [
             {
@@ -243,9 +242,10 @@ def openapi_document(root: str) -> dict:
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "kzgraph canned queries",
+            "title": f"{state().settings.graph_name} canned queries",
             "version": __version__,
-            "description": "Researchers' questions about the Parliament of Kazakhstan, as a REST API. "
+            "description": f"Researchers' questions about {state().settings.graph_subject}, "
+            "as a REST API. "
             "Each operation runs one SPARQL query of the queries/ folder (grlc-compatible).",
             "license": {
                 "name": "CC BY-SA 4.0 (data)",
@@ -272,13 +272,9 @@ def openapi_document(root: str) -> dict:
 
 @blueprint.route("/openapi.json")
 def openapi_json():
-    from kzgraph.web.pages import root_url
-
     return openapi_document(root_url())
 
 
 @blueprint.route("/openapi")
 def openapi_page():
-    from kzgraph.web.pages import root_url
-
     return render_template("openapi.html", version=__version__, spec=openapi_document(root_url()))

@@ -13,14 +13,17 @@ import math
 import re
 from html import escape
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, render_template, request
 
 from kzgraph import __version__
 from kzgraph.ontology import load as load_ontology
 from kzgraph.reconcile import Candidate, EntityIndex, PropertyCondition, Query
 from kzgraph.web.dataset import derived
-from kzgraph.web.sparql import HTTPProblem
+from kzgraph.web.errors import HTTPProblem
+from kzgraph.web.formats import prefers_html
+from kzgraph.web.state import settings, state
 from kzgraph.web.terms import wikidata_label
+from kzgraph.web.urls import root_url
 
 blueprint = Blueprint("reconcile", __name__)
 MAX_BODY = 1_000_000
@@ -40,17 +43,15 @@ _CALLBACK = re.compile(r"^[A-Za-z_$][\w$.]{0,63}$")
 
 def index() -> EntityIndex:
     """The entity index for the current data, built once per dataset version."""
-    base = current_app.config["KZGRAPH"].base_iri
+    base = settings().base_iri
     return derived(
-        current_app.extensions["kzgraph.dataset"],
+        state().dataset,
         "reconciliation-index",
         lambda store: EntityIndex(store, load_ontology(), base),
     )
 
 
 def root() -> str:
-    from kzgraph.web.pages import root_url
-
     return root_url()
 
 
@@ -220,13 +221,13 @@ def candidate_json(idx: EntityIndex, c: Candidate) -> dict:
 def manifest_02() -> dict:
     base = root()
     service = f"{base}reconcile"
-    settings = current_app.config["KZGRAPH"]
+    config = settings()
     idx = index()
     return {
         "versions": ["0.1", "0.2"],
-        "name": "kzgraph: Parliament of Kazakhstan",
-        "identifierSpace": f"{settings.base_iri}entity/",
-        "schemaSpace": f"{settings.base_iri}ontology#",
+        "name": f"{config.graph_name}: {config.graph_subject}",
+        "identifierSpace": f"{config.base_iri}entity/",
+        "schemaSpace": f"{config.base_iri}ontology#",
         "documentation": f"{base}queries",
         "serviceVersion": __version__,
         "view": {"url": f"{base}entity/{{{{id}}}}"},
@@ -272,18 +273,28 @@ def service_02():
 
 
 def extend_02(idx: EntityIndex, spec: object) -> dict:
+    meta, rows = extension(idx, spec)
+    return {"meta": meta, "rows": {ident: dict(values) for ident, values in rows}}
+
+
+def extension(
+    idx: EntityIndex, spec: object
+) -> tuple[list[dict], list[tuple[str, list[tuple[str, list]]]]]:
+    """Data extension, for both protocol versions: the properties asked for (id, name) and,
+    per id, each property's values (none for an unknown id)."""
     ids, props = _extension_spec(spec)
     meta = [{"id": p, "name": idx.property_names.get(idx.property_id(p) or "", p)} for p in props]
-    rows = {}
+    rows = []
     for ident in ids:
         entry = idx.by_id(ident)
-        rows[ident] = {
-            p: [v.as_extension() for v in idx.values(entry, idx.property_id(p) or "")]
+        values = [
+            (p, [v.as_extension() for v in idx.values(entry, idx.property_id(p) or "")])
             if entry
-            else []
+            else (p, [])
             for p in props
-        }
-    return {"meta": meta, "rows": rows}
+        ]
+        rows.append((ident, values))
+    return meta, rows
 
 
 def _extension_spec(spec: object) -> tuple[list[str], list[str]]:
@@ -401,35 +412,63 @@ def preview_02():
 
 
 def preview_html(ident: str) -> Response:
-    """A small HTML card, everything escaped, embeddable in OpenRefine's iframe."""
+    """A small HTML card (templates/preview.html), embeddable in OpenRefine's iframe."""
     idx = index()
     entry = idx.by_id(ident)
     if entry is None:
         return Response(f"<p>No entity {escape(ident)}.</p>", 404, mimetype="text/html")
-    facts = []
-    for pid in sorted(entry.values)[:8]:
-        values = ", ".join(escape(wikidata_label(v.text) or v.text) for v in entry.values[pid][:3])
-        facts.append(f"<li><b>{escape(idx.property_names.get(pid, pid))}</b>: {values}</li>")
-    qid = (
-        f' · <a href="https://www.wikidata.org/wiki/{escape(entry.qid)}" target="_blank">{escape(entry.qid)}</a>'
-        if entry.qid
-        else ""
-    )
-    body = (
-        '<!doctype html><html><head><meta charset="utf-8"><style>body{font:13px sans-serif;margin:6px}ul{padding-left:1.2em;margin:4px 0}</style></head><body>'
-        f"<b>{escape(entry.label)}</b> <small>{escape(', '.join(idx.class_names.get(t, t) for t in entry.types))}{qid}</small>"
-        f"<p>{escape(entry.description)}</p>"
-        + (
-            f"<p><i>Also:</i> {escape(' · '.join(n for n in entry.names[:6] if n != entry.label))}</p>"
-            if len(entry.names) > 1
-            else ""
+    facts = [
+        (
+            idx.property_names.get(pid, pid),
+            ", ".join(wikidata_label(v.text) or v.text for v in entry.values[pid][:3]),
         )
-        + f"<ul>{''.join(facts)}</ul></body></html>"
+        for pid in sorted(entry.values)[:8]
+    ]
+    page = render_template(
+        "preview.html",
+        entry=entry,
+        types=", ".join(idx.class_names.get(t, t) for t in entry.types),
+        also=" · ".join(n for n in entry.names[:6] if n != entry.label)
+        if len(entry.names) > 1
+        else "",
+        facts=facts,
     )
-    response = Response(body, mimetype="text/html")
+    response = Response(page, mimetype="text/html")
     response.headers["Content-Security-Policy"] = (
         "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *"
     )
+    return response
+
+
+MANIFEST_PATHS = ("/reconcile", "/reconcile/v1")
+
+
+@blueprint.after_app_request
+def manifest_page(response: Response) -> Response:
+    """The reconciliation manifest as a page for a browser; OpenRefine and other programs
+    (which do not ask for text/html first) keep the JSON."""
+    if (
+        request.method == "GET"
+        and request.path in MANIFEST_PATHS
+        and not request.args
+        and response.status_code == 200
+        and response.mimetype == "application/json"
+        and prefers_html(request.headers.get("Accept"), ["application/json"])
+    ):
+        manifest = response.get_json()
+        page = render_template(
+            "reconcile.html",
+            version=__version__,
+            m=manifest,
+            service=root_url().rstrip("/") + request.path,
+            raw=json.dumps(manifest, indent=2, ensure_ascii=False),
+        )
+        html = Response(page, mimetype="text/html")
+        for key in ("Access-Control-Allow-Origin", "Content-Security-Policy"):
+            if key in response.headers:
+                html.headers[key] = response.headers[key]
+        html.headers["Vary"] = "Accept"
+        return html
     return response
 
 
@@ -442,7 +481,7 @@ def manifest_v1():
     return respond(
         {
             "versions": ["1.0-draft"],
-            "name": "kzgraph: Parliament of Kazakhstan",
+            "name": f"{settings().graph_name}: {settings().graph_subject}",
             "documentation": f"{root()}queries",
             "serviceVersion": __version__,
             "view": {"url": f"{root()}entity/{{id}}"},
@@ -549,29 +588,19 @@ def preview_v1():
 
 @blueprint.route("/reconcile/v1/extend", methods=["POST"])
 def extend_v1():
-    idx = index()
-    ids, props = _extension_spec(_json_body())
-    meta = [{"id": p, "name": idx.property_names.get(idx.property_id(p) or "", p)} for p in props]
-    rows = []
-    for ident in ids:
-        entry = idx.by_id(ident)
-        rows.append(
-            {
-                "id": ident,
-                "properties": [
-                    {
-                        "id": p,
-                        "values": [
-                            v.as_extension() for v in idx.values(entry, idx.property_id(p) or "")
-                        ]
-                        if entry
-                        else [],
-                    }
-                    for p in props
-                ],
-            }
-        )
-    return respond({"meta": meta, "rows": rows})
+    meta, rows = extension(index(), _json_body())
+    return respond(
+        {
+            "meta": meta,
+            "rows": [
+                {
+                    "id": ident,
+                    "properties": [{"id": p, "values": v} for p, v in values],
+                }
+                for ident, values in rows
+            ],
+        }
+    )
 
 
 @blueprint.route("/reconcile/v1/extend/propose")

@@ -12,7 +12,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from kzgraph.web.sparql import PREDEFINED
+from kzgraph.namespaces import DBO, DCAT, DCT, FOAF, ORG, POPOLO, PREDEFINED, PROV, SCHEMA
 
 TABLE = Path(__file__).parent / "wikidata-labels.tsv"
 WIKIDATA_ID = re.compile(
@@ -20,14 +20,14 @@ WIKIDATA_ID = re.compile(
 )
 # Vocabularies the ontology aligns to, besides the SPARQL endpoint's predefined prefixes.
 VOCABULARIES = {
-    "org": "http://www.w3.org/ns/org#",
-    "popolo": "http://www.popoloproject.com/schema#",
-    "schema": "http://schema.org/",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "dbo": "http://dbpedia.org/ontology/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dct": "http://purl.org/dc/terms/",
-    "dcat": "http://www.w3.org/ns/dcat#",
+    "org": ORG,
+    "popolo": POPOLO,
+    "schema": SCHEMA,
+    "foaf": FOAF,
+    "dbo": DBO,
+    "prov": PROV,
+    "dct": DCT,
+    "dcat": DCAT,
 }
 
 
