@@ -11,8 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
-
-from kzgraph.settings import BASE_IRI
+import requests
 
 from . import w3c
 from .conftest import SHARED
@@ -37,8 +36,7 @@ def endpoints(tmp_path_factory):
     from kzgraph import store as on_disk
 
     folder = tmp_path_factory.mktemp("w3c")
-    # No data but kzgraph's data version marker: a store with none is refused as unbuilt.
-    on_disk.write([on_disk.version_quad(BASE_IRI, on_disk.new_version())], folder / "store")
+    on_disk.write([], folder / "store")  # built, with a data version, and empty
     kz = start_kzgraph(
         folder / "store",
         folder / "kz.log",
@@ -66,20 +64,6 @@ def endpoints(tmp_path_factory):
         ox_server.stop()
 
 
-# kzgraph stamps a data version marker into <https://w3id.org/kzgraph/graph/meta> at every
-# write (kzgraph.store.stamp_version). A query that ranges over every named graph
-# (GRAPH ?g { SELECT * { ?x ?p ?y } }) sees that graph too and gets one more row. Listed
-# here so that the rest is held to the Oxigraph server; each must still fail for that
-# reason only (the assertion below says when one passes again).
-SEES_VERSION_MARKER = {
-    "subquery/subquery01",
-    "subquery/subquery03",
-    "subquery/subquery04",
-    "subquery/subquery05",
-    "subquery/subquery07",
-}
-
-
 def compare(
     title: str, run_one, tests: list, endpoints, not_for_oxigraph=frozenset(), known=frozenset()
 ) -> None:
@@ -100,10 +84,54 @@ def compare(
     return kz_failed
 
 
+def test_the_data_version_is_no_quad_and_every_write_changes_it(endpoints):
+    """The version ETags follow is kept beside the data: a query over every named graph
+    sees only what was written, and each write gives a new version on every worker."""
+    kz = endpoints[0]
+    health = kz.query_url.removesuffix("sparql") + "health"
+
+    def version() -> str:
+        # Two workers: enough requests that both answer, and they must agree.
+        seen = {requests.get(health, timeout=10).json()["data_version"] for _ in range(8)}
+        assert len(seen) == 1, f"the workers report different versions: {seen}"
+        return seen.pop()
+
+    def update(text: str) -> None:
+        r = requests.post(
+            kz.update_url,
+            data=text,
+            headers={**kz.headers, "Content-Type": "application/sparql-update"},
+            timeout=30,
+        )
+        assert r.status_code == 204, r.text
+
+    def graphs() -> set[str]:
+        r = requests.post(
+            kz.query_url,
+            data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=30,
+        )
+        return {b["g"]["value"] for b in r.json()["results"]["bindings"]}
+
+    update("DROP ALL")
+    empty = version()
+    assert empty and graphs() == set()
+    update("INSERT DATA { GRAPH <urn:g> { <urn:s> <urn:p> 1 } }")
+    first = version()
+    assert first != empty and graphs() == {"urn:g"}
+    # A write that leaves the data as it was is a write all the same.
+    update(
+        "DELETE DATA { GRAPH <urn:g> { <urn:s> <urn:p> 1 } } ; INSERT DATA { GRAPH <urn:g> { <urn:s> <urn:p> 1 } }"
+    )
+    second = version()
+    assert second not in (empty, first) and graphs() == {"urn:g"}
+
+
 def test_query_evaluation(endpoints):
     tests = w3c.load_tests(ROOT)
     assert len(tests) > 200
-    compare("W3C SPARQL 1.1 query evaluation", w3c.run, tests, endpoints, known=SEES_VERSION_MARKER)
+    compare("W3C SPARQL 1.1 query evaluation", w3c.run, tests, endpoints)
 
 
 def test_update_evaluation_and_syntax(endpoints):
