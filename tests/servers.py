@@ -29,13 +29,7 @@ class Running:
     store: Path | str | None = None  # what a kzgraph server serves
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_all([self])
 
     def worker_pids(self) -> list[int]:
         """The gunicorn workers: children of the master process."""
@@ -49,6 +43,20 @@ class Running:
                 if int(stat.rsplit(")", 1)[1].split()[1]) == self.process.pid:
                     pids.append(int(entry))
         return sorted(pids)
+
+
+def stop_all(servers: list[Running]) -> None:
+    """Stop servers at once (each takes seconds to shut down its workers), then wait for all."""
+    running = [s.process for s in servers if s.process.poll() is None]
+    for process in running:
+        process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    for process in running:
+        try:
+            process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def wait_for(url: str, process: subprocess.Popen, log: Path, seconds: float = 60) -> None:
