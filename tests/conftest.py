@@ -77,12 +77,14 @@ def seed_text() -> str:
 
 
 @pytest.fixture(scope="session")
-def seed_store(tmp_path_factory) -> Path:
-    """The seed graph written as an on-disk store, as `kzgraph build` does."""
+def seed_store(seed, tmp_path_factory) -> Path:
+    """The seed graph written as an on-disk store, as `kzgraph build` does; built once per
+    session (extraction takes seconds). Never written to: a test that writes gets a copy
+    (``copy_store``, ``writable``)."""
     from kzgraph import store
 
     path = tmp_path_factory.mktemp("seed-store") / "store"
-    store.write(build([SEED], load_settings()).quads, path)
+    store.write(seed.quads, path)
     return path
 
 
@@ -100,15 +102,27 @@ def live(seed_store, tmp_path_factory):
 TOKEN = "test-token-0123456789"
 
 
-@pytest.fixture()
-def writable(tmp_path):
-    """A fresh store and a server that accepts writes with TOKEN (per test: writes change it)."""
-    from kzgraph import store
+@pytest.fixture(scope="session")
+def writable_server(seed_store, tmp_path_factory):
+    """One server for the session that accepts writes with TOKEN; ``writable`` gives each
+    test a fresh copy of the seed on it."""
+    from .servers import copy_store, start_kzgraph
 
-    from .servers import start_kzgraph
-
-    path = tmp_path / "store"
-    store.write(build([SEED], load_settings()).quads, path)
-    server = start_kzgraph(path, tmp_path / "server.log", "--workers", "2", "--update-token", TOKEN)
+    folder = tmp_path_factory.mktemp("writable")
+    copy_store(seed_store, folder / "store")
+    server = start_kzgraph(
+        folder / "store", folder / "server.log", "--workers", "2", "--update-token", TOKEN
+    )
     yield server
     server.stop()
+
+
+@pytest.fixture()
+def writable(writable_server, seed_store):
+    """A server that accepts writes with TOKEN, holding a fresh copy of the seed for each test
+    (writes change it): the copy is published as `kzgraph build` publishes, a new release
+    swapped in atomically, so every worker reloads it before its next request."""
+    from .servers import copy_store
+
+    copy_store(seed_store, writable_server.store)
+    return writable_server

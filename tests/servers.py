@@ -26,15 +26,10 @@ class Running:
     process: subprocess.Popen
     url: str
     log: Path
+    store: Path | str | None = None  # what a kzgraph server serves
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_all([self])
 
     def worker_pids(self) -> list[int]:
         """The gunicorn workers: children of the master process."""
@@ -48,6 +43,20 @@ class Running:
                 if int(stat.rsplit(")", 1)[1].split()[1]) == self.process.pid:
                     pids.append(int(entry))
         return sorted(pids)
+
+
+def stop_all(servers: list[Running]) -> None:
+    """Stop servers at once (each takes seconds to shut down its workers), then wait for all."""
+    running = [s.process for s in servers if s.process.poll() is None]
+    for process in running:
+        process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    for process in running:
+        try:
+            process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def wait_for(url: str, process: subprocess.Popen, log: Path, seconds: float = 60) -> None:
@@ -90,7 +99,7 @@ def start_kzgraph(store: Path, log: Path, *flags: str, env: dict | None = None) 
     )
     url = f"http://127.0.0.1:{port}/"
     wait_for(url + "health", process, log)
-    running = Running(process, url, log)
+    running = Running(process, url, log, store)
     if "--workers" in flags:
         # /health answers as soon as the first worker is up; wait for them all.
         expected = int(flags[flags.index("--workers") + 1])
@@ -98,6 +107,32 @@ def start_kzgraph(store: Path, log: Path, *flags: str, env: dict | None = None) 
         while len(running.worker_pids()) < expected and time.monotonic() < deadline:
             time.sleep(0.05)
     return running
+
+
+def copy_store(template: Path, store: Path) -> None:
+    """Make ``store`` hold a copy of ``template``'s data, published as `kzgraph build` publishes
+    (a new release beside the store, then the ``store`` symlink swapped to it atomically): a
+    server on ``store`` reloads it before its next request. Copying the release's files takes
+    milliseconds where building takes seconds."""
+    from kzgraph import store as on_disk
+
+    release = template.resolve()
+    releases = on_disk.releases_dir(store)
+    releases.mkdir(parents=True, exist_ok=True)
+    previous = list(releases.iterdir())
+    copy = releases / f"copy-{time.monotonic_ns()}"
+    shutil.copytree(release, copy)
+    shutil.copyfile(on_disk.snapshot_path(release), on_disk.snapshot_path(copy))
+    shutil.copytree(on_disk.dumps_path(release), on_disk.dumps_path(copy))
+    link = store.with_name(f".{store.name}.copy.tmp")
+    link.unlink(missing_ok=True)
+    link.symlink_to(copy.relative_to(store.parent))
+    os.replace(link, store)
+    for old in previous:  # servers hold the data in memory, not these files
+        if old.is_dir():
+            shutil.rmtree(old)
+        else:
+            old.unlink()
 
 
 def oxigraph_binary() -> str | None:

@@ -15,6 +15,7 @@ import pytest
 import rdflib
 
 from .conftest import FIXTURES, SEED
+from .servers import copy_store
 
 KZGRAPH = [sys.executable, "-m", "kzgraph.cli"]
 
@@ -28,15 +29,20 @@ def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory) -> Path:
+def first_build(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """One `kzgraph build` into a new store, shared by the tests that read a build's output
+    (a build takes tens of seconds): the store and what the command printed."""
     path = tmp_path_factory.mktemp("cli") / "store"
-    run("build", str(SEED), "--store", str(path))
-    return path
+    return path, run("build", str(SEED), "--store", str(path))
 
 
-def test_build_prints_a_summary(tmp_path: Path):
-    proc = run("build", str(SEED), "--store", str(tmp_path / "s"))
-    err = proc.stderr.decode()
+@pytest.fixture(scope="module")
+def store(first_build) -> Path:
+    return first_build[0]
+
+
+def test_build_prints_a_summary(first_build):
+    err = first_build[1].stderr.decode()
     assert "numberOfSeats" in err and "validation: conforms" in err
     assert "2 in conflict" in err
 
@@ -85,9 +91,9 @@ def test_bad_input_fails_clearly_and_leaves_the_store_alone(
     assert run("export", "--store", str(store)).stdout == before
 
 
-def test_a_killed_build_leaves_the_previous_store(tmp_path: Path):
+def test_a_killed_build_leaves_the_previous_store(store: Path, tmp_path: Path):
     path = tmp_path / "store"
-    run("build", str(SEED), "--store", str(path))
+    copy_store(store, path)  # a store as a build leaves it
     before = run("export", "--store", str(path)).stdout
     rng = random.Random(7)
     for _ in range(4):
@@ -119,8 +125,8 @@ def test_export_without_a_store_says_what_to_do(tmp_path: Path):
     assert "kzgraph build" in proc.stderr.decode()
 
 
-def test_the_summary_counts_distinct_quads_as_the_store_holds_them(tmp_path: Path):
-    proc = run("build", str(SEED), "--store", str(tmp_path / "s"))
+def test_the_summary_counts_distinct_quads_as_the_store_holds_them(first_build):
+    path, proc = first_build
     built = int(re.search(r"built (\d+) quads", proc.stderr.decode())[1])
-    exported = run("export", "--store", str(tmp_path / "s")).stdout.decode().splitlines()
+    exported = run("export", "--store", str(path)).stdout.decode().splitlines()
     assert built == len(exported) == len(set(exported))

@@ -23,7 +23,6 @@ from hypothesis import strategies as st
 from kzgraph.web.egress import SANDBOX
 
 from .conftest import TOKEN
-from .servers import start_kzgraph
 
 
 class Listener:
@@ -64,13 +63,11 @@ def listener():
     server.sock.close()
 
 
-@pytest.fixture(scope="module")
-def guarded(seed_store, tmp_path_factory):
-    """A writable server with the default allowlist (Wikidata, QLever), two workers."""
-    log = tmp_path_factory.mktemp("egress") / "kzgraph.log"
-    server = start_kzgraph(seed_store, log, "--workers", "2", "--update-token", TOKEN)
-    yield server
-    server.stop()
+@pytest.fixture()
+def guarded(writable):
+    """A writable server with the default allowlist (Wikidata, QLever), two workers: the
+    session's (conftest.writable)."""
+    return writable
 
 
 def bypasses(port: int) -> list[str]:

@@ -4,8 +4,6 @@ input, FROM, page policy on /sparql, /health, and SERVICE with a remote store.""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from urllib.parse import quote
 
 import pytest
@@ -15,7 +13,6 @@ from hypothesis import strategies as st
 from kzgraph.settings import load_settings
 from kzgraph.web import create_app
 
-from .conftest import SEED
 from .servers import oxigraph_binary, start_oxigraph
 
 EVIL = "evil.example"
@@ -150,17 +147,15 @@ def test_no_route_answers_500_to_generated_input(client, data):
 
 
 @pytest.fixture(scope="module")
-def remote_store(tmp_path_factory):
-    """The Oxigraph server holding the seed, built there by `kzgraph build --store URL`."""
+def remote_store(seed, tmp_path_factory):
+    """The Oxigraph server holding the seed, published there as `kzgraph build --store URL`
+    does (in this process: the build's extraction is the session's ``seed``)."""
+    from kzgraph import store as stores
+
     if oxigraph_binary() is None:
         pytest.skip("the Oxigraph server is not installed")
     store = start_oxigraph(None, tmp_path_factory.mktemp("remote") / "oxigraph.log")
-    proc = subprocess.run(
-        [sys.executable, "-m", "kzgraph.cli", "build", str(SEED), "--store", store.url],
-        capture_output=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+    stores.publish(seed.quads, load_settings(store=store.url))
     yield store
     store.stop()
 

@@ -10,6 +10,8 @@ What every server accepts, and nothing more:
 - kzgraph's dataset is its own graphs (those under its base IRI): each query names
   them as ``default-graph-uri`` (the union default graph) and ``named-graph-uri``
   (so ``GRAPH ?g`` sees them). Other graphs on the server are neither read nor written.
+  kzgraph's bookkeeping graph (the data version) is left out of that dataset, so queries
+  never see it.
 - Updates go as ``update=`` to the update URL; bulk loads by the Graph Store Protocol
   when the server has it, otherwise as INSERT DATA in chunks (``store_insert_chunk``).
 - Credentials (``store_user``/``store_password``) by HTTP Basic or Digest.
@@ -186,6 +188,7 @@ class RemoteStore:
         self.query_url = query_url(s.store)
         self.base = s.base_iri
         self.staging_prefix = f"{s.base_iri}staging/"
+        self.marker = stores.version_quad(s.base_iri, "")
         if s.store_user:
             auth = (
                 requests.auth.HTTPDigestAuth(s.store_user, s.store_password or "")
@@ -344,6 +347,8 @@ class RemoteStore:
         return self.list_graphs()
 
     def list_graphs(self, staging: bool = False) -> list[ox.NamedNode]:
+        """kzgraph's data graphs on the server (or its staging graphs); never the
+        bookkeeping graph."""
         rows = self._results(
             "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
             f'FILTER(STRSTARTS(STR(?g), "{self.base}")) }}',
@@ -351,9 +356,41 @@ class RemoteStore:
             [],
         )
         return sorted(
-            (r["g"] for r in rows if staging == r["g"].value.startswith(self.staging_prefix)),
+            (
+                r["g"]
+                for r in rows
+                if staging == r["g"].value.startswith(self.staging_prefix)
+                and r["g"] != self.marker.graph_name
+            ),
             key=lambda g: g.value,
         )
+
+    # --- the data version, in a graph no query's dataset names ---------------------------------
+
+    def read_version(self) -> str | None:
+        """The data version, or None when the server holds no kzgraph data."""
+        m = self.marker
+        rows = self._results(
+            f"SELECT ?v WHERE {{ GRAPH {m.graph_name} {{ {m.subject} {m.predicate} ?v }} }}",
+            [],
+            [m.graph_name],
+        )
+        found = [r["v"].value for r in rows]
+        return max(found) if found else None
+
+    def version_update(self, version: str) -> str:
+        """The update that replaces the data version with ``version``."""
+        m = stores.version_quad(self.base, version)
+        return (
+            f"DELETE WHERE {{ GRAPH {m.graph_name} {{ {m.subject} {m.predicate} ?v }} }} ;\n"
+            f"INSERT DATA {{ GRAPH {m.graph_name} {{ {m.subject} {m.predicate} {m.object} }} }}"
+        )
+
+    def stamp_version(self) -> str:
+        """Give the data a new version (after a write); returns it."""
+        version = stores.new_version()
+        self.update(self.version_update(version))
+        return version
 
     def remember_graphs(self, graphs: list[ox.NamedNode] | None) -> None:
         """Serve ``graphs`` as the dataset until told otherwise (None: ask each time)."""
@@ -458,14 +495,16 @@ class RemoteStore:
         found = {r["g"].value: int(r["n"].value) for r in rows}
         return {g.value: found.get(g.value, 0) for g in graphs}
 
-    def publish(self, quads: Iterable[ox.Quad]) -> dict[str, int]:
-        """Make ``quads`` kzgraph's whole dataset on the server, then check it arrived.
+    def publish(self, quads: Iterable[ox.Quad], version: str) -> dict[str, int]:
+        """Make ``quads`` kzgraph's whole dataset on the server, with data version
+        ``version``, then check it arrived.
 
         The graphs are loaded under staging names first, then one SPARQL Update request
-        moves them over the live ones and drops kzgraph's graphs the build no longer has
-        (servers run one update request as one transaction: readers see the old graphs or
-        the new ones). Graphs not under kzgraph's base IRI are never touched. Returns the
-        triples per graph as the server counts them after publishing.
+        moves them over the live ones, drops kzgraph's graphs the build no longer has and
+        sets the data version (servers run one update request as one transaction: readers
+        see the old graphs and version or the new ones). Graphs not under kzgraph's base
+        IRI are never touched. Returns the triples per graph as the server counts them
+        after publishing.
         """
         by_graph: dict[str, set[ox.Triple]] = {}
         for q in quads:
@@ -499,6 +538,7 @@ class RemoteStore:
             stale = [g.value for g in self.list_graphs() if g.value not in by_graph]
             operations = [f"MOVE <{staging[g].value}> TO <{g}>" for g in sorted(by_graph)]
             operations += [f"{self.quirks.drop} <{g}>" for g in stale]
+            operations.append(self.version_update(version))
             self.update(" ;\n".join(operations))
         except (OSError, SyntaxError):
             self._drop_quietly(staging.values())
@@ -544,9 +584,8 @@ class RemoteDataset:
     """What the web layer reads from when the store is remote: no copy is kept, so any
     number of ``kzgraph serve`` instances can serve the same store.
 
-    The data version is kzgraph's version marker in the meta graph (see
-    ``kzgraph.store.read_version``), read at most once a second; the list of kzgraph's
-    graphs is re-read only when it changes.
+    The data version is kzgraph's marker in its bookkeeping graph (``RemoteStore.read_version``),
+    read at most once a second; the list of kzgraph's graphs is re-read only when it changes.
     """
 
     def __init__(self, settings: Settings) -> None:
@@ -557,13 +596,13 @@ class RemoteDataset:
 
     def current_version(self) -> str:
         try:
-            version = stores.read_version(self.store, self.store.base)
+            version = self.store.read_version()
         except (OSError, SyntaxError) as exc:
             raise stores.StoreUnavailable(str(exc)) from exc
         if version is None:
             raise stores.StoreUnavailable(
-                f"the remote store at {self.path} holds no kzgraph data (no version marker in "
-                f"its meta graph): run `kzgraph build --store {self.path}`"
+                f"the remote store at {self.path} holds no kzgraph data (no data version in "
+                f"its bookkeeping graph): run `kzgraph build --store {self.path}`"
             )
         return version
 
@@ -585,7 +624,7 @@ class RemoteDataset:
             try:
                 yield self.store
             finally:
-                stores.stamp_version(self.store, self.store.base)
+                self.store.stamp_version()
                 self._checked = 0.0
                 self.version = ""
 

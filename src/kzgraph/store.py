@@ -84,9 +84,17 @@ class Dataset(Protocol):
         ...
 
 
-# --- the data version: one marker in the meta graph, new at each publish and update ------------
+# --- the data version: new at each publish and update, kept out of the queried data ------------
+#
+# The version identifies the data for caches and ETags: every publish and every write through
+# kzgraph gives a new one. It is never a quad of the data, which queries over every named graph
+# would see (GRAPH ?g). The embedded store keeps it in the first line of the release's N-Quads
+# snapshot, a comment (``write_snapshot``), so that a worker reads data and version from one
+# file, replaced as a whole; a remote store keeps it in a bookkeeping graph that kzgraph never
+# names in a query's dataset (``kzgraph.remote.RemoteStore.read_version``).
 
 KZO_DATA_VERSION = "https://w3id.org/kzgraph/ontology#dataVersion"
+SNAPSHOT_VERSION = "# kzgraph data version: "
 
 
 def new_version() -> str:
@@ -95,12 +103,13 @@ def new_version() -> str:
 
 
 def version_quad(base_iri: str, version: str) -> ox.Quad:
-    """``<base>dataset kzo:dataVersion "version"`` in ``<base>graph/meta``."""
+    """``<base>dataset kzo:dataVersion "version"`` in ``<base>bookkeeping``, the graph a remote
+    store keeps its version in."""
     return ox.Quad(
         ox.NamedNode(base_iri + "dataset"),
         ox.NamedNode(KZO_DATA_VERSION),
         ox.Literal(version),
-        ox.NamedNode(base_iri + "graph/meta"),
+        ox.NamedNode(base_iri + "bookkeeping"),
     )
 
 
@@ -109,45 +118,24 @@ def is_version_quad(quad: ox.Quad) -> bool:
 
 
 def without_version(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
-    """The data without its version marker: what exports and dumps hold, so that the same
-    input exports byte-identically."""
+    """The data without a version marker (stores built before the version moved out of the
+    data held one in ``graph/meta``): exports and dumps stay byte-identical for the same input."""
     return [q for q in quads if not is_version_quad(q)]
-
-
-def read_version(store: GraphStore, base_iri: str) -> str | None:
-    """The data version marker, or None when the store holds no kzgraph data."""
-    marker = version_quad(base_iri, "")
-    found = [
-        q.object.value
-        for q in store.quads_for_pattern(marker.subject, marker.predicate, None, marker.graph_name)
-    ]
-    return max(found) if found else None
-
-
-def stamp_version(store: GraphStore, base_iri: str) -> str:
-    """Give the data a new version (after a write); returns it."""
-    version = new_version()
-    quad = version_quad(base_iri, version)
-    store.update(
-        f"DELETE WHERE {{ GRAPH {quad.graph_name} {{ {quad.subject} {quad.predicate} ?v }} }} ;\n"
-        f"INSERT DATA {{ GRAPH {quad.graph_name} {{ {quad.subject} {quad.predicate} {quad.object} }} }}"
-    )
-    return version
 
 
 # --- one interface for build, export and serve --------------------------------------------------
 
 
 def publish(quads: Iterable[ox.Quad], settings: Settings) -> dict[str, int]:
-    """Make ``quads`` (with a new version marker) the store's data; returns the distinct
+    """Make ``quads`` the store's data, with a new data version; returns the distinct
     triples per graph as the store holds them afterwards."""
     quads = list(dict.fromkeys(without_version(quads)))
-    quads.append(version_quad(settings.base_iri, new_version()))
+    version = new_version()
     if settings.is_remote:
         from kzgraph.remote import RemoteStore
 
-        return RemoteStore(settings).publish(quads)
-    write(quads, settings.store)
+        return RemoteStore(settings).publish(quads, version)
+    write(quads, settings.store, version=version)
     return dict(Counter(q.graph_name.value for q in quads))
 
 
@@ -174,8 +162,11 @@ def releases_dir(store: Path) -> Path:
     return store.with_name(store.name + ".d")
 
 
-def write(quads: Iterable[ox.Quad], store: str | Path, keep: int = 1) -> Path:
-    """Write ``quads`` as a new release and make ``store`` point at it atomically."""
+def write(
+    quads: Iterable[ox.Quad], store: str | Path, keep: int = 1, version: str | None = None
+) -> Path:
+    """Write ``quads`` as a new release with its data version (``version``, or a new one)
+    and make ``store`` point at it atomically."""
     store = Path(store)
     releases = releases_dir(store)
     try:
@@ -190,7 +181,7 @@ def write(quads: Iterable[ox.Quad], store: str | Path, keep: int = 1) -> Path:
         target.flush()
         target.optimize()
         del target  # close before it is published
-        write_snapshot(quads, snapshot_path(release))
+        write_snapshot(quads, snapshot_path(release), version or new_version())
         write_dumps(without_version(quads), dumps_path(release))
         link = store.with_name(f".{store.name}.{os.getpid()}.tmp")
         if link.is_symlink() or link.exists():
@@ -254,11 +245,15 @@ def write_dumps(quads: list[ox.Quad], folder: Path) -> None:
             gz.write(data)
 
 
-def write_snapshot(quads: Iterable[ox.Quad], path: Path) -> None:
-    """Write sorted N-Quads atomically (a temporary file, then rename)."""
+def write_snapshot(quads: Iterable[ox.Quad], path: Path, version: str) -> None:
+    """Write sorted N-Quads under a comment line holding the data version, atomically
+    (a temporary file, then rename)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     lines = sorted(ox.serialize(list(quads), format=ox.RdfFormat.N_QUADS).decode().splitlines())
-    tmp.write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
+    tmp.write_text(
+        "\n".join([SNAPSHOT_VERSION + version, *lines]) + "\n",
+        encoding="utf-8",
+    )
     os.replace(tmp, path)
 
 
@@ -274,19 +269,32 @@ def open_read_only(store: str | Path) -> ox.Store:
 
 def load_in_memory(store: str | Path) -> ox.Store:
     """The store's data in memory: 3-5x faster queries for a read-mostly graph
-    (see ../shared/engine-notes.md), at ~370 bytes per triple. Reads the release's
-    snapshot, so that RocksDB is never opened in the calling process."""
+    (see ../shared/engine-notes.md), at ~370 bytes per triple."""
+    return load_release(store)[0]
+
+
+def load_release(store: str | Path) -> tuple[ox.Store, str | None]:
+    """The store's data in memory and its data version (None for a store written before
+    snapshots held one). Reads the release's snapshot, so that RocksDB is never opened in
+    the calling process; data and version come from one open file, so they always agree."""
     path = Path(store)
     if not path.exists():
         raise StoreError(f"no store at {path}: run `kzgraph build` first")
-    snapshot = snapshot_path(path)
     memory = ox.Store()
-    if snapshot.exists():
-        memory.bulk_load(path=str(snapshot), format=ox.RdfFormat.N_QUADS)
-        return memory
-    source = open_read_only(path)  # a store written before snapshots existed
-    memory.bulk_extend(source.quads_for_pattern(None, None, None, None))
-    return memory
+    try:
+        snapshot = open(snapshot_path(path), "rb")  # noqa: SIM115 - closed below
+    except FileNotFoundError:
+        source = open_read_only(path)  # a store written before snapshots existed
+        memory.bulk_extend(source.quads_for_pattern(None, None, None, None))
+        return memory, None
+    with snapshot:
+        first = snapshot.readline().decode("utf-8")
+        snapshot.seek(0)
+        memory.bulk_load(input=snapshot, format=ox.RdfFormat.N_QUADS)
+    version = (
+        first.removeprefix(SNAPSHOT_VERSION).strip() if first.startswith(SNAPSHOT_VERSION) else None
+    )
+    return memory, version or None
 
 
 def serialize_dataset(quads: list[ox.Quad], fmt: str) -> bytes:

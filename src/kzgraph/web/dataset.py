@@ -13,8 +13,8 @@ Workers load the snapshot, never RocksDB (see ``kzgraph.store``).
 
 A worker compares the symlink target and the generation file (two ``stat``
 calls, a few microseconds) at the start of each request. The data version it
-reports is the marker kzgraph writes at each publish and update
-(``kzgraph.store.read_version``), the same on every store.
+reports is the one kzgraph writes into the release's snapshot at each publish and update
+(``kzgraph.store.load_release``), never a quad that queries would see.
 """
 
 from __future__ import annotations
@@ -97,10 +97,9 @@ class Dataset:
     def reload(self) -> None:
         try:
             files = self.files_version()
-            store = on_disk.load_in_memory(self.path)
+            store, marker = on_disk.load_release(self.path)
         except (on_disk.StoreError, OSError) as exc:
             raise StoreUnavailable(str(exc)) from exc
-        marker = on_disk.read_version(store, self.base_iri)
         if marker is None and not any(True for _ in store.quads_for_pattern(None, None, None)):
             raise StoreUnavailable(f"the store at {self.path} is empty: run `kzgraph build`")
         self.store = store
@@ -132,10 +131,11 @@ class Dataset:
                 ) from exc
             try:
                 yield disk
-                on_disk.stamp_version(disk, self.base_iri)
                 disk.flush()
                 on_disk.write_snapshot(
-                    disk.quads_for_pattern(None, None, None, None), on_disk.snapshot_path(self.path)
+                    disk.quads_for_pattern(None, None, None, None),
+                    on_disk.snapshot_path(self.path),
+                    on_disk.new_version(),
                 )
             finally:
                 self._generation_file.write_text(str(os.getpid()))
