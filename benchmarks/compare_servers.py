@@ -157,7 +157,8 @@ def main() -> None:
         tmp / "kz.log",
         "--workers",
         "4",
-        env={"KZGRAPH_RESULT_CACHE_ENTRIES": "0"},
+        # Both caches off: the worker's and the front's shared one.
+        env={"KZGRAPH_RESULT_CACHE_ENTRIES": "0", "KZGRAPH_SHARED_CACHE_BYTES": "0"},
     )
     kz_cached = start_kzgraph(tmp / "kz" / "store", tmp / "kz-cached.log", "--workers", "4")
     oxs = start_oxigraph(tmp / "ox", tmp / "ox.log", "--union-default-graph")
@@ -179,7 +180,7 @@ def main() -> None:
         say(
             f"Command: `.venv/bin/python benchmarks/compare_servers.py --triples {args.triples}` "
             f"({args.repeat} requests per query and contender, interleaved; wrk {args.wrk_seconds} s per cell). "
-            "kzgraph: gunicorn, 4 sync workers, data in memory, result cache off unless said. "
+            "kzgraph: its front (uvicorn) before gunicorn's 4 sync workers, data in memory, result caches off unless said. "
             "Oxigraph server: on disk (RocksDB), `--union-default-graph`. Floor: the same query in this process on pyoxigraph in memory."
         )
         say()

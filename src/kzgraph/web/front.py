@@ -397,8 +397,8 @@ class Front:
             await problem(
                 send,
                 503,
-                "the server is busy with long queries and this one could not start within the "
-                f"{self.settings.query_timeout:g} s limit; retry later, or narrow the query",
+                "the server is busy with long queries and this one waited the "
+                f"{self.settings.queue_timeout:g} s limit for its turn; retry later, or narrow it",
                 retry_after=5,
             )
             return
@@ -416,7 +416,7 @@ class Front:
     async def run_query(self, request: Request) -> Exchange:
         """A query in the short lane, moved to the long lane if it runs long; when the long
         lane is full it is stopped and run again there, when its turn comes."""
-        remaining = request.arrived + self.settings.query_timeout - time.monotonic()
+        remaining = request.arrived + self.settings.queue_timeout - time.monotonic()
         fingerprint = request.fingerprint
         if self.lanes.long and fingerprint not in self.long_queries:
             await self.short.take(request.client, remaining)
@@ -437,7 +437,7 @@ class Front:
             log.info("long lane full: stopping a query to run it again there")
             await exchange.stop()
         lane = self.long if self.lanes.long else self.short
-        remaining = request.arrived + self.settings.query_timeout - time.monotonic()
+        remaining = request.arrived + self.settings.queue_timeout - time.monotonic()
         await lane.take(request.client, remaining)
         return self.run(request, Place(lane))
 
