@@ -33,11 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
-import pyoxigraph as ox  # noqa: E402
-
-from benchmarks.compare_servers import PREFIXES, pct  # noqa: E402
-from benchmarks.generate import generate  # noqa: E402
-from kzgraph import store as on_disk  # noqa: E402
+from benchmarks.compare_servers import PREFIXES, load_both, pct, publish  # noqa: E402
 from tests.servers import oxigraph_binary, start_kzgraph, start_oxigraph  # noqa: E402
 
 TIMEOUT = 10  # seconds: the query timeout of both servers
@@ -194,15 +190,7 @@ def main() -> None:
         print(line, flush=True)
         lines.append(line)
 
-    quads = generate(args.triples)
-    dump = tmp / "graph.nq"
-    dump.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
-    on_disk.write(quads, tmp / "kz" / "store")
-    subprocess.run(
-        [oxigraph_binary(), "load", "--location", str(tmp / "ox"), "--file", str(dump)],
-        check=True,
-        capture_output=True,
-    )
+    quads, _, _ = load_both(args.triples, tmp)
     flags = ("--workers", "4", "--query-timeout", str(TIMEOUT), "--update-token", TOKEN)
     no_cache = {"KZGRAPH_RESULT_CACHE_ENTRIES": "0", "KZGRAPH_SHARED_CACHE_BYTES": "0"}
     kz = start_kzgraph(tmp / "kz" / "store", tmp / "kz.log", *flags, env=no_cache)
@@ -285,13 +273,7 @@ def main() -> None:
         for server in (kz, direct, oxs):
             server.stop()
     if args.output:
-        text = args.output.read_text() if args.output.exists() else "# Benchmarks\n"
-        marker = f"## Availability and memory, {len(quads):,} quads"
-        if marker in text:
-            start = text.index(marker)
-            end = text.find("\n## ", start + 1)
-            text = text[:start] + text[end + 1 :] if end != -1 else text[:start]
-        args.output.write_text(text.rstrip() + "\n\n" + "\n".join(lines) + "\n")
+        publish(args.output, lines)
 
 
 def request_update(port: int) -> int:

@@ -138,19 +138,7 @@ def main() -> None:
         print(line, flush=True)
         lines.append(line)
 
-    quads = generate(args.triples)
-    dump = tmp / "graph.nq"
-    dump.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
-    t = time.perf_counter()
-    on_disk.write(quads, tmp / "kz" / "store")
-    kz_load = time.perf_counter() - t
-    t = time.perf_counter()
-    subprocess.run(
-        [oxigraph_binary(), "load", "--location", str(tmp / "ox"), "--file", str(dump)],
-        check=True,
-        capture_output=True,
-    )
-    ox_load = time.perf_counter() - t
+    quads, kz_load, ox_load = load_both(args.triples, tmp)
     memory = on_disk.load_in_memory(tmp / "kz" / "store")
     kz = start_kzgraph(
         tmp / "kz" / "store",
@@ -279,13 +267,37 @@ def main() -> None:
         for server in (kz, kz_cached, oxs):
             server.stop()
     if args.output:
-        text = args.output.read_text() if args.output.exists() else "# Benchmarks\n"
-        marker = f"## kzgraph serve vs the Oxigraph server, {len(quads):,} quads"
-        if marker in text:
-            start = text.index(marker)
-            end = text.find("\n## ", start + 1)
-            text = text[:start] + text[end + 1 :] if end != -1 else text[:start]
-        args.output.write_text(text.rstrip() + "\n\n" + "\n".join(lines) + "\n")
+        publish(args.output, lines)
+
+
+def load_both(triples: int, tmp: Path) -> tuple[list, float, float]:
+    """A generated graph, written as kzgraph's store (tmp/kz/store) and loaded into an
+    Oxigraph server's (tmp/ox); with the seconds each load took."""
+    quads = generate(triples)
+    dump = tmp / "graph.nq"
+    dump.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+    t = time.perf_counter()
+    on_disk.write(quads, tmp / "kz" / "store")
+    kz_load = time.perf_counter() - t
+    t = time.perf_counter()
+    subprocess.run(
+        [oxigraph_binary(), "load", "--location", str(tmp / "ox"), "--file", str(dump)],
+        check=True,
+        capture_output=True,
+    )
+    return quads, kz_load, time.perf_counter() - t
+
+
+def publish(output: Path, lines: list[str]) -> None:
+    """Put a section (``lines``, headed by its title) into ``output``, replacing the
+    section of the same title."""
+    text = output.read_text() if output.exists() else "# Benchmarks\n"
+    marker = lines[0]
+    if marker in text:
+        start = text.index(marker)
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + text[end + 1 :] if end != -1 else text[:start]
+    output.write_text(text.rstrip() + "\n\n" + "\n".join(lines) + "\n")
 
 
 def runaway_cancel_seconds(server, port: int) -> float:
