@@ -161,15 +161,15 @@ def pss_mb(pids: list[int]) -> float:
 
 
 def one_copy_mb(store: Path) -> float:
-    """The memory one in-memory copy of the data takes, measured in a fresh process."""
+    """The memory one in-memory copy of the data takes: a fresh process's resident size
+    after loading it, less before."""
     code = (
-        "import sys, resource; from kzgraph import store as s; "
-        "b = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
-        f"x = s.load_in_memory({str(store)!r}); "
-        "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - b) / 1024)"
+        "from kzgraph import store as s\n"
+        "def rss(): return int(open('/proc/self/statm').read().split()[1]) * 4096 / 2**20\n"
+        f"before = rss(); data = s.load_in_memory({str(store)!r}); print(rss() - before)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return float(out.stdout.strip())
+    return max(float(out.stdout.strip().splitlines()[-1]), 0.1)
 
 
 def main() -> None:
