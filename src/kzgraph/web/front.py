@@ -188,14 +188,22 @@ def storable(status: int, headers: list[tuple[bytes, bytes]], max_bytes: int) ->
 class Exchange:
     """One request sent to a worker over the Unix socket, its response read ahead of
     the client. ``on_worker_free`` runs once the worker is done with it (answered,
-    failed, or stopped)."""
+    failed, or stopped and gone: ``grace`` seconds at most after a stop)."""
 
     def __init__(
-        self, socket_path: str, request: Request, buffer_bytes: int, on_worker_free: Callable
+        self,
+        socket_path: str,
+        request: Request,
+        buffer_bytes: int,
+        grace: float,
+        on_worker_free: Callable,
     ) -> None:
         self.request = request
         self.buffer_bytes = buffer_bytes
+        self.grace = grace
         self.on_worker_free = on_worker_free
+        self.stopped = False
+        self._writer: asyncio.StreamWriter | None = None
         self.status = 0
         self.headers: list[tuple[bytes, bytes]] = []
         self.chunks: deque[bytes] = deque()
@@ -228,25 +236,27 @@ class Exchange:
 
     # ---------------------------------------------------------------------------------------
     async def _run(self, socket_path: str) -> None:
-        writer = None
         try:
-            reader, writer = await _connect(socket_path, self.request.arrived + STARTUP_SECONDS)
-            writer.write(self.request.upstream_head() + self.request.body)
+            deadline = self.request.arrived + STARTUP_SECONDS
+            reader, self._writer = await _connect(socket_path, deadline)
+            self._writer.write(self.request.upstream_head() + self.request.body)
             while not self.complete:
-                data = await reader.read(262144)
+                read = reader.read(262144)
+                data = await (asyncio.wait_for(read, self.grace) if self.stopped else read)
                 if not data:
                     self.failure = "the worker closed the connection before answering"
                     break
                 self._parser.feed_data(data)
-                while self.buffered > self.buffer_bytes and not self.complete:
+                if self.stopped:
+                    self._drop_chunks()
+                while self.buffered > self.buffer_bytes and not self.complete and not self.stopped:
                     self.room.clear()
                     await self.room.wait()
-        except (OSError, httptools.HttpParserError) as exc:
+        except (OSError, TimeoutError, httptools.HttpParserError) as exc:
             self.failure = f"the workers could not be reached: {exc}"
         finally:
-            if writer is not None:
-                # Closing tells a worker still running the query that its client left.
-                writer.close()
+            if self._writer is not None:
+                self._writer.close()
             self.started.set()
             self.more.set()
             self.on_worker_free()
@@ -275,12 +285,24 @@ class Exchange:
     def ended_early(self) -> bool:
         return self._task.done() and not self.complete
 
-    async def stop(self) -> None:
-        """Drop the exchange; a worker still running it sees its client leave."""
-        if not self._task.done():
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+    def stop(self) -> None:
+        """Drop the exchange. A worker still running it sees its client leave (the
+        connection half-closed) and ends its query; the worker counts as busy until its
+        side of the connection closes, so no other request is sent its way meanwhile."""
+        if self._task.done() or self.stopped:
+            return
+        self.stopped = True
+        self._drop_chunks()
+        self.room.set()
+        if self._writer is None:
+            self._task.cancel()  # not connected yet: nothing runs
+            return
+        with contextlib.suppress(OSError):
+            self._writer.write_eof()
+
+    def _drop_chunks(self) -> None:
+        self.chunks.clear()
+        self.buffered = 0
 
 
 async def _connect(socket_path: str, deadline: float):
@@ -405,12 +427,16 @@ class Front:
         try:
             await self.relay(exchange, send, key, version, finishing)
         finally:
-            await exchange.stop()
+            exchange.stop()
 
     def run(self, request: Request, place: Place | None = None) -> Exchange:
         place = place or Place(None)
         return Exchange(
-            self.socket_path, request, self.settings.front_buffer_bytes, place.give_back
+            self.socket_path,
+            request,
+            self.settings.front_buffer_bytes,
+            self.settings.query_timeout + 30,  # the workers' own hard limit (web/server.py)
+            place.give_back,
         )
 
     async def run_query(self, request: Request) -> Exchange:
@@ -425,7 +451,7 @@ class Front:
             try:
                 started = await exchange.head(self.settings.long_query_seconds)
             except BaseException:
-                await exchange.stop()  # the client left: its worker stops the query
+                exchange.stop()  # the client left: its worker stops the query
                 raise
             if started:
                 return exchange
@@ -435,7 +461,7 @@ class Front:
                 place.give_back()
                 return exchange
             log.info("long lane full: stopping a query to run it again there")
-            await exchange.stop()
+            exchange.stop()
         lane = self.long if self.lanes.long else self.short
         remaining = request.arrived + self.settings.queue_timeout - time.monotonic()
         await lane.take(request.client, remaining)
