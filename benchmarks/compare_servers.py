@@ -138,26 +138,15 @@ def main() -> None:
         print(line, flush=True)
         lines.append(line)
 
-    quads = generate(args.triples)
-    dump = tmp / "graph.nq"
-    dump.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
-    t = time.perf_counter()
-    on_disk.write(quads, tmp / "kz" / "store")
-    kz_load = time.perf_counter() - t
-    t = time.perf_counter()
-    subprocess.run(
-        [oxigraph_binary(), "load", "--location", str(tmp / "ox"), "--file", str(dump)],
-        check=True,
-        capture_output=True,
-    )
-    ox_load = time.perf_counter() - t
+    quads, kz_load, ox_load = load_both(args.triples, tmp)
     memory = on_disk.load_in_memory(tmp / "kz" / "store")
     kz = start_kzgraph(
         tmp / "kz" / "store",
         tmp / "kz.log",
         "--workers",
         "4",
-        env={"KZGRAPH_RESULT_CACHE_ENTRIES": "0"},
+        # Both caches off: the worker's and the front's shared one.
+        env={"KZGRAPH_RESULT_CACHE_ENTRIES": "0", "KZGRAPH_SHARED_CACHE_BYTES": "0"},
     )
     kz_cached = start_kzgraph(tmp / "kz" / "store", tmp / "kz-cached.log", "--workers", "4")
     oxs = start_oxigraph(tmp / "ox", tmp / "ox.log", "--union-default-graph")
@@ -179,7 +168,7 @@ def main() -> None:
         say(
             f"Command: `.venv/bin/python benchmarks/compare_servers.py --triples {args.triples}` "
             f"({args.repeat} requests per query and contender, interleaved; wrk {args.wrk_seconds} s per cell). "
-            "kzgraph: gunicorn, 4 sync workers, data in memory, result cache off unless said. "
+            "kzgraph: its front (uvicorn) before gunicorn's 4 sync workers, data in memory, result caches off unless said. "
             "Oxigraph server: on disk (RocksDB), `--union-default-graph`. Floor: the same query in this process on pyoxigraph in memory."
         )
         say()
@@ -278,13 +267,37 @@ def main() -> None:
         for server in (kz, kz_cached, oxs):
             server.stop()
     if args.output:
-        text = args.output.read_text() if args.output.exists() else "# Benchmarks\n"
-        marker = f"## kzgraph serve vs the Oxigraph server, {len(quads):,} quads"
-        if marker in text:
-            start = text.index(marker)
-            end = text.find("\n## ", start + 1)
-            text = text[:start] + text[end + 1 :] if end != -1 else text[:start]
-        args.output.write_text(text.rstrip() + "\n\n" + "\n".join(lines) + "\n")
+        publish(args.output, lines)
+
+
+def load_both(triples: int, tmp: Path) -> tuple[list, float, float]:
+    """A generated graph, written as kzgraph's store (tmp/kz/store) and loaded into an
+    Oxigraph server's (tmp/ox); with the seconds each load took."""
+    quads = generate(triples)
+    dump = tmp / "graph.nq"
+    dump.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+    t = time.perf_counter()
+    on_disk.write(quads, tmp / "kz" / "store")
+    kz_load = time.perf_counter() - t
+    t = time.perf_counter()
+    subprocess.run(
+        [oxigraph_binary(), "load", "--location", str(tmp / "ox"), "--file", str(dump)],
+        check=True,
+        capture_output=True,
+    )
+    return quads, kz_load, time.perf_counter() - t
+
+
+def publish(output: Path, lines: list[str]) -> None:
+    """Put a section (``lines``, headed by its title) into ``output``, replacing the
+    section of the same title."""
+    text = output.read_text() if output.exists() else "# Benchmarks\n"
+    marker = lines[0]
+    if marker in text:
+        start = text.index(marker)
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + text[end + 1 :] if end != -1 else text[:start]
+    output.write_text(text.rstrip() + "\n\n" + "\n".join(lines) + "\n")
 
 
 def runaway_cancel_seconds(server, port: int) -> float:

@@ -74,6 +74,24 @@ class Settings:
     service_batch: int = 100
     user_agent: str = "kzgraph/0.1 (https://w3id.org/kzgraph/; kzgraph@example.org) pyoxigraph"
 
+    # --- The front and the scheduling of the workers (web/front.py, web/lanes.py) ---
+    # An asynchronous front reads requests whole before a worker sees them; false: the
+    # workers serve clients directly (one connection per worker, as before the front).
+    front: bool = True
+    # A query still running after this many seconds is a long query: it moves to the long
+    # lane, or, when that is full, is stopped and run again there in its turn.
+    long_query_seconds: float = 1.0
+    long_query_workers: int = 1  # workers that may run long queries at once
+    reserved_workers: int = 1  # workers that never run queries: pages, lookups, health, writes
+    # How long a query may wait for its lane (not counted in its own timeout); then a 503.
+    queue_timeout: float = 60.0
+    # Requests one client (address; see proxy_count) may have in the server at once,
+    # waiting or running; beyond that a 429 with Retry-After.
+    client_max_requests: int = 64
+    keepalive_seconds: int = 5  # an idle client connection is closed after this
+    front_buffer_bytes: int = 16_000_000  # of an answer read ahead of a slow client
+    shared_cache_bytes: int = 64_000_000  # the front's cache, shared by all workers
+
     def service_url(self, iri: str) -> str:
         """The URL an allowlisted SERVICE IRI is fetched from."""
         for entry in self.service_map:

@@ -35,7 +35,7 @@ from kzgraph.store import StoreUnavailable
 
 T = TypeVar("T")
 
-__all__ = ["Dataset", "StoreUnavailable", "derived", "open_dataset"]
+__all__ = ["Dataset", "StoreUnavailable", "derived", "files_version", "open_dataset"]
 
 
 def open_dataset(settings: Settings) -> on_disk.Dataset:
@@ -61,6 +61,24 @@ def derived(dataset, name: str, compute: Callable[[ox.Store], T]) -> T:
     return cached[1]  # type: ignore[return-value]
 
 
+def files_version(path: Path) -> str:
+    """Identifies the store's files: the current release (its inode) and the update
+    generation. Changes whenever ``kzgraph build`` publishes or an update is applied, so
+    it tells any process (a worker, the front's shared cache) that the data changed."""
+    try:
+        stat = os.stat(path)  # follows the symlink to the current release
+    except FileNotFoundError as exc:
+        raise StoreUnavailable(f"no store at {path}: run `kzgraph build` first") from exc
+    except OSError as exc:
+        raise StoreUnavailable(f"the store at {path} cannot be read: {exc.strerror}") from exc
+    try:
+        generation = os.stat(path.with_name(path.name + ".generation")).st_mtime_ns
+    except FileNotFoundError:
+        generation = 0
+    # The inode of a deleted release can be reused; its creation time cannot.
+    return f"{stat.st_ino}:{stat.st_ctime_ns}:{generation}"
+
+
 class Dataset:
     def __init__(self, path: str | Path, base_iri: str = BASE_IRI) -> None:
         self.path = Path(path)
@@ -79,20 +97,7 @@ class Dataset:
         """Identifies the files: the current release (its inode) and the update generation.
 
         On the hot path of every request, so two stat calls and no path resolution."""
-        try:
-            stat = os.stat(self.path)  # follows the symlink to the current release
-        except FileNotFoundError as exc:
-            raise StoreUnavailable(f"no store at {self.path}: run `kzgraph build` first") from exc
-        except OSError as exc:
-            raise StoreUnavailable(
-                f"the store at {self.path} cannot be read: {exc.strerror}"
-            ) from exc
-        try:
-            generation = os.stat(self._generation_file).st_mtime_ns
-        except FileNotFoundError:
-            generation = 0
-        # The inode of a deleted release can be reused; its creation time cannot.
-        return f"{stat.st_ino}:{stat.st_ctime_ns}:{generation}"
+        return files_version(self.path)
 
     def reload(self) -> None:
         try:

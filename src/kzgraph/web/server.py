@@ -1,36 +1,56 @@
-"""Run the application under gunicorn: preloaded, with sync workers.
+"""Run the application: an asynchronous front (web/front.py) before gunicorn's workers.
 
 Why this shape (see ../shared/engine-notes.md and web/watchdog.py):
+- the front process reads requests whole and keeps connections alive, so slow or idle
+  clients cost a socket, never a worker; it schedules the workers (web/lanes.py) and
+  answers repeated requests from a cache shared by all workers;
 - ``preload_app``: the dataset is loaded into memory once, in the master, and the
   workers share its pages copy-on-write; a replacement worker starts with it loaded.
-- sync workers, one connection each at a time: a runaway query can be stopped by
-  ending its worker without touching anyone else's request.
+- sync workers, one connection each at a time, behind the front on a Unix socket in a
+  private folder: a runaway query can be stopped by ending its worker without touching
+  anyone else's request.
 - gunicorn's own timeout stays above the query timeout, so that the watchdog, which
   can still answer 503, acts first.
+
+The front is forked before the dataset is loaded (it holds none of it) and is not a
+child of the master (tests and operators count the master's children as the workers);
+it ends when the master does, which it learns from a pipe only the master holds open.
+With ``front = false`` the workers serve the public address themselves.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import socket
 import sys
+import tempfile
+from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
 
 from kzgraph.settings import Settings
 from kzgraph.web import create_app
+from kzgraph.web.lanes import plan
 
 
 class Server(BaseApplication):
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, bind: str, master_alive: int | None = None) -> None:
         self.settings = settings
+        self.bind = bind
+        self.master_alive = master_alive
         self.application = create_app(settings)
         super().__init__()
 
     def load_config(self) -> None:
         watchdog = self.application.extensions["kzgraph.watchdog"]
         gateway = self.application.extensions["kzgraph.service"].gateway
+        master_alive = self.master_alive
 
         def post_fork(server, worker) -> None:
+            if master_alive is not None:
+                os.close(master_alive)  # only the master keeps the front running
             # First, before any thread: the watchdog forks the worker's lifeline keeper.
             watchdog.start(
                 self.settings.worker_memory_mb, retire=lambda: setattr(worker, "alive", False)
@@ -39,12 +59,13 @@ class Server(BaseApplication):
                 gateway.start()
 
         options = {
-            "bind": f"{self.settings.host}:{self.settings.port}",
+            "bind": self.bind,
             "workers": self.settings.workers,
             # Sync workers: one connection per process at a time. (gthread with one thread
             # keeps connections alive, but its workers accept connections ahead of the one
             # they serve, and ending a worker for a runaway query then resets them all:
-            # measured under load, hundreds of valid requests were reset.)
+            # measured under load, hundreds of valid requests were reset.) Keep-alive with
+            # clients is the front's.
             "worker_class": "sync",
             "preload_app": True,
             "timeout": int(self.settings.query_timeout) + 30,
@@ -53,6 +74,10 @@ class Server(BaseApplication):
             "limit_request_line": 8190,
             "limit_request_fields": 100,
             "limit_request_field_size": 8190,
+            # gunicorn trusts X-Forwarded-Proto and friends from any peer on a Unix socket;
+            # the application alone judges them (proxy_count, ProxyFix).
+            "secure_scheme_headers": {},
+            "forwarder_headers": "",
             "post_fork": post_fork,
             "errorlog": "-",
             "loglevel": "info",
@@ -66,13 +91,64 @@ class Server(BaseApplication):
 
 def serve(settings: Settings) -> int:
     logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(message)s")
-    server = Server(settings)  # loads the dataset: fails here, clearly, if there is none
+    if not settings.front:
+        # Loads the dataset: fails here, clearly, if there is none.
+        server = Server(settings, f"{settings.host}:{settings.port}")
+        announce(settings, "no front")
+        server.run()
+        return 0
+    listener = listen(settings.host, settings.port)  # fails here if the address is taken
+    private = Path(tempfile.mkdtemp(prefix="kzgraph-"))  # mode 0700: the workers' socket
+    master_alive, keep_alive = os.pipe()
+    start_front(settings, listener, str(private / "workers.sock"), (master_alive, keep_alive))
+    listener.close()
+    os.close(master_alive)
+    try:
+        server = Server(settings, f"unix:{private / 'workers.sock'}", keep_alive)
+        lanes = plan(settings.workers, settings.long_query_workers, settings.reserved_workers)
+        announce(
+            settings,
+            f"front: {lanes.short} short-query, {lanes.long} long-query, {lanes.reserved} reserved",
+        )
+        server.run()
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
+    return 0
+
+
+def announce(settings: Settings, shape: str) -> None:
     print(
         f"kzgraph: serving {settings.store} on http://{settings.host}:{settings.port}/ "
-        f"({settings.workers} workers, query timeout {settings.query_timeout:g} s, "
+        f"({settings.workers} workers, {shape}; query timeout {settings.query_timeout:g} s, "
         f"{'writable with a token' if settings.update_token else 'read-only'})",
         file=sys.stderr,
         flush=True,
     )
-    server.run()
-    return 0
+
+
+def listen(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    return socket.create_server((host, port), family=family, backlog=4096)
+
+
+def start_front(
+    settings: Settings, listener: socket.socket, upstream: str, pipe: tuple[int, int]
+) -> None:
+    """Fork the front process, detached from this one (a grandchild, re-parented); it
+    keeps the read end of ``pipe``, whose write end only the master holds."""
+    child = os.fork()
+    if child:
+        os.waitpid(child, 0)
+        return
+    code = 1
+    try:
+        if os.fork() == 0:
+            from kzgraph.web.front import run_front
+
+            os.close(pipe[1])
+            run_front(settings, listener, upstream, pipe[0])
+        code = 0
+    except BaseException:
+        logging.getLogger("kzgraph.front").exception("the front failed")
+    finally:
+        os._exit(code)

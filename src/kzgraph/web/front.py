@@ -1,0 +1,624 @@
+"""The front: an asynchronous HTTP server between the clients and the query workers.
+
+``kzgraph serve`` runs one front process (uvicorn, an asyncio server, with httptools'
+parser and uvloop) on the public address, and the gunicorn workers behind it on a Unix
+socket in a private folder. The front:
+
+- reads each request whole (headers and body) before a worker sees it, keeps client
+  connections alive between requests, and reads each response ahead of a slow client
+  (up to ``front_buffer_bytes``): a slowloris socket, an idle keep-alive connection or
+  a slow reader costs a socket here, never a worker;
+- schedules the workers fairly (web/lanes.py): queries go through the short and long
+  lanes, everything else finds a reserved worker free; a client (an address) may have
+  ``client_max_requests`` requests in the server at once, beyond that a 429;
+- answers repeated GETs from one cache shared by all workers, keyed by the request and
+  dropped when the data changes (the store's files, checked with two ``stat`` calls);
+- stops a query whose client leaves by closing its connection to the worker: the
+  worker's watchdog (web/watchdog.py) sees it and ends the query, as before.
+
+The workers keep every limit of their own (timeout, memory, crash answers), unchanged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+import re
+import time
+from collections import OrderedDict, deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httptools
+
+from kzgraph.settings import Settings
+from kzgraph.web.lanes import Busy, Lane, Place, plan
+
+log = logging.getLogger("kzgraph.front")
+
+Send = Callable[[dict], Awaitable[None]]
+Receive = Callable[[], Awaitable[dict]]
+
+# Headers about one connection, not the request: never passed on.
+HOP_BY_HOP = frozenset(
+    b"connection keep-alive transfer-encoding te trailer upgrade proxy-connection expect "
+    b"content-length".split()
+)
+# Request headers a cached response may depend on (the key), besides the method and target.
+KEY_HEADERS = (
+    b"host",
+    b"accept",
+    b"accept-language",
+    b"x-forwarded-host",
+    b"x-forwarded-proto",
+    b"x-forwarded-prefix",
+)
+VARY_KEYED = frozenset({"accept", "accept-language"})
+STARTUP_SECONDS = 60.0  # how long a request waits for the workers to come up
+CACHE_ENTRY_LIMIT = 10_000
+LONG_QUERIES_REMEMBERED = 10_000
+UPDATE_FORM = re.compile(rb"(?:^|&)update=")
+
+
+@dataclass
+class Request:
+    """A request read whole from a client."""
+
+    method: str
+    path: str
+    target: bytes
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    client: str
+    arrived: float = field(default_factory=time.monotonic)
+
+    def header(self, name: bytes) -> bytes:
+        for key, value in self.headers:
+            if key == name:
+                return value
+        return b""
+
+    @property
+    def is_query(self) -> bool:
+        """A read-only query, which may take any time up to the timeout and may be run
+        again from the start: SPARQL queries and the canned queries."""
+        if self.path.startswith("/queries/"):
+            return self.method in ("GET", "HEAD")
+        if self.path != "/sparql":
+            return False
+        if self.method in ("GET", "HEAD"):
+            return True
+        if self.method != "POST":
+            return False
+        content_type = self.header(b"content-type").lower()
+        if content_type.startswith(b"application/sparql-update"):
+            return False
+        return not (
+            content_type.startswith(b"application/x-www-form-urlencoded")
+            and UPDATE_FORM.search(self.body)
+        )
+
+    @property
+    def fingerprint(self) -> bytes:
+        return hashlib.sha256(b"\0".join([self.method.encode(), self.target, self.body])).digest()
+
+    def cache_key(self) -> tuple | None:
+        """The shared cache's key, or None when the answer may not be shared."""
+        if self.method not in ("GET", "HEAD") or self.header(b"authorization"):
+            return None
+        if self.header(b"cookie"):
+            return None
+        return (self.target, *(self.header(name) for name in KEY_HEADERS))
+
+    def upstream_head(self) -> bytes:
+        """The request line and headers as sent to a worker."""
+        lines = [b"%s %s HTTP/1.1" % (self.method.encode(), self.target)]
+        lines += [b"%s: %s" % (k, v) for k, v in self.headers if k not in HOP_BY_HOP]
+        if self.body or self.method in ("POST", "PUT"):
+            lines.append(b"content-length: %d" % len(self.body))
+        lines.append(b"connection: close")
+        return b"\r\n".join(lines) + b"\r\n\r\n"
+
+
+@dataclass
+class Stored:
+    """A response kept in the shared cache."""
+
+    version: str
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    etag: bytes
+
+
+class SharedCache:
+    """Small complete answers, shared by every client, valid for one data version."""
+
+    def __init__(self, max_bytes: int, max_entry_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.max_entry_bytes = max_entry_bytes
+        self.size = 0
+        self._entries: OrderedDict[tuple, Stored] = OrderedDict()
+
+    def get(self, key: tuple, version: str) -> Stored | None:
+        stored = self._entries.get(key)
+        if stored is None:
+            return None
+        if stored.version != version:
+            self._drop(key)
+            return None
+        self._entries.move_to_end(key)
+        return stored
+
+    def put(self, key: tuple, stored: Stored) -> None:
+        self._drop(key)
+        self._entries[key] = stored
+        self.size += len(stored.body)
+        while self._entries and (
+            self.size > self.max_bytes or len(self._entries) > CACHE_ENTRY_LIMIT
+        ):
+            self._drop(next(iter(self._entries)))
+
+    def _drop(self, key: tuple) -> None:
+        stored = self._entries.pop(key, None)
+        if stored is not None:
+            self.size -= len(stored.body)
+
+
+def storable(status: int, headers: list[tuple[bytes, bytes]], max_bytes: int) -> bytes | None:
+    """The ETag of a response the shared cache may keep, or None."""
+    if status != 200:
+        return None
+    names = {k.lower(): v for k, v in headers}
+    control = names.get(b"cache-control", b"").lower()
+    if b"no-store" in control or b"private" in control or b"set-cookie" in names:
+        return None
+    if b"x-streamed" in names or int(names.get(b"content-length", b"-1")) > max_bytes:
+        return None
+    vary = {v.strip().lower() for v in names.get(b"vary", b"").decode("latin-1").split(",")}
+    if not vary <= VARY_KEYED | {""}:
+        return None
+    return names.get(b"etag")
+
+
+class Exchange:
+    """One request sent to a worker over the Unix socket, its response read ahead of
+    the client. ``on_worker_free`` runs once the worker is done with it (answered,
+    failed, or stopped and gone: ``grace`` seconds at most after a stop)."""
+
+    def __init__(
+        self,
+        socket_path: str,
+        request: Request,
+        buffer_bytes: int,
+        grace: float,
+        on_worker_free: Callable,
+    ) -> None:
+        self.request = request
+        self.buffer_bytes = buffer_bytes
+        self.grace = grace
+        self.on_worker_free = on_worker_free
+        self.stopped = False
+        self._writer: asyncio.StreamWriter | None = None
+        self.status = 0
+        self.headers: list[tuple[bytes, bytes]] = []
+        self.chunks: deque[bytes] = deque()
+        self.buffered = 0
+        self.complete = False
+        self.failure: str | None = None
+        self.started = asyncio.Event()  # the head arrived, or the exchange ended
+        self.more = asyncio.Event()  # a chunk arrived, or the exchange ended
+        self.room = asyncio.Event()  # the client took some of the buffered chunks
+        self._parser = httptools.HttpResponseParser(self)
+        self._task = asyncio.create_task(self._run(socket_path))
+
+    # --- httptools callbacks --------------------------------------------------------------
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self.headers.append((name.lower(), value))
+
+    def on_headers_complete(self) -> None:
+        self.status = self._parser.get_status_code()
+        self.started.set()
+        if self.request.method == "HEAD":
+            self.complete = True  # the length describes a body that never comes
+
+    def on_body(self, body: bytes) -> None:
+        self.chunks.append(body)
+        self.buffered += len(body)
+        self.more.set()
+
+    def on_message_complete(self) -> None:
+        self.complete = True
+
+    # ---------------------------------------------------------------------------------------
+    async def _run(self, socket_path: str) -> None:
+        try:
+            deadline = self.request.arrived + STARTUP_SECONDS
+            reader, self._writer = await _connect(socket_path, deadline)
+            self._writer.write(self.request.upstream_head() + self.request.body)
+            while not self.complete:
+                read = reader.read(262144)
+                data = await (asyncio.wait_for(read, self.grace) if self.stopped else read)
+                if not data:
+                    self.failure = "the worker closed the connection before answering"
+                    break
+                self._parser.feed_data(data)
+                if self.stopped:
+                    self._drop_chunks()
+                while self.buffered > self.buffer_bytes and not self.complete and not self.stopped:
+                    self.room.clear()
+                    await self.room.wait()
+        except (OSError, TimeoutError, httptools.HttpParserError) as exc:
+            self.failure = f"the workers could not be reached: {exc}"
+        finally:
+            if self._writer is not None:
+                self._writer.close()
+            self.started.set()
+            self.more.set()
+            self.on_worker_free()
+
+    async def head(self, timeout: float | None = None) -> bool:
+        """Whether the response head arrived (or the exchange ended) within ``timeout``."""
+        try:
+            await asyncio.wait_for(self.started.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
+    async def next_chunk(self) -> bytes | None:
+        """The next chunk of the body; None at its end."""
+        while not self.chunks:
+            if self._task.done():
+                return None
+            self.more.clear()
+            await self.more.wait()
+        chunk = self.chunks.popleft()
+        self.buffered -= len(chunk)
+        self.room.set()
+        return chunk
+
+    @property
+    def ended_early(self) -> bool:
+        return self._task.done() and not self.complete
+
+    def stop(self) -> None:
+        """Drop the exchange. A worker still running it sees its client leave (the
+        connection half-closed) and ends its query; the worker counts as busy until its
+        side of the connection closes, so no other request is sent its way meanwhile."""
+        if self._task.done() or self.stopped:
+            return
+        self.stopped = True
+        self._drop_chunks()
+        self.room.set()
+        if self._writer is None:
+            self._task.cancel()  # not connected yet: nothing runs
+            return
+        with contextlib.suppress(OSError):
+            self._writer.write_eof()
+
+    def _drop_chunks(self) -> None:
+        self.chunks.clear()
+        self.buffered = 0
+
+
+async def _connect(socket_path: str, deadline: float):
+    """Open a connection to the workers, waiting while they start."""
+    while True:
+        try:
+            return await asyncio.open_unix_connection(socket_path)
+        except (FileNotFoundError, ConnectionRefusedError):
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.05)
+
+
+class Front:
+    """The ASGI application of the front process."""
+
+    def __init__(self, settings: Settings, socket_path: str, data_version: Callable[[], str]):
+        self.settings = settings
+        self.socket_path = socket_path
+        self.data_version = data_version
+        self.lanes = plan(settings.workers, settings.long_query_workers, settings.reserved_workers)
+        self.short = Lane("short", self.lanes.short)
+        self.long = Lane("long", self.lanes.long)
+        self.cache = SharedCache(settings.shared_cache_bytes, settings.result_cache_max_bytes)
+        self.long_queries: OrderedDict[bytes, None] = OrderedDict()
+        self.in_server: dict[str, int] = {}
+        self.on_startup: Callable[[], None] = lambda: None
+
+    async def __call__(self, scope: dict, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+        elif scope["type"] == "http":
+            await self._http(scope, receive, send)
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                self.on_startup()
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _http(self, scope: dict, receive: Receive, send: Send) -> None:
+        client = self.client_address(scope)
+        held = self.in_server.get(client, 0)
+        if held >= self.settings.client_max_requests:
+            await problem(
+                send,
+                429,
+                f"this client already has {held} requests in the server, the most one client "
+                "may have at once; wait for their answers before sending more",
+                retry_after=1,
+            )
+            return
+        self.in_server[client] = held + 1
+        try:
+            body = await read_body(receive, self.settings.max_body_bytes)
+        except ClientLeft:
+            return
+        try:
+            if body is None:
+                await problem(
+                    send,
+                    413,
+                    f"the request body is larger than {self.settings.max_body_bytes} bytes",
+                )
+                return
+            request = Request(
+                method=scope["method"],
+                path=scope["path"],
+                target=scope["raw_path"]
+                + (b"?" + scope["query_string"] if scope["query_string"] else b""),
+                headers=list(scope["headers"]),
+                body=body,
+                client=client,
+            )
+            finishing = asyncio.Event()
+            await until_client_leaves(receive, self.answer(request, send, finishing), finishing)
+        finally:
+            left = self.in_server[client] - 1
+            if left:
+                self.in_server[client] = left
+            else:
+                del self.in_server[client]
+
+    def client_address(self, scope: dict) -> str:
+        """The client, as the configured proxies tell it (X-Forwarded-For), else the peer."""
+        peer = (scope.get("client") or ("",))[0]
+        if not self.settings.proxy_count:
+            return peer
+        for name, value in scope["headers"]:
+            if name == b"x-forwarded-for":
+                hops = [h.strip() for h in value.decode("latin-1").split(",")]
+                if len(hops) >= self.settings.proxy_count:
+                    return hops[-self.settings.proxy_count]
+        return peer
+
+    async def answer(self, request: Request, send: Send, finishing: asyncio.Event) -> None:
+        shared = self.cache.max_bytes and not self.settings.is_remote
+        key = request.cache_key() if shared else None
+        version = self.data_version() if key is not None else ""
+        if not version:
+            key = None
+        if key is not None:
+            stored = self.cache.get(key, version)
+            if stored is not None:
+                await send_stored(request, stored, send)
+                return
+        try:
+            exchange = await self.run_query(request) if request.is_query else self.run(request)
+        except Busy:
+            await problem(
+                send,
+                503,
+                "the server is busy with long queries and this one waited the "
+                f"{self.settings.queue_timeout:g} s limit for its turn; retry later, or narrow it",
+                retry_after=5,
+            )
+            return
+        try:
+            await self.relay(exchange, send, key, version, finishing)
+        finally:
+            exchange.stop()
+
+    def run(self, request: Request, place: Place | None = None) -> Exchange:
+        place = place or Place(None)
+        return Exchange(
+            self.socket_path,
+            request,
+            self.settings.front_buffer_bytes,
+            self.settings.query_timeout + 30,  # the workers' own hard limit (web/server.py)
+            place.give_back,
+        )
+
+    async def run_query(self, request: Request) -> Exchange:
+        """A query in the short lane, moved to the long lane if it runs long; when the long
+        lane is full it is stopped and run again there, when its turn comes."""
+        remaining = request.arrived + self.settings.queue_timeout - time.monotonic()
+        fingerprint = request.fingerprint
+        if self.lanes.long and fingerprint not in self.long_queries:
+            await self.short.take(request.client, remaining)
+            place = Place(self.short)
+            exchange = self.run(request, place)
+            try:
+                started = await exchange.head(self.settings.long_query_seconds)
+            except BaseException:
+                exchange.stop()  # the client left: its worker stops the query
+                raise
+            if started:
+                return exchange
+            self._remember_long(fingerprint)
+            if self.long.try_take():
+                exchange.on_worker_free = Place(self.long).give_back
+                place.give_back()
+                return exchange
+            log.info("long lane full: stopping a query to run it again there")
+            exchange.stop()
+        lane = self.long if self.lanes.long else self.short
+        remaining = request.arrived + self.settings.queue_timeout - time.monotonic()
+        await lane.take(request.client, remaining)
+        return self.run(request, Place(lane))
+
+    def _remember_long(self, fingerprint: bytes) -> None:
+        self.long_queries[fingerprint] = None
+        self.long_queries.move_to_end(fingerprint)
+        while len(self.long_queries) > LONG_QUERIES_REMEMBERED:
+            self.long_queries.popitem(last=False)
+
+    async def relay(
+        self,
+        exchange: Exchange,
+        send: Send,
+        key: tuple | None,
+        version: str,
+        finishing: asyncio.Event,
+    ) -> None:
+        """The worker's answer, passed on as it comes; kept in the shared cache if it may be."""
+        await exchange.head()
+        if exchange.status == 0:
+            await problem(send, 503, exchange.failure or "no answer from the workers", 5)
+            return
+        etag = key and storable(exchange.status, exchange.headers, self.cache.max_entry_bytes)
+        headers = [
+            (k, v) for k, v in exchange.headers if k not in HOP_BY_HOP or k == b"content-length"
+        ]
+        await send({"type": "http.response.start", "status": exchange.status, "headers": headers})
+        kept: list[bytes] | None = [] if etag else None
+        size = 0
+        while (chunk := await exchange.next_chunk()) is not None:
+            size += len(chunk)
+            if kept is not None and size > self.cache.max_entry_bytes:
+                kept = None  # too large to keep
+            elif kept is not None:
+                kept.append(chunk)
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        if exchange.ended_early:
+            raise ConnectionError(exchange.failure or "the worker's answer was cut")
+        finishing.set()
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+        if etag and kept is not None and key is not None and exchange.request.method == "GET":
+            self.cache.put(key, Stored(version, exchange.status, headers, b"".join(kept), etag))
+
+
+class ClientLeft(Exception):
+    """The client hung up before its request was read."""
+
+
+async def read_body(receive: Receive, limit: int) -> bytes | None:
+    """The whole request body; None past ``limit`` bytes."""
+    parts: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientLeft
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        parts.append(chunk)
+        if not message.get("more_body"):
+            return b"".join(parts)
+
+
+async def until_client_leaves(
+    receive: Receive, answering: Awaitable[None], finishing: asyncio.Event
+) -> None:
+    """Run ``answering``; if the client hangs up first, stop it (which stops its query).
+    Once the last chunk is being sent (``finishing``), the server reports the exchange
+    over, not the client gone."""
+    task = asyncio.ensure_future(answering)
+    left = asyncio.ensure_future(receive())
+    try:
+        await asyncio.wait({task, left}, return_when=asyncio.FIRST_COMPLETED)
+        if not task.done() and not finishing.is_set():
+            task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    finally:
+        left.cancel()
+        if not task.done():
+            task.cancel()
+
+
+async def send_stored(request: Request, stored: Stored, send: Send) -> None:
+    headers = [(k, v) for k, v in stored.headers if k != b"x-cache"] + [(b"x-cache", b"shared")]
+    if stored.etag in request.header(b"if-none-match"):
+        kept = [(k, v) for k, v in headers if k not in (b"content-type", b"content-length")]
+        await send({"type": "http.response.start", "status": 304, "headers": kept})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    await send({"type": "http.response.start", "status": stored.status, "headers": headers})
+    body = b"" if request.method == "HEAD" else stored.body
+    await send({"type": "http.response.body", "body": body})
+
+
+REASONS = {413: "content too large", 429: "too many requests", 503: "service unavailable"}
+
+
+async def problem(send: Send, status: int, message: str, retry_after: int | None = None) -> None:
+    """An error in the same JSON shape as the application's."""
+    body = json.dumps({"error": REASONS[status], "status": status, "message": message}).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"access-control-allow-origin", b"*"),
+        (b"x-content-type-options", b"nosniff"),
+    ]
+    if retry_after is not None:
+        headers.append((b"retry-after", str(retry_after).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def run_front(settings: Settings, listener, socket_path: str, master_alive: int) -> None:
+    """The front process's whole life: serve ``listener`` until the master process ends
+    (``master_alive``, the read end of a pipe only the master holds open, reaches EOF)."""
+    import resource
+
+    import uvicorn
+
+    from kzgraph.web.dataset import StoreUnavailable, files_version
+
+    # Each waiting client is a socket: allow as many as the system lets this process have.
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    store = Path(settings.store)
+
+    def data_version() -> str:
+        try:
+            return files_version(store)
+        except StoreUnavailable:
+            return ""  # nothing is shared while there is no store
+
+    app = Front(settings, socket_path, data_version)
+    config = uvicorn.Config(
+        app,
+        loop="uvloop",
+        http="httptools",
+        lifespan="on",
+        access_log=False,  # the workers log each request they answer
+        server_header=False,
+        date_header=False,
+        proxy_headers=False,  # X-Forwarded-* are the application's to judge (proxy_count)
+        timeout_keep_alive=settings.keepalive_seconds,
+        timeout_graceful_shutdown=5,
+        log_level="warning",
+    )
+    server = uvicorn.Server(config)
+
+    def watch_master() -> None:
+        asyncio.get_running_loop().add_reader(
+            master_alive, lambda: setattr(server, "should_exit", True)
+        )
+
+    app.on_startup = watch_master
+    server.run(sockets=[listener])

@@ -1,0 +1,318 @@
+"""The front (web/front.py, web/lanes.py): slow and many clients cannot block the workers.
+
+Real servers on loopback. Every loop is bounded in count and time; nothing asserts a
+duration: availability means answers arrive, right, and never a 5xx.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import http.client
+import socket
+import threading
+import time
+from urllib.parse import quote, urlencode
+
+import pytest
+import requests
+
+from kzgraph.web.lanes import Busy, Lane, plan
+
+from .conftest import TOKEN
+from .servers import start_kzgraph
+
+E = "https://w3id.org/kzgraph/entity/"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i FILTER(?c != {n}) }}"
+BIG = "SELECT ?a ?b WHERE { ?a ?p ?o . ?b ?q ?r } LIMIT 100000"
+
+
+def port_of(server) -> int:
+    return int(server.url.rsplit(":", 1)[1].strip("/"))
+
+
+def short_query(n: int) -> str:
+    """A cheap query, new each time (no cache can answer it)."""
+    return f"ASK {{ <{E}majilis> wdt:P1342 ?n FILTER(?n != {n}) }}"
+
+
+def get(server, path: str, **params) -> requests.Response:
+    return requests.get(server.url + path, params=params, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def one_worker(seed_store, tmp_path_factory):
+    """One worker only: anything that held it would stop every other request."""
+    log = tmp_path_factory.mktemp("front") / "kzgraph.log"
+    server = start_kzgraph(seed_store, log, "--workers", "1", "--query-timeout", "20")
+    yield server
+    server.stop()
+
+
+def slowloris(port: int, body: bool) -> socket.socket:
+    """A client that sends part of a request and then nothing."""
+    sock = socket.create_connection(("127.0.0.1", port))
+    if body:
+        sock.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Content-Length: 1000\r\n\r\nSELECT * WHERE {"
+        )
+    else:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+    return sock
+
+
+def test_slow_clients_cost_a_socket_not_the_worker(one_worker):
+    port = port_of(one_worker)
+    held = [slowloris(port, body=i % 2 == 0) for i in range(20)]
+    idle = []
+    for _ in range(10):  # keep-alive connections that stay open, idle
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", "/health")
+        assert conn.getresponse().read()
+        idle.append(conn)
+    # A slow reader of a large result: it reads nothing after the request.
+    reader = socket.create_connection(("127.0.0.1", port))
+    reader.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    reader.sendall(
+        f"GET /sparql?{urlencode({'query': BIG})} HTTP/1.1\r\nHost: x\r\n"
+        "Accept: text/tab-separated-values\r\n\r\n".encode()
+    )
+    try:
+        for n in range(20):
+            r = get(one_worker, "sparql", query=short_query(n))
+            assert r.status_code == 200 and r.json()["boolean"] is True, r.text[:300]
+            assert get(one_worker, "health").status_code == 200
+    finally:
+        for sock in [*held, reader]:
+            sock.close()
+        for conn in idle:
+            conn.close()
+
+
+def test_keep_alive_serves_many_requests_on_one_connection(one_worker):
+    conn = http.client.HTTPConnection("127.0.0.1", port_of(one_worker), timeout=30)
+    try:
+        for n in range(5):
+            conn.request("GET", "/sparql?query=" + quote(short_query(n)))
+            response = conn.getresponse()
+            assert response.status == 200 and b"true" in response.read()
+            assert response.getheader("Connection", "").lower() != "close"
+    finally:
+        conn.close()
+
+
+def test_the_client_may_leave_while_its_request_waits(one_worker):
+    """A client that hangs up while its query waits for a worker is simply forgotten."""
+    port = port_of(one_worker)
+    sockets = []
+    for n in range(5):
+        sock = socket.create_connection(("127.0.0.1", port))
+        sock.sendall(
+            f"GET /sparql?query={quote(RUNAWAY.format(n=n))} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+        )
+        sockets.append(sock)
+    time.sleep(0.5)
+    for sock in sockets:
+        sock.close()
+    r = get(one_worker, "sparql", query=short_query(99))
+    assert r.status_code == 200 and r.json()["boolean"] is True
+
+
+# --- many clients, slow queries and slowloris sockets at once ----------------------------
+
+
+@pytest.fixture(scope="module")
+def busy(seed_store, tmp_path_factory):
+    log = tmp_path_factory.mktemp("busy") / "kzgraph.log"
+    server = start_kzgraph(
+        seed_store,
+        log,
+        "--workers",
+        "4",
+        "--query-timeout",
+        "4",
+        env={"KZGRAPH_QUEUE_TIMEOUT": "6"},
+    )
+    yield server
+    server.stop()
+
+
+def test_cheap_requests_answer_while_slow_queries_and_slowloris_are_held(busy):
+    port = port_of(busy)
+    held = [slowloris(port, body=i % 2 == 0) for i in range(20)]
+    slow_answers: list[int] = []
+
+    def slow(n: int) -> None:
+        # From another address, as another user would be: turns are given per client.
+        r = request_from("127.0.0.2", busy, "/sparql?query=" + quote(RUNAWAY.format(n=n)))
+        slow_answers.append(r.status)
+
+    slow_clients = [threading.Thread(target=slow, args=(n,)) for n in range(8)]
+    for thread in slow_clients:
+        thread.start()
+    problems: list[str] = []
+    try:
+        time.sleep(0.5)  # the slow queries have arrived
+        for n in range(15):
+            for path, params, ok in [
+                ("health", {}, lambda r: r.json()["status"] == "ok"),
+                ("sparql", {"query": short_query(n)}, lambda r: r.json()["boolean"] is True),
+                ("entity/majilis", {}, lambda r: "Mazhilis" in r.text or "Majilis" in r.text),
+                ("reconcile", {"queries": '{"q": {"query": "Mazhilis"}}'}, lambda r: r.json()),
+            ]:
+                r = get(busy, path, **params)
+                if r.status_code != 200 or not ok(r):
+                    problems.append(f"{path}: {r.status_code} {r.text[:200]}")
+    finally:
+        for sock in held:
+            sock.close()
+        for thread in slow_clients:
+            thread.join(120)
+    assert problems == [], problems[:5]
+    # Each slow query was stopped: by the timeout, or (its turn not come) as the server busy.
+    assert slow_answers == [503] * 8
+
+
+# --- fairness: per client, and across lanes ------------------------------------------------
+
+
+@pytest.fixture()
+def limited(seed_store, tmp_path):
+    server = start_kzgraph(
+        seed_store,
+        tmp_path / "kzgraph.log",
+        "--workers",
+        "4",
+        "--query-timeout",
+        "4",
+        env={"KZGRAPH_CLIENT_MAX_REQUESTS": "2"},
+    )
+    yield server
+    server.stop()
+
+
+def request_from(address: str, server, path: str) -> http.client.HTTPResponse:
+    conn = http.client.HTTPConnection(
+        "127.0.0.1", port_of(server), timeout=60, source_address=(address, 0)
+    )
+    conn.request("GET", path)
+    return conn.getresponse()
+
+
+def test_a_client_past_its_limit_gets_429_and_others_are_served(limited):
+    port = port_of(limited)
+    held = []
+    for n in range(2):
+        sock = socket.create_connection(("127.0.0.1", port))
+        sock.sendall(
+            f"GET /sparql?query={quote(RUNAWAY.format(n=n))} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+        )
+        held.append(sock)
+    time.sleep(0.5)
+    try:
+        refused = request_from("127.0.0.1", limited, "/health")
+        assert refused.status == 429
+        assert int(refused.getheader("Retry-After")) >= 1
+        assert "2 requests" in refused.read().decode()
+        other = request_from("127.0.0.2", limited, "/health")  # another address
+        assert other.status == 200
+    finally:
+        for sock in held:
+            sock.close()
+
+
+def test_lanes_serve_waiting_clients_in_turn():
+    async def scenario() -> list[str]:
+        lane = Lane("short", 1)
+        order: list[str] = []
+        assert lane.try_take()
+
+        async def request(client: str, name: str) -> None:
+            await lane.take(client, 10)
+            order.append(name)
+
+        tasks = []
+        for client, name in [("a", "a1"), ("a", "a2"), ("a", "a3"), ("b", "b1"), ("c", "c1")]:
+            tasks.append(asyncio.create_task(request(client, name)))
+            await asyncio.sleep(0)
+        for _ in tasks:
+            lane.give_back()
+            await asyncio.sleep(0)
+        await asyncio.gather(*tasks)
+        with pytest.raises(Busy):
+            await lane.take("d", 0.01)  # the last one still holds the place
+        return order
+
+    assert asyncio.run(scenario()) == ["a1", "b1", "c1", "a2", "a3"]
+
+
+def test_a_waiting_request_that_gives_up_frees_its_turn():
+    async def scenario() -> int:
+        lane = Lane("long", 1)
+        assert lane.try_take()
+        with pytest.raises(Busy):
+            await lane.take("a", 0.01)
+        lane.give_back()
+        return lane.busy
+
+    assert asyncio.run(scenario()) == 0
+
+
+def test_lane_plan_keeps_a_worker_for_cheap_requests():
+    assert plan(4, 1, 1) == plan(4, 1, 1).__class__(short=2, long=1, reserved=1)
+    small = plan(2, 1, 1)
+    assert (small.short, small.long, small.reserved) == (1, 0, 1)
+    single = plan(1, 1, 1)
+    assert (single.short, single.long, single.reserved) == (1, 0, 0)
+
+
+# --- the shared cache -----------------------------------------------------------------------
+
+
+def test_the_shared_cache_answers_repeats_and_forgets_on_update(writable):
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:front> { ?s ?p ?o } }"
+
+    def ask() -> requests.Response:
+        return get(writable, "sparql", query=count)
+
+    first, second = ask(), ask()
+    assert first.status_code == second.status_code == 200
+    assert second.headers.get("X-Cache") == "shared"
+    assert second.json() == first.json()
+    assert first.json()["results"]["bindings"][0]["n"]["value"] == "0"
+    etag = second.headers["ETag"]
+    revalidated = requests.get(
+        writable.url + "sparql",
+        params={"query": count},
+        headers={"If-None-Match": etag},
+        timeout=30,
+    )
+    assert revalidated.status_code == 304 and revalidated.headers["ETag"] == etag
+    update = requests.post(
+        writable.url + "sparql",
+        data={"update": "INSERT DATA { GRAPH <urn:front> { <urn:a> <urn:b> <urn:c> } }"},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        timeout=30,
+    )
+    assert update.status_code == 204
+    after = ask()
+    assert after.status_code == 200 and after.headers.get("X-Cache") != "shared"
+    assert after.json()["results"]["bindings"][0]["n"]["value"] == "1"
+
+
+def test_authorised_requests_are_not_shared(writable):
+    query = {"query": "ASK { ?s ?p ?o }"}
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    for _ in range(2):
+        r = requests.get(writable.url + "sparql", params=query, headers=headers, timeout=30)
+        assert r.status_code == 200 and r.headers.get("X-Cache") != "shared"
+
+
+def test_a_body_past_the_limit_is_refused_by_the_front(one_worker):
+    r = requests.post(
+        one_worker.url + "sparql",
+        data=b"x" * 10_000_001,
+        headers={"Content-Type": "application/sparql-query"},
+        timeout=60,
+    )
+    assert r.status_code == 413 and "bytes" in r.json()["message"]
