@@ -36,6 +36,7 @@ from pathlib import Path
 import httptools
 
 from kzgraph.settings import Settings
+from kzgraph.web.dataset import StoreUnavailable, files_version
 from kzgraph.web.lanes import Busy, Lane, Place, plan
 
 log = logging.getLogger("kzgraph.front")
@@ -585,8 +586,6 @@ def run_front(settings: Settings, listener, socket_path: str, master_alive: int)
     import resource
 
     import uvicorn
-
-    from kzgraph.web.dataset import StoreUnavailable, files_version
 
     # Each waiting client is a socket: allow as many as the system lets this process have.
     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
