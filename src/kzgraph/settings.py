@@ -84,7 +84,8 @@ class Settings:
     long_query_workers: int = 1  # workers that may run long queries at once
     reserved_workers: int = 1  # workers that never run queries: pages, lookups, health, writes
     # How long a query may wait for its lane (not counted in its own timeout); then a 503.
-    queue_timeout: float = 60.0
+    # Well under the 60 s most HTTP clients wait, so the 503 reaches them.
+    queue_timeout: float = 30.0
     # Requests one client (address; see proxy_count) may have in the server at once,
     # waiting or running; beyond that a 429 with Retry-After.
     client_max_requests: int = 64
