@@ -11,7 +11,7 @@ import time
 import pytest
 import requests
 
-from kzgraph import store as on_disk
+from kzgraph import publishing
 from kzgraph.settings import load_settings
 
 from .conftest import TOKEN
@@ -88,7 +88,7 @@ def test_etag_changes_after_an_update_that_keeps_the_count(remote, seed, seed_st
     try:
         if oxigraph is not None:
             store = oxigraph.url
-            on_disk.publish(seed.quads, load_settings(store=store))  # as `kzgraph build` does
+            publishing.publish(seed.quads, load_settings(store=store))  # as `kzgraph build` does
         else:
             store = str(tmp_path / "store")
             copy_store(seed_store, tmp_path / "store")

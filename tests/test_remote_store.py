@@ -23,6 +23,8 @@ import pyoxigraph as ox
 import pytest
 import requests
 
+from kzgraph import publishing
+from kzgraph import store as stores
 from kzgraph.remote import RemoteStoreError
 
 from .conftest import SEED
@@ -95,11 +97,10 @@ class Store:
     def publish(self, quads: list[ox.Quad], **overrides: object) -> dict[str, int]:
         """What `kzgraph build` does after extracting, in this process (extraction is slow
         and is tested elsewhere)."""
-        from kzgraph import store
         from kzgraph.settings import load_settings
 
         settings = {k.removeprefix("KZGRAPH_").lower(): v for k, v in self.env.items()}
-        return store.publish(quads, load_settings(store=self.url, **{**settings, **overrides}))
+        return publishing.publish(quads, load_settings(store=self.url, **{**settings, **overrides}))
 
     def build(self, *paths: Path, extra: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
         return kzgraph(
@@ -179,11 +180,10 @@ def served(remote, tmp_path_factory) -> Iterator[Running]:
 @pytest.fixture(scope="module")
 def embedded_export(seed_store) -> dict[str, bytes]:
     """What `kzgraph export` writes for the seed's embedded store, per format."""
-    from kzgraph import store
     from kzgraph.settings import load_settings
 
-    quads = list(store.dataset_quads(load_settings(store=str(seed_store))))
-    return {fmt: store.serialize_dataset(quads, fmt) for fmt in ("nquads", "turtle", "trig")}
+    quads = list(publishing.dataset_quads(load_settings(store=str(seed_store))))
+    return {fmt: stores.serialize_dataset(quads, fmt) for fmt in ("nquads", "turtle", "trig")}
 
 
 def get(server: Running, path: str, **kwargs) -> requests.Response:
@@ -498,11 +498,10 @@ def test_a_publish_the_server_did_not_carry_out_fails_the_build(remote, seed, ke
     before = remote.graphs()
     proxy = MoveIgnoringProxy(remote.url)
     try:
-        from kzgraph import store
         from kzgraph.settings import load_settings
 
         with pytest.raises(RemoteStoreError, match="publishing did not take effect"):
-            store.publish(seed.quads + kenya.quads, load_settings(store=proxy.url))
+            publishing.publish(seed.quads + kenya.quads, load_settings(store=proxy.url))
         assert proxy.ignored == 1
     finally:
         proxy.close()

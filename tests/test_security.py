@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kzgraph import publishing
 from kzgraph.settings import load_settings
 from kzgraph.web import create_app
 
@@ -150,12 +151,11 @@ def test_no_route_answers_500_to_generated_input(client, data):
 def remote_store(seed, tmp_path_factory):
     """The Oxigraph server holding the seed, published there as `kzgraph build --store URL`
     does (in this process: the build's extraction is the session's ``seed``)."""
-    from kzgraph import store as stores
 
     if oxigraph_binary() is None:
         pytest.skip("the Oxigraph server is not installed")
     store = start_oxigraph(None, tmp_path_factory.mktemp("remote") / "oxigraph.log")
-    stores.publish(seed.quads, load_settings(store=store.url))
+    publishing.publish(seed.quads, load_settings(store=store.url))
     yield store
     store.stop()
 

@@ -100,10 +100,10 @@ def store_settings(args: argparse.Namespace) -> dict[str, object]:
 
 
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
-    from kzgraph import store
+    from kzgraph import publishing
 
     started = time.perf_counter()
-    store.check(settings)  # an unreachable store fails the build before the extraction
+    publishing.check(settings)  # an unreachable store fails the build before the extraction
     from kzgraph import pipeline
     from kzgraph.validate import validate
 
@@ -122,7 +122,7 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
         say(report.text)
         say(f"validation failed with {report.violations} violation(s); the store was not changed")
         return 1
-    per_graph = store.publish(result.quads, settings)
+    per_graph = publishing.publish(result.quads, settings)
     for graph, count in sorted(per_graph.items()):
         say(f"  {count:6} triples in <{graph}>")
     # Distinct quads, as the store holds them; the meta graph also holds the data version.
@@ -135,9 +135,9 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    from kzgraph import store
+    from kzgraph import publishing, store
 
-    quads = list(store.dataset_quads(settings))
+    quads = list(publishing.dataset_quads(settings))
     sys.stdout.buffer.write(store.serialize_dataset(quads, args.format))
     return 0
 

@@ -2,9 +2,9 @@
 pyoxigraph store on disk (the other implementation, SPARQL over HTTP, is
 ``kzgraph.remote``).
 
-Nothing above this module knows which store is in use: it reads through a
-``GraphStore`` (a pyoxigraph ``Store`` or a ``RemoteStore``), publishes a build with
-``publish`` and reads the whole dataset with ``dataset_quads``.
+Nothing above the stores knows which one is in use: it reads through a ``GraphStore`` (a
+pyoxigraph ``Store`` or a ``RemoteStore``), publishes a build with ``publishing.publish``
+and reads the whole dataset with ``publishing.dataset_quads``.
 
 Each release is a RocksDB directory plus an N-Quads snapshot beside it
 (``<release>.nq``). Servers load the snapshot into memory instead of opening
@@ -26,16 +26,17 @@ import os
 import shutil
 import time
 import uuid
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 
+from kzgraph.namespaces import PREFIXES
+
 if TYPE_CHECKING:
-    from kzgraph.settings import Settings
+    pass
 
 EXPORT_FORMATS = {
     "nquads": ox.RdfFormat.N_QUADS,
@@ -121,41 +122,6 @@ def without_version(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     """The data without a version marker (stores built before the version moved out of the
     data held one in ``graph/meta``): exports and dumps stay byte-identical for the same input."""
     return [q for q in quads if not is_version_quad(q)]
-
-
-# --- one interface for build, export and serve --------------------------------------------------
-
-
-def publish(quads: Iterable[ox.Quad], settings: Settings) -> dict[str, int]:
-    """Make ``quads`` the store's data, with a new data version; returns the distinct
-    triples per graph as the store holds them afterwards."""
-    quads = list(dict.fromkeys(without_version(quads)))
-    version = new_version()
-    if settings.is_remote:
-        from kzgraph.remote import RemoteStore
-
-        return RemoteStore(settings).publish(quads, version)
-    write(quads, settings.store, version=version)
-    return dict(Counter(q.graph_name.value for q in quads))
-
-
-def check(settings: Settings) -> None:
-    """Fail now, not after the extraction, when a remote store cannot be reached."""
-    if settings.is_remote:
-        from kzgraph.remote import RemoteStore
-
-        RemoteStore(settings).quirks  # noqa: B018 - one cheap query to the server
-
-
-def dataset_quads(settings: Settings) -> Iterator[ox.Quad]:
-    """Every quad of the store's data, without the version marker."""
-    if settings.is_remote:
-        from kzgraph.remote import RemoteStore
-
-        source: GraphStore = RemoteStore(settings)
-    else:
-        source = open_read_only(settings.store)
-    return (q for q in source.quads_for_pattern(None, None, None, None) if not is_version_quad(q))
 
 
 def releases_dir(store: Path) -> Path:
@@ -305,8 +271,6 @@ def serialize_dataset(quads: list[ox.Quad], fmt: str) -> bytes:
     if fmt == "nquads":
         lines = sorted(ox.serialize(quads, format=rdf_format).decode().splitlines())
         return ("\n".join(lines) + "\n").encode() if lines else b""
-    from kzgraph.rdf import PREFIXES  # here: kzgraph.rdf loads the extraction (spaCy, seconds)
-
     if fmt in ("turtle", "ntriples"):
         triples = sorted({q.triple for q in quads}, key=str)
         return ox.serialize(

@@ -30,6 +30,7 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from kzgraph import store as on_disk
+from kzgraph.remote import RemoteDataset
 from kzgraph.settings import BASE_IRI, Settings
 from kzgraph.store import StoreUnavailable
 
@@ -41,8 +42,6 @@ __all__ = ["Dataset", "StoreUnavailable", "derived", "files_version", "open_data
 def open_dataset(settings: Settings) -> on_disk.Dataset:
     """The dataset ``settings.store`` names: a remote SPARQL server or the on-disk store."""
     if settings.is_remote:
-        from kzgraph.remote import RemoteDataset
-
         return RemoteDataset(settings)
     return Dataset(settings.store, settings.base_iri)
 
