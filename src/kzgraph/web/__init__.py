@@ -36,8 +36,6 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
     catalogue = load_catalogue(settings.queries)
     app.extensions["kzgraph"] = AppState(settings, dataset, service, catalogue, watchdog)
     # web/server.py reads these two; they go when it reads the state object instead.
-    app.extensions["kzgraph.service"] = service
-    app.extensions["kzgraph.watchdog"] = watchdog
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(graphstore.blueprint)
     app.register_blueprint(queries.blueprint)

@@ -33,6 +33,7 @@ from gunicorn.app.base import BaseApplication
 from kzgraph.settings import Settings
 from kzgraph.web import create_app
 from kzgraph.web.lanes import plan
+from kzgraph.web.state import state
 
 
 class Server(BaseApplication):
@@ -44,8 +45,8 @@ class Server(BaseApplication):
         super().__init__()
 
     def load_config(self) -> None:
-        watchdog = self.application.extensions["kzgraph.watchdog"]
-        gateway = self.application.extensions["kzgraph.service"].gateway
+        watchdog = state(self.application).watchdog
+        gateway = state(self.application).service.gateway
         master_alive = self.master_alive
 
         def post_fork(server, worker) -> None:
