@@ -35,7 +35,6 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
     # A malformed canned query stops the start-up: it is never silently missing.
     catalogue = load_catalogue(settings.queries)
     app.extensions["kzgraph"] = AppState(settings, dataset, service, catalogue, watchdog)
-    # web/server.py reads these two; they go when it reads the state object instead.
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(graphstore.blueprint)
     app.register_blueprint(queries.blueprint)
