@@ -302,7 +302,7 @@ def country_adjective(article: Article) -> str | None:
     counts: dict[str, int] = {}
     for word in re.findall(r"\b[A-Z][a-zäöüə]{3,}\b", article.doc.text):
         key = fold(word)
-        demonym = re.search(r"(?:an|i|ish|ese|ic|k|h|z|ch)$", key)  # not "Latvijas"
+        demonym = re.search(r"(?:an|i|ish|ese|ic|k|h|z)$", key)  # not "Latvijas"
         if key != country and demonym and (country.startswith(key) or key.startswith(country[:-1])):
             counts[word] = counts.get(word, 0) + 1
     return max(counts, key=lambda w: counts[w]) if counts else None

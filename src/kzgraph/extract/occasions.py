@@ -96,10 +96,9 @@ def _dates(clause: Clause) -> list[DateValue]:
     dates = list(clause.dates)
     for m in _YEAR.finditer(clause.text):
         if not any((d.start or 0) <= m.start() < (d.end or 0) for d in dates):
-            dates.append(
-                DateValue(_with_day(clause.text, m.group("year")), "year", m.start(), m.end())
-            )
-    return [DateValue(d.iso, _precision(d.iso), d.start, d.end) for d in dates]
+            iso = _with_day(clause.text, m.group("year"))
+            dates.append(DateValue(iso, _precision(iso), m.start(), m.end()))
+    return dates
 
 
 _DAY_MONTH = re.compile(
@@ -260,10 +259,10 @@ def country_constitution(article: Article, clause: Clause) -> tuple[Mention, Evi
     token = next((t for t in clause.doc if t.lower_ == "constitution"), None)
     if token is None or not article.country_name:
         return None
-    if any(f.subject.kind == "constitution" and f.rule != "named-kind" for f in article.facts):
+    label = f"Constitution of {article.country_name}"
+    if any(f.subject.kind == "constitution" and f.subject.name != label for f in article.facts):
         return None
     s = clause.sentence.start
-    label = f"Constitution of {article.country_name}"
     mention = Mention(label, "constitution", s + token.idx, s + token.idx + len(token.text))
     ev = clause_evidence(article, clause, token.idx, token.idx + len(token.text))
     return mention, ev
