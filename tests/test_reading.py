@@ -102,3 +102,62 @@ def test_an_address_or_a_presidential_vote_is_not_the_councils_election():
         f.value.iso for f in facts if f.subject.kind == "election" and f.relation == "pointInTime"
     }
     assert dated == {"2023-03-19"}
+
+
+ISLAND = """= Althing of Norlandia =
+
+- Country: Norlandia
+
+Norlandia's national assembly, the Althing, sits in a single chamber of 63 members. The house of the Althing stands on the old square.
+
+A draft charter of constitutional amendments was put to the voters on 4 May 2004 and passed. After a second referendum, on March 9, 2012, the chamber was cut to 63 seats. The Velvet Revolution of November 1989 ended the old order, and the signing of the decree on 3 June 2001 changed nothing.
+
+The Althing has been chaired by few people. Jon Sigurdsson held the chair from 1991 to 1999 and Anna Berg of the Harbour Party from 1999 to 2007; Olaf Dahl followed from 2007.
+"""
+
+
+@pytest.fixture(scope="module")
+def island_facts():
+    doc = parse(ISLAND, "island")
+    return extract(
+        doc, article_subject(doc), {}, load_rules(PROJECT_ROOT / "mappings"), "Norlandia"
+    )
+
+
+def _told(facts, relation, kind=None):
+    return [f for f in facts if f.relation == relation and (kind is None or f.subject.kind == kind)]
+
+
+def test_the_national_legislature_has_its_country_and_only_it(island_facts):
+    countries = _told(island_facts, "country")
+    assert [(f.subject.name, f.value.name) for f in countries] == [
+        ("Althing of Norlandia", "Norlandia")
+    ]
+    # "The house of the Althing" in lower case is not a name for a place.
+    assert not [f for f in island_facts if f.subject.kind == "place"]
+
+
+def test_a_text_put_to_the_voters_and_a_referendum_set_off_by_commas(island_facts):
+    dated = {
+        (f.subject.name, f.value.iso) for f in _told(island_facts, "pointInTime", "referendum")
+    }
+    assert dated == {
+        ("2004 Norlandia constitutional referendum", "2004-05-04"),  # no adjective in the text
+        ("2012 Norlandia referendum", "2012-03-09"),
+    }
+
+
+def test_a_named_event_keeps_its_name_and_a_vague_one_is_not_told(island_facts):
+    events = {(f.subject.name, f.value.iso) for f in _told(island_facts, "pointInTime", "event")}
+    assert ("Velvet Revolution", "1989-11") in events
+    assert not [name for name, _ in events if "decree" in name.lower()]
+
+
+def test_holders_in_a_row_with_the_verb_left_out(island_facts):
+    terms = {
+        (f.value.name, tuple((k, v.iso) for k, v in f.qualifiers))
+        for f in _told(island_facts, "chairperson")
+    }
+    assert ("Jon Sigurdsson", (("startTime", "1991"), ("endTime", "1999"))) in terms
+    assert ("Anna Berg", (("startTime", "1999"), ("endTime", "2007"))) in terms
+    assert ("Olaf Dahl", (("startTime", "2007"),)) in terms

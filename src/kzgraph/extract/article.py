@@ -84,8 +84,10 @@ class Article:
                 if kind is None and j > i:
                     # "the Nur Otan Party", "Party" trailing a known name
                     kind = self.kind_of(name) if name.split()[-1].lower() == "party" else None
-                # A lone lower-case word ("parliament") is a common noun, not a name.
-                common = name[0].islower() and i == j
+                # A lone lower-case word ("parliament") is a common noun, not a name; so are
+                # lower-case words that spell a capitalised name ("house of the Parliament").
+                original = self.originals.get(fold(name), name)
+                common = name[0].islower() and (i == j or original[0].isupper())
                 if kind and not common:
                     found.append(Mention(name, kind, sentence.start + start, sentence.start + end))
                     i = j

@@ -70,7 +70,7 @@ def find_occasions(clause: Clause) -> list[Occasion]:
     """The occasions a sentence dates."""
     found = []
     for date in _dates(clause):
-        head = _occasion_head(clause, date)
+        head, lemma = _occasion_head(clause, date) or (None, "")
         if head is None:
             continue
         lo, hi = _phrase_bounds(head, date)
@@ -80,10 +80,9 @@ def find_occasions(clause: Clause) -> list[Occasion]:
         phrase = re.sub(r"^[A-Z][a-z]+['’]s\s+", "", phrase)
         if not phrase or len(phrase) > 90:
             continue
-        kind = OCCASION_NOUNS[head.lemma_.lower()]
         start = min(lo, date.start or lo)
         end = max(hi, date.end or hi)
-        found.append(Occasion(kind, head.lemma_.lower(), phrase, date, start, end))
+        found.append(Occasion(OCCASION_NOUNS[lemma], lemma, phrase, date, start, end))
     return found
 
 
@@ -125,8 +124,19 @@ def _is_occasion(token: Token) -> bool:
     return token.pos_ in ("NOUN", "PROPN") and token.lemma_.lower() in OCCASION_NOUNS
 
 
-def _occasion_head(clause: Clause, date: DateValue) -> Token | None:
-    """The occasion noun the date belongs to, through the analysis's dependencies."""
+def _occasion_head(clause: Clause, date: DateValue) -> tuple[Token, str] | None:
+    """The occasion noun the date belongs to, through the analysis's dependencies, and the
+    kind of occasion it names (its lemma, or "referendum" for a text put to the voters)."""
+    root = clause.date_root(date)
+    if root is not None and root.dep_ == "pobj" and root.head.dep_ == "prep":
+        text = _put_to_voters(clause, root.head.head)
+        if text is not None:
+            return text, "referendum"
+    head = _occasion_token(clause, date)
+    return (head, head.lemma_.lower()) if head is not None else None
+
+
+def _occasion_token(clause: Clause, date: DateValue) -> Token | None:
     root = clause.date_root(date)
     if root is None:
         return None
@@ -135,6 +145,10 @@ def _occasion_head(clause: Clause, date: DateValue) -> Token | None:
         return root.head
     if root.dep_ != "pobj" or root.head.dep_ != "prep":
         return None
+    # "After a further referendum, on October 21, 2007": the date set off by a comma
+    before = root.head.nbor(-1) if root.head.i > 1 else None
+    if before is not None and before.text == "," and _is_occasion(before.nbor(-1)):
+        return before.nbor(-1)
     governor = root.head.head
     # "the referendum of 30 August 1995", "the protests of 2020–2021"
     if _is_occasion(governor):
@@ -154,6 +168,26 @@ def _occasion_head(clause: Clause, date: DateValue) -> Token | None:
             if noun is not None and _is_occasion(noun):
                 return noun
     return None
+
+
+_TO_VOTERS = re.compile(r"\b(?:nationwide|popular|national) vote\b|\bto (?:the )?voters\b", re.I)
+
+
+def _put_to_voters(clause: Clause, governor: Token) -> Token | None:
+    """ "A package of constitutional amendments was put to voters on 26 September 1999",
+    "put a new constitution to the voters", "amendments approved in a nationwide vote on
+    1 July 2020": a constitutional text put to the voters is a referendum; the text's noun
+    phrase names it."""
+    if governor.pos_ not in ("VERB", "AUX") or not _CONSTITUTIONAL.search(clause.text):
+        return None
+    if not _TO_VOTERS.search(clause.text[governor.idx : governor.idx + 60]):
+        return None
+    subject = next((c for c in governor.children if c.dep_ in ("dobj", "nsubjpass")), None)
+    if subject is None and governor.dep_ in ("acl", "relcl"):
+        subject = governor.head
+    if subject is None or subject.pos_ not in ("NOUN", "PROPN"):
+        return None
+    return subject
 
 
 def _phrase_bounds(head: Token, date: DateValue) -> tuple[int, int]:
@@ -239,9 +273,16 @@ def _mention(article: Article, clause: Clause, canonical: Occasion, here: Occasi
     # "address of 8 September 2025" -> "Address (8 September 2025)": what, then when.
     what = re.sub(r"\s+(?:of|on|in)\s+[^,;]*\d{4}(?:[–-]\d{4})?$", "", canonical.phrase)
     what = re.sub(r"^\d{4}(?:[–-]\d{4})?\s+", "", what)
-    label = f"{what[:1].upper()}{what[1:]} ({spoken_date(canonical.date)})"
+    if _PROPER_NAME.fullmatch(what):
+        label = what  # "the Rose Revolution of November 2003" has a name of its own
+    else:
+        label = f"{what[:1].upper()}{what[1:]} ({spoken_date(canonical.date)})"
     slug = slugify(f"event {canonical.date.iso} {canonical.head} {article.country_name}")
     return Mention(label, "event", s + here.start, s + here.end, slug=slug)
+
+
+# Every word capitalised but the small ones: "Rose Revolution", "Decree No. 1400".
+_PROPER_NAME = re.compile(r"[A-Z][\w.’'-]*(?:\s+(?:of|the|and|on|No\.|[A-Z0-9][\w.’'-]*))*")
 
 
 def spoken_date(date: DateValue) -> str:

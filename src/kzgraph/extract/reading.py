@@ -31,6 +31,7 @@ from kzgraph.extract.clause import (
     name_mention,
 )
 from kzgraph.extract.facts import ROLE_CLASSES, DateValue, Mention, find_dates
+from kzgraph.extract.identity import legislature_country
 from kzgraph.extract.infobox import election_mention
 from kzgraph.extract.language import analyse
 from kzgraph.extract.numbers import number_of
@@ -599,6 +600,16 @@ _SUCCESSION = re.compile(
     re.I,
 )
 _CHAIR_SECTION = re.compile(r"chair|speaker|president|presiding|leader", re.I)
+_TOOK_CHAIR = re.compile(
+    r"\b(?:held|took|kept|assumed) the (?:chair|speakership)\b"
+    r"|\b(?:chaired|presided over) (?:the )?(?=[A-Z])"
+)
+# "... and Boris Gryzlov of United Russia from 2003 to 2011": the next holder in a row,
+# the verb left out (an aside and a party may stand between the name and the dates)
+_IN_TURN = re.compile(
+    r"(?:\s*\([^()]*\))?(?:,?\s+of (?:the )?[A-Z][\w’'\- ]{1,40}?)?,?\s+from "
+    r"(?:\d{1,2} )?(?:[A-Z][a-z]+ )?(?:\d{1,2},? )?\d{4}\s+(?:to|until|till|through)\s+"
+)
 
 
 def succession(article: Article, reading: Reading, clause: Clause) -> None:
@@ -607,7 +618,9 @@ def succession(article: Article, reading: Reading, clause: Clause) -> None:
     Abykayev took over." Each person whose part of the sentence says they took or held the
     office gets it, with the dates of that part."""
     office = reading.office
-    if office is None and _CHAIR_SECTION.search(clause.sentence.section):
+    if office is None and (
+        _CHAIR_SECTION.search(clause.sentence.section) or _TOOK_CHAIR.search(clause.text)
+    ):
         body = chamber_of(article, reading, clause)
         office = _presiding_office(article, reading, body)
         reading.office = office
@@ -620,7 +633,9 @@ def succession(article: Article, reading: Reading, clause: Clause) -> None:
         part = clause.text[person.end : end]
         lead = clause.text[max(0, person.start - 30) : person.start]
         if not (
-            _SUCCESSION.search(part[:60]) or re.search(r"\b(?:chose|elected|passed to)\s+$", lead)
+            _SUCCESSION.search(part[:60])
+            or re.search(r"\b(?:chose|elected|passed to)\s+$", lead)
+            or _IN_TURN.match(part)
         ):
             continue
         if (
@@ -689,13 +704,7 @@ def _spells(text: str) -> list[tuple[DateValue | None, DateValue | None]]:
         a = m.group("a")
         if end and not re.search(r"\d{4}", a):
             a = f"{a} {end[0].iso[:4]}"
-        start = find_dates(a) or ([DateValue(a, "year")] if re.fullmatch(r"\d{4}", a) else [])
-        spells.append(
-            (
-                DateValue(start[0].iso, start[0].precision) if start else None,
-                DateValue(end[0].iso, end[0].precision) if end else None,
-            )
-        )
+        spells.append((_date_or_year(a), _date_or_year(m.group("b"))))
     return spells
 
 
@@ -1383,6 +1392,8 @@ def events(article: Article, reading: Reading, clause: Clause) -> None:
         named = next((n for n in clause.names if n.start <= obj.idx < n.end), None)
         if named is not None:
             what = named.text
+        elif not re.search(r"\b[A-Z]", what):
+            continue  # "signing of the decree", "dissolution of the chamber": not told enough
         date = clause.dates[0]
         label = f"{noun} of the {what} ({spoken_date(date)})"
         s = clause.sentence.start
@@ -1391,16 +1402,14 @@ def events(article: Article, reading: Reading, clause: Clause) -> None:
         lo, hi = min(token.idx, span.start_char), max(token.idx + len(token.text), span.end_char)
         ev = clause_evidence(article, clause, lo, hi)
         article.add(event, "pointInTime", DateValue(date.iso, date.precision), ev, rule="event")
-        if named is not None:
-            article.add(event, "concerns", name_mention(clause, named), ev, rule="event")
-            ended = noun in ("Dissolution", "Abolition") and named.kind in (
-                "chamber",
-                "legislature",
-            )
-            if ended and not re.search(r"\bconvocation\b", what, re.I):
-                # "Yeltsin issued a decree dissolving the Supreme Soviet": the body ended then
-                when = DateValue(date.iso, date.precision)
-                article.add(name_mention(clause, named), "dissolved", when, ev, rule="event")
+        if named is None:
+            return
+        article.add(event, "concerns", name_mention(clause, named), ev, rule="event")
+        ended = noun in ("Dissolution", "Abolition") and named.kind in ("chamber", "legislature")
+        if ended and not re.search(r"\bconvocation\b", what, re.I):
+            # "Yeltsin issued a decree dissolving the Supreme Soviet": the body ended then
+            when = DateValue(date.iso, date.precision)
+            article.add(name_mention(clause, named), "dissolved", when, ev, rule="event")
         return
 
 
@@ -1418,6 +1427,7 @@ RULES = [
     terms,
     founding,
     chamber_kinds,
+    legislature_country,
     places,
     party_people,
     renames,
