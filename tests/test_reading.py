@@ -161,3 +161,25 @@ def test_holders_in_a_row_with_the_verb_left_out(island_facts):
     assert ("Jon Sigurdsson", (("startTime", "1991"), ("endTime", "1999"))) in terms
     assert ("Anna Berg", (("startTime", "1999"), ("endTime", "2007"))) in terms
     assert ("Olaf Dahl", (("startTime", "2007"),)) in terms
+
+
+RESULTS = """= Althing of Norlandia =
+
+- Country: Norlandia
+
+The 2019 election to the Althing was held on 8 June 2019. Blue Harbour won 20 seats and the Fisher League 11. Fjord Renewal, with 4.1 percent, was left outside. The chamber elected K. Halvorsen as its speaker, with Albert Rau and Siri Quellmark as deputies. Sadyr Japarov, with 79 percent, won the presidency.
+"""
+
+
+def test_what_wins_seats_is_a_party_and_people_are_typed_by_their_company():
+    doc = parse(RESULTS, "results")
+    facts = extract(
+        doc, article_subject(doc), {}, load_rules(PROJECT_ROOT / "mappings"), "Norlandia"
+    )
+    typed = {(f.subject.name, f.value) for f in _told(facts, "instanceOf")}
+    assert {("Blue Harbour", "wd:Q7278"), ("Fjord Renewal", "wd:Q7278")} <= typed
+    assert {("K. Halvorsen", "wd:Q5"), ("Siri Quellmark", "wd:Q5")} <= typed
+    # A person with a share of the vote is still a person.
+    assert ("Sadyr Japarov", "wd:Q7278") not in typed
+    seats = {(f.subject.name, f.value) for f in _told(facts, "partySeats")}
+    assert ("Blue Harbour", 20) in seats

@@ -100,6 +100,7 @@ _GROUP_ITEM = re.compile(r"\|\s*(?P<name>[^|()]+?)\s*\((?P<count>[^)]*)\)")
 # before white space and an upper-case letter, a digit or an opening quote.
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9“\"‘(])")
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "Mr.", "Mrs.", "Dr.", "St.", "No.", "vs.", "Jr.")
+_INITIAL = re.compile(r"(?<![\w.])[A-Z]\.\s*$")  # "S. Ganbaatar": an initial ends no sentence
 
 
 def split_key(key: str) -> tuple[str, int | None]:
@@ -274,7 +275,7 @@ def split_sentences(paragraph: str) -> list[tuple[int, int]]:
     for m in _SENTENCE_END.finditer(paragraph):
         cut = m.start() + (len(m.group(0)) - len(m.group(0).lstrip('"”’)')))
         candidate = paragraph[start:cut]
-        if candidate.rstrip().endswith(_ABBREVIATIONS):
+        if candidate.rstrip().endswith(_ABBREVIATIONS) or _INITIAL.search(candidate):
             continue
         spans.append((start, cut))
         start = m.end()

@@ -36,6 +36,8 @@ class Article:
     _mentions: dict[tuple[int, int], list[Mention]] = field(default_factory=dict, repr=False)
 
     def learn(self, name: str, kind: str) -> None:
+        if kind != "country" and self.country_name and fold(name) == fold(self.country_name):
+            kind = "country"  # "Kyrgyzstan" alone is the country, not the tail of a party's name
         self.names.setdefault(fold(name), kind)
         self.originals.setdefault(fold(name), name)
 

@@ -110,11 +110,22 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
         lead = re.match(r"(?:[Tt]he|[Aa]n?)\s+", text)
         if lead:
             text, start = text[lead.end() :], start + lead.end()
-        text = re.sub(r"['’]s$", "", text)
+        text = re.sub(r"(?:['’]s|\s*\()$", "", text)
         end = start + len(text)
-        if any(n.start < end and start < n.end for n in names):
-            continue
+        inside = [n for n in names if n.start < end and start < n.end]
         kind = _kind_of(article, reading, text, entity_label_at(doc, start))
+        if (
+            inside
+            and kind in ("party", "chamber", "legislature", "organization")
+            and all(
+                n.kind in ("country", "place") and start < n.start and n.end <= end for n in inside
+            )
+        ):
+            # "the Social Democratic Party of Kyrgyzstan": a body named after its country
+            names = [n for n in names if n not in inside]
+            inside = []
+        if inside:
+            continue
         if kind:
             names.append(Name(_full_name(reading, text, kind), kind, start, end))
     for start, end in _proper_name_runs(doc):
@@ -125,6 +136,10 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
     for m in INDEPENDENTS.finditer(sentence.text):
         if not any(n.start < m.end() and m.start() < n.end for n in names):
             names.append(Name("Independents", "group", m.start(), m.end()))
+    names = _parties_by_role(article, doc, names)
+    for m in _INITIALLED.finditer(sentence.text):
+        if not any(n.start < m.end() and m.start() < n.end for n in names):
+            names.append(Name(m.group(), "person", m.start(), m.end()))
     names.sort(key=lambda n: n.start)
     for n in names:
         if n.kind == "person" and " " in n.text:
@@ -228,6 +243,59 @@ def _kind_of(article: Article, reading: Reading, text: str, label: str) -> str |
     if label in ("ORG", "GPE") and len(words) == 1 and words[0] in reading.surnames:
         return "person"
     return None
+
+
+# "S. Ganbaatar", "T. Dorjkhand": an initial and a surname (not the "S. Congress" of "U.S.")
+_INITIALLED = re.compile(r"(?<![\w.])[A-Z]\. ?[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?\b")
+
+# What only a party does: "European Georgia won 5 seats", "Ata-Jurt's 28 seats",
+# "Prosperous Armenia, with 3.95 percent, ...".
+_SEATS_WON = re.compile(
+    r"^(?:['’]s (?:\d+|[a-z]+(?:-[a-z]+)?) (?:seats|mandates)\b"
+    r"| (?:won|took|got|gained|secured|received|held) (?:\d+|[a-z]+(?:-[a-z]+)?) (?:seats|mandates)\b)"
+)
+_SHARE_WON = re.compile(r"^,? with \d+(?:\.\d+)? ?(?:%|percent\b|per cent\b)")
+_NAME_BEFORE = re.compile(r"[A-Z][\w’'\-]*(?: (?:[A-Z][\w’'\-]*|of|for|and))*$")
+
+
+def _parties_by_role(article: Article, doc: Doc, names: list[Name]) -> list[Name]:
+    """Names that win seats, or a share with no person's name, are parties, whatever the
+    analysis first took them for; learned, so later sentences agree."""
+    text = doc.text
+    out = []
+    for name in names:
+        after = text[name.end :]
+        person = name.kind == "person" and entity_label_at(doc, name.start) == "PERSON"
+        won = _SEATS_WON.match(after) or (_SHARE_WON.match(after) and not person)
+        if won and name.kind in ("person", "place", "organization"):
+            name = Name(name.text, "party", name.start, name.end)
+            article.learn(name.text, "party")
+        out.append(name)
+    for m in re.finditer(r"(?:['’]s|,? with \d| (?:won|took|got|gained|secured|received) )", text):
+        if not (_SEATS_WON.match(text[m.start() :]) or _SHARE_WON.match(text[m.start() :])):
+            continue
+        found = _NAME_BEFORE.search(text[: m.start()])
+        if found is None:
+            continue
+        start = _proper_start(doc, found.start(), m.start())
+        if start is None or any(n.start < m.start() and start < n.end for n in out):
+            continue
+        if _SHARE_WON.match(text[m.start() :]) and entity_label_at(doc, start) == "PERSON":
+            continue
+        out.append(Name(text[start : m.start()], "party", start, m.start()))
+        article.learn(text[start : m.start()], "party")
+    return out
+
+
+def _proper_start(doc: Doc, start: int, end: int) -> int | None:
+    """Where the proper name in [start, end) begins: the first proper noun after any
+    other capitalised word ("Meanwhile European Georgia" -> "European Georgia")."""
+    tokens = [t for t in doc if start <= t.idx < end]
+    while tokens and tokens[0].tag_ not in ("NNP", "NNPS"):
+        tokens = tokens[1:]
+    if not tokens or fold(tokens[0].text) in TITLE_WORDS:
+        return None
+    return tokens[0].idx
 
 
 def _full_name(reading: Reading, text: str, kind: str) -> str:

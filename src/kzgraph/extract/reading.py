@@ -1293,9 +1293,9 @@ def named_kinds(article: Article, reading: Reading, clause: Clause) -> None:
     for name in clause.names_of("person", "party"):
         if name.text in other_names or article.kind_of(name.text) not in (None, name.kind):
             continue  # "(Majlisi Oli, also spelled Madzhlisi Oli)" names the assembly
-        if " " not in name.text:
+        if " " not in name.text and article.kind_of(name.text) != "party":
             continue
-        if name.kind == "person" and entity_label_at(clause.doc, name.start) != "PERSON":
+        if name.kind == "person" and not _surely_person(clause, name):
             continue
         ev = clause_evidence(article, clause, name.start, name.end)
         qid = "wd:Q5" if name.kind == "person" else "wd:Q7278"
@@ -1304,6 +1304,25 @@ def named_kinds(article: Article, reading: Reading, clause: Clause) -> None:
     if constitution is not None:
         mention, ev = constitution
         article.add(mention, "instanceOf", "wd:Q7755", ev, rule="named-kind")
+
+
+def _surely_person(clause: Clause, name: Name) -> bool:
+    """The analysis calls it a person, it is written with an initial ("S. Ganbaatar"),
+    or it stands in a list with a name the analysis calls a person ("Albert Rau and
+    Daniya Yespayeva")."""
+    if entity_label_at(clause.doc, name.start) == "PERSON" or re.match(r"[A-Z]\. ", name.text):
+        return True
+    people = clause.names_of("person")
+    i = people.index(name)
+    listed = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(people):
+            a, b = sorted((people[i], people[j]), key=lambda n: n.start)
+            if listed.fullmatch(clause.text[a.end : b.start]) and (
+                entity_label_at(clause.doc, people[j].start) == "PERSON"
+            ):
+                return True
+    return False
 
 
 def topic(article: Article, reading: Reading, clause: Clause) -> None:
