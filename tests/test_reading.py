@@ -183,3 +183,16 @@ def test_what_wins_seats_is_a_party_and_people_are_typed_by_their_company():
     assert ("Sadyr Japarov", "wd:Q7278") not in typed
     seats = {(f.subject.name, f.value) for f in _told(facts, "partySeats")}
     assert ("Blue Harbour", 20) in seats
+
+
+def test_a_body_whose_name_folds_a_double_letter_is_still_a_body():
+    # fold() spells "Assembly" "asembly"; the body words must be compared the same way.
+    text = "= Althing of Norlandia =\n\n- Country: Norlandia\n\nFrom 1995 there was a permanent Legislative Assembly of 35 members.\n"
+    doc = parse(text, "assembly")
+    facts = extract(
+        doc, article_subject(doc), {}, load_rules(PROJECT_ROOT / "mappings"), "Norlandia"
+    )
+    assert ("Legislative Assembly", 35) in {
+        (f.subject.name, f.value) for f in _told(facts, "numberOfSeats")
+    }
+    assert not [f for f in facts if f.subject.name == "Legislative Assembly" and f.value == "wd:Q5"]

@@ -16,16 +16,19 @@ from kzgraph.extract.facts import ROLE_CLASSES, DateValue, Evidence, Mention, fi
 from kzgraph.names import fold
 
 PARTY_WORDS = {"party", "partiyasi", "front", "movement", "bloc", "alliance", "rus"}
+PARTY_WORDS |= {fold(w) for w in PARTY_WORDS}  # words are compared folded ("asembly")
 BODY_WORDS = {
     "assembly", "parliament", "council", "senate", "chamber", "house", "majlis", "mejlis",
     "majilis", "mazhilis", "soviet", "duma", "sejm", "rada", "kurultai", "khural",
     "legislature", "oliy", "milli",
 }  # fmt: skip
+BODY_WORDS |= {fold(w) for w in BODY_WORDS}
 ORG_WORDS = {
     "commission", "court", "university", "committee", "administration", "organisation",
     "organization", "office", "bank", "government", "ministry", "agency", "union", "mission",
     "database", "times", "guide", "nations", "states", "osce", "odihr", "ipu", "tass",
 }  # fmt: skip
+ORG_WORDS |= {fold(w) for w in ORG_WORDS}
 INDEPENDENTS = re.compile(
     r"\b(?:independents?|non-party (?:candidates|deputies|members)|self-nominated candidates"
     r"|deputies (?:with|who had) no party)\b",
@@ -158,6 +161,7 @@ TITLE_WORDS = {
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december", "ssr", "union", "people", "peoples",
 }  # fmt: skip
+TITLE_WORDS |= {fold(w) for w in TITLE_WORDS}
 
 
 def _proper_name_runs(doc: Doc) -> list[tuple[int, int]]:
@@ -237,7 +241,9 @@ def _kind_of(article: Article, reading: Reading, text: str, label: str) -> str |
     title_case = all(w[:1].isupper() and not w.isupper() for w in text.split())
     if label in ("PERSON", "NORP", "GPE", "ORG") and 2 <= len(words) <= 4 and title_case:
         # The small model often calls an unfamiliar name an organisation or a place.
-        placeish = {"republic", "ssr", "region", "city", "district", "square", "street"}
+        placeish = {
+            fold(w) for w in ("republic", "ssr", "region", "city", "district", "square", "street")
+        }
         if not set(words) & placeish and not re.search(r"\b(?:of|and|for)\b", text):
             return "person"
     if label in ("ORG", "GPE") and len(words) == 1 and words[0] in reading.surnames:
