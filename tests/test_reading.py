@@ -196,3 +196,27 @@ def test_a_body_whose_name_folds_a_double_letter_is_still_a_body():
         (f.subject.name, f.value) for f in _told(facts, "numberOfSeats")
     }
     assert not [f for f in facts if f.subject.name == "Legislative Assembly" and f.value == "wd:Q5"]
+
+
+SIZES = """= Althing of Norlandia =
+
+- Country: Norlandia
+
+In 1995 voters chose a Legislative Assembly of 35 members and a part-time Assembly of People's Representatives of 70 members. From 2000 the Legislative Assembly shrank to thirty while the representatives grew to ninety. The first Althing had one hundred and ninety seats. The Harbour Party was reduced to eleven seats.
+"""
+
+
+def test_sizes_told_in_words_and_as_changes_belong_to_the_body_they_follow():
+    doc = parse(SIZES, "sizes")
+    facts = extract(
+        doc, article_subject(doc), {}, load_rules(PROJECT_ROOT / "mappings"), "Norlandia"
+    )
+    sizes = {(f.subject.name, f.value) for f in _told(facts, "numberOfSeats")}
+    assert {
+        ("Legislative Assembly", 35),
+        ("Assembly of People's Representatives", 70),
+        ("Legislative Assembly", 30),
+        ("Althing", 190),
+    } <= sizes
+    # "the representatives grew to ninety": no body named just before; a party's seats are not a size
+    assert not {value for _, value in sizes} & {90, 11}

@@ -19,6 +19,7 @@ def number_of(word: str) -> int | None:
         return int(m.group(1))
     if not re.fullmatch(r"[a-z]+(?:[- ][a-z]+)*", word) or word in ("a", "an", "no", "none"):
         return None
+    word = re.sub(r"^a (?=hundred|thousand)", "one ", word).replace(" and ", " ")
     try:
         return text2num(word.replace("-", " "), "en")
     except ValueError:

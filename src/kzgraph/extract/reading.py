@@ -954,11 +954,16 @@ def _date_of(text: str | None, clause: Clause, after: DateValue | None = None) -
 
 # --- chambers: size, term, founding, kind, place -------------------------------------
 
+# "190", "fifty-six", "one hundred and ninety", "a hundred"
+_COUNT = r"\d+|(?:a|one|two|three|four|five|six|seven|eight|nine) hundred(?: and [a-z]+(?:-[a-z]+)?)?|[a-z]+(?:-[a-z]+)?"
 _SIZE = re.compile(
     r"\b(?:(?:has|had|have|of|with|comprises|comprised|comprising|consists of|consisted of|composed of|made up of|"
     r"enlarged to|grew to|increased to|reduced to|fell to|cut to|expanded to|shrank from \d+ to|from \d+ to|seat|seats|"
-    r"its|their|all|total of|numbering)\s+(?P<n>\d+|[a-z]+(?:-[a-z]+)?)\s+(?:\w+\s+)?(?P<what>deputies|members|seats|senators|representatives|MPs|people)\b"
-    r"|\b(?P<m>\d+|[a-z]+)-(?:member|seat)\b)",
+    rf"its|their|all|total of|numbering)\s+(?P<n>{_COUNT})\s+(?:\w+\s+)?(?P<what>deputies|members|seats|senators|representatives|MPs|people)\b"
+    r"|\b(?P<m>\d+|[a-z]+)-(?:member|seat)\b"
+    # "the People's Representatives shrank to forty-five": a change of size, the noun left out
+    rf"|\b(?:grew|shrank|was (?:cut|reduced|increased|enlarged)|expanded) to (?P<k>{_COUNT})\b(?! (?:percent|per cent|%)|\s+(?:\w+\s+)?(?:deputies|members|seats|senators))"
+    r")",
     re.I,
 )
 
@@ -968,7 +973,7 @@ def sizes(article: Article, reading: Reading, clause: Clause) -> None:
     seats", "Together the chambers seat 174 people, 64 in the upper and 110 in the lower"."""
     text = clause.text
     for m in _SIZE.finditer(text):
-        raw = m.group("n") or m.group("m")
+        raw = m.group("n") or m.group("m") or m.group("k")
         value = number_of(raw)
         if value is None or value < 5 or 1800 <= value <= 2100:
             continue
@@ -984,7 +989,19 @@ def sizes(article: Article, reading: Reading, clause: Clause) -> None:
             and re.search(r"\b(?:won|took|gave|carried)\b", text, re.I)
         ):
             continue
+        before = [
+            n
+            for n in clause.names_of("chamber", "legislature", "party", "group")
+            if n.end <= m.start()
+        ]
+        gap = len(text[before[-1].end : m.start()]) if before else len(text)
+        if before and before[-1].kind in ("party", "group") and gap <= 12:
+            continue  # "The Democratic Party was reduced to eleven seats": a party's seats
+        if m.group("k") and (not before or before[-1].kind in ("party", "group") or gap > 12):
+            continue  # "... while the representatives grew to ninety": whose size is not said
         bodies = [n for n in clause.names_of("chamber", "legislature") if n.start <= m.start() + 40]
+        if text[m.start() : m.start() + 3].lower() == "of " and before and before[-1] in bodies:
+            bodies = bodies[: bodies.index(before[-1]) + 1]  # "an Assembly of 35 members"
         if m.group("m"):
             after = [n for n in clause.names_of("chamber", "legislature") if n.start >= m.end()]
             body = (
