@@ -220,3 +220,23 @@ def test_sizes_told_in_words_and_as_changes_belong_to_the_body_they_follow():
     } <= sizes
     # "the representatives grew to ninety": no body named just before; a party's seats are not a size
     assert not {value for _, value in sizes} & {90, 11}
+
+
+CHARTERS = """= Althing of Norlandia =
+
+- Country: Norlandia
+
+The constitution adopted on 8 December 1992 created the Althing. The interim council put a new constitution to the voters on 27 June 2010. A new version of the constitution adopted in 2017 changed little.
+"""
+
+
+def test_constitutions_date_from_their_adoption_and_several_are_named_by_year():
+    doc = parse(CHARTERS, "charters")
+    facts = extract(
+        doc, article_subject(doc), {}, load_rules(PROJECT_ROOT / "mappings"), "Norlandia"
+    )
+    dated = {(f.subject.name, f.value.iso) for f in _told(facts, "inception", "constitution")}
+    assert dated == {
+        ("1992 Constitution of Norlandia", "1992-12-08"),
+        ("2010 Constitution of Norlandia", "2010-06-27"),
+    }  # the 2017 "new version" is an amendment, not a constitution of 2017

@@ -71,6 +71,7 @@ class Reading:
     surnames: dict[str, str] = field(default_factory=dict)  # folded surname -> full name
     elections: dict[str, list[tuple[DateValue, Mention]]] = field(default_factory=dict)
     occasions: dict[tuple[str, str], Any] = field(default_factory=dict)  # (head, year) -> Occasion
+    constitution_years: set[str] = field(default_factory=set)  # years constitutions date from
 
 
 @dataclass

@@ -45,7 +45,9 @@ OCCASION_NOUNS = {
     "opening": "event",
 }
 _ADOPTS = re.compile(
-    r"\bconstitution\b[^.;]{0,60}\b(?:approved|adopted|accepted|endorsed|ratified|put to)\b", re.I
+    r"\bconstitution\b[^.;]{0,60}\b(?:approved|adopted|accepted|endorsed|ratified|put to|followed in)\b"
+    r"|\bput (?:a|the|its) (?:new )?constitution to\b",
+    re.I,
 )
 _CONSTITUTIONAL = re.compile(r"\bconstitution(?:al)?\b|\bamendments?\b", re.I)
 
@@ -219,12 +221,17 @@ def _phrase_end(prep: Token) -> int:
 
 def index_occasions(reading: Reading, clauses: list[Clause]) -> None:
     """First pass: the most precise date each occasion is given anywhere in the article,
-    so that "the 2022 constitutional referendum" and "the referendum of 5 June 2022" are one."""
+    so that "the 2022 constitutional referendum" and "the referendum of 5 June 2022" are one;
+    and the years the article's constitutions date from (several years: several names)."""
     for clause in clauses:
         for occasion in find_occasions(clause):
             known = reading.occasions.get(occasion.key)
             if known is None or len(occasion.date.iso) > len(known.date.iso):
                 reading.occasions[occasion.key] = occasion
+            if occasion.kind == "referendum" and _ADOPTS.search(clause.text):
+                reading.constitution_years.add(occasion.date.iso[:4])
+        for _, date in _enactments(clause):
+            reading.constitution_years.add(date.iso[:4])
 
 
 def occasions(article: Article, reading: Reading, clause: Clause) -> None:
@@ -239,11 +246,51 @@ def occasions(article: Article, reading: Reading, clause: Clause) -> None:
             article.add(mention, "alias", occasion.phrase, ev, rule="occasion")
         if occasion.kind == "referendum" and _ADOPTS.search(clause.text):
             # "A constitution approved by referendum on 6 November 1994"
-            constitution = country_constitution(article, clause)
+            when = _plain(canonical.date)
+            constitution = country_constitution(article, clause, reading, when.iso[:4])
             if constitution is not None:
-                when = _plain(canonical.date)
                 article.add(constitution[0], "inception", when, ev, rule="occasion")
                 article.add(constitution[0], "adoptedThrough", mention, ev, rule="occasion")
+                article.add(constitution[0], "instanceOf", "wd:Q7755", ev, rule="occasion")
+
+
+_ENACTED = {"adopt", "approve", "sign", "enact", "ratify", "promulgate", "accept", "endorse"}
+
+
+def _enactments(clause: Clause) -> list[tuple[Token, DateValue]]:
+    """ "The constitution adopted on 8 December 1992", "The Constitution of Georgia,
+    adopted on 24 August 1995", "the new constitution was approved on ...": the
+    constitution and the date the analysis ties to the verb that enacted it."""
+    found = []
+    for date in clause.dates:
+        root = clause.date_root(date)
+        if root is None or root.dep_ != "pobj" or root.head.dep_ != "prep":
+            continue
+        verb = root.head.head
+        if verb.lemma_.lower() not in _ENACTED or root.head.lower_ not in ("on", "in"):
+            continue
+        # "nsubj": the small model reads "The constitution adopted on ... replaced it" as a
+        # constitution adopting something; a constitution adopts nothing.
+        texts = [c for c in verb.children if c.dep_ in ("nsubjpass", "dobj", "nsubj")]
+        if verb.dep_ in ("acl", "relcl"):
+            texts.append(verb.head)
+        # not "a new version of the constitution adopted in 2017": that is an amendment
+        found += [(t, date) for t in texts if t.lower_ == "constitution" and t.dep_ != "pobj"]
+    return found
+
+
+def enactments(article: Article, reading: Reading, clause: Clause) -> None:
+    """A constitution dates from the day it was adopted."""
+    for token, date in _enactments(clause):
+        when = _plain(date)
+        constitution = country_constitution(article, clause, reading, when.iso[:4], token)
+        if constitution is None:
+            continue
+        mention, _ = constitution
+        lo, hi = sorted((token.idx, date.end or token.idx))
+        ev = clause_evidence(article, clause, lo, max(hi, token.idx + len(token.text)))
+        article.add(mention, "inception", when, ev, rule="enacted")
+        article.add(mention, "instanceOf", "wd:Q7755", ev, rule="enacted")
 
 
 def _plain(date: DateValue) -> DateValue:
@@ -293,15 +340,34 @@ def spoken_date(date: DateValue) -> str:
     return " ".join(w for w in (day, month, parts[0]) if w)
 
 
-def country_constitution(article: Article, clause: Clause) -> tuple[Mention, Evidence] | None:
+_OWN_RULES = ("occasion", "enacted", "named-kind")
+
+
+def country_constitution(
+    article: Article,
+    clause: Clause,
+    reading: Reading,
+    year: str | None = None,
+    token: Token | None = None,
+) -> tuple[Mention, Evidence] | None:
     """ "the constitution", "the 1995 Constitution", "A constitution approved by
     referendum": the country's constitution, where the article names no constitution by
-    year and place (those are read in prose.py)."""
-    token = next((t for t in clause.doc if t.lower_ == "constitution"), None)
+    year and place (those are read in prose.py). An article that dates constitutions to
+    several years names each by its year ("1993 Constitution of Kyrgyzstan"); one that
+    never says which is meant then names none."""
+    token = token or next((t for t in clause.doc if t.lower_ == "constitution"), None)
     if token is None or not article.country_name:
         return None
+    several = len(reading.constitution_years) > 1
+    if several and year is None:
+        return None
     label = f"Constitution of {article.country_name}"
-    if any(f.subject.kind == "constitution" and f.subject.name != label for f in article.facts):
+    if several:
+        label = f"{year} {label}"
+    if any(
+        f.subject.kind == "constitution" and f.rule not in _OWN_RULES and f.subject.name != label
+        for f in article.facts
+    ):
         return None
     s = clause.sentence.start
     mention = Mention(label, "constitution", s + token.idx, s + token.idx + len(token.text))

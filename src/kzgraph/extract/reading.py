@@ -38,6 +38,7 @@ from kzgraph.extract.numbers import number_of
 from kzgraph.extract.occasions import (
     OCCASION_NOUNS,
     country_constitution,
+    enactments,
     index_occasions,
     occasions,
     spoken_date,
@@ -1317,7 +1318,7 @@ def named_kinds(article: Article, reading: Reading, clause: Clause) -> None:
         ev = clause_evidence(article, clause, name.start, name.end)
         qid = "wd:Q5" if name.kind == "person" else "wd:Q7278"
         article.add(name_mention(clause, name), "instanceOf", qid, ev, rule="named-kind")
-    constitution = country_constitution(article, clause)
+    constitution = country_constitution(article, clause, reading)
     if constitution is not None:
         mention, ev = constitution
         article.add(mention, "instanceOf", "wd:Q7755", ev, rule="named-kind")
@@ -1470,5 +1471,6 @@ RULES = [
     selection,
     events,
     occasions,
+    enactments,
     named_kinds,
 ]
