@@ -240,3 +240,22 @@ def test_constitutions_date_from_their_adoption_and_several_are_named_by_year():
         ("1992 Constitution of Norlandia", "1992-12-08"),
         ("2010 Constitution of Norlandia", "2010-06-27"),
     }  # the 2017 "new version" is an amendment, not a constitution of 2017
+
+
+OVER_DAYS = """= Althing of Norlandia =
+
+- Country: Norlandia
+
+Amendments approved in a nationwide vote on 1 July 2020 changed the charter. The ninth convocation of the Althing was elected over three days, September 17–19, 2021, with a turnout of 51.72 percent. Blue Harbour took 49.82% of the list vote.
+"""
+
+
+def test_a_vote_over_days_dates_from_its_first_and_a_nationwide_vote_is_no_election():
+    doc = parse(OVER_DAYS, "days")
+    facts = extract(
+        doc, article_subject(doc), {}, load_rules(PROJECT_ROOT / "mappings"), "Norlandia"
+    )
+    elections = {f.value.iso for f in _told(facts, "pointInTime", "election")}
+    assert elections == {"2021-09-17"}
+    shares = [f for f in _told(facts, "participant", "election") if f.value.name == "Blue Harbour"]
+    assert [f.subject.slug.split("-{}")[0] for f in shares] == ["election-2021-09-17"]

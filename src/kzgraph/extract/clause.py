@@ -261,7 +261,9 @@ _SEATS_WON = re.compile(
     r"^(?:['’]s (?:\d+|[a-z]+(?:-[a-z]+)?) (?:seats|mandates)\b"
     r"| (?:won|took|got|gained|secured|received|held) (?:\d+|[a-z]+(?:-[a-z]+)?) (?:seats|mandates)\b)"
 )
-_SHARE_WON = re.compile(r"^,? with \d+(?:\.\d+)? ?(?:%|percent\b|per cent\b)")
+_SHARE_WON = re.compile(
+    r"^(?:,? with| (?:won|took|got|gained|received|polled|secured)) \d+(?:\.\d+)? ?(?:%|percent\b|per cent\b)"
+)
 _NAME_BEFORE = re.compile(r"[A-Z][\w’'\-]*(?: (?:[A-Z][\w’'\-]*|of|for|and))*$")
 
 

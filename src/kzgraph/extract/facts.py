@@ -76,6 +76,9 @@ MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if 
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DATE_PATTERNS = [
     re.compile(r"\b(?P<year>\d{4})-(?P<mm>\d{2})-(?P<day>\d{2})\b"),
+    # "17–19 September 2021", "September 17–19, 2021": a vote over days dates from its first
+    re.compile(rf"\b(?P<day>\d{{1,2}})[–-]\d{{1,2}} {_MONTH},? (?P<year>\d{{4}})\b", re.I),
+    re.compile(rf"\b{_MONTH} (?P<day>\d{{1,2}})[–-]\d{{1,2}},? (?P<year>\d{{4}})\b", re.I),
     re.compile(
         rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)? (?:of )?{_MONTH},? (?P<year>\d{{4}})\b", re.I
     ),

@@ -180,11 +180,22 @@ def _put_to_voters(clause: Clause, governor: Token) -> Token | None:
     "put a new constitution to the voters", "amendments approved in a nationwide vote on
     1 July 2020": a constitutional text put to the voters is a referendum; the text's noun
     phrase names it."""
+    if governor.lower_ == "vote" and governor.dep_ == "pobj":
+        governor = governor.head.head  # "approved in [a nationwide vote] on 1 July 2020"
     if governor.pos_ not in ("VERB", "AUX") or not _CONSTITUTIONAL.search(clause.text):
         return None
     if not _TO_VOTERS.search(clause.text[governor.idx : governor.idx + 60]):
         return None
     subject = next((c for c in governor.children if c.dep_ in ("dobj", "nsubjpass")), None)
+    if subject is None:  # the small model's "Amendments [nsubj] approved in a vote ..."
+        subject = next(
+            (
+                c
+                for c in governor.children
+                if c.dep_ == "nsubj" and _CONSTITUTIONAL.search(" ".join(t.text for t in c.subtree))
+            ),
+            None,
+        )
     if subject is None and governor.dep_ in ("acl", "relcl"):
         subject = governor.head
     if subject is None or subject.pos_ not in ("NOUN", "PROPN"):

@@ -39,6 +39,7 @@ from kzgraph.extract.occasions import (
     OCCASION_NOUNS,
     country_constitution,
     enactments,
+    find_occasions,
     index_occasions,
     occasions,
     spoken_date,
@@ -129,8 +130,13 @@ def _index_elections(article: Article, reading: Reading, clauses: list[Clause]) 
 
 
 def _dates_election(clause: Clause, date: DateValue) -> bool:
-    """The date is an election's: an election word near it, or members elected on it."""
-    return _near_election_word(clause, date) or _members_elected(clause, date)
+    """The date is an election's: an election word near it, or members elected on it; not a
+    referendum's ("amendments approved in a nationwide vote on 1 July 2020")."""
+    if not (_near_election_word(clause, date) or _members_elected(clause, date)):
+        return False
+    return not any(
+        o.kind == "referendum" and o.date.start == date.start for o in find_occasions(clause)
+    )
 
 
 ELECTED = {"elect", "choose", "renew", "return", "fill"}
@@ -142,9 +148,14 @@ def _members_elected(clause: Clause, date: DateValue) -> bool:
     new parliament was elected on 11 October 1992", "voters elected the first National
     Assembly": the chamber or its members elected on that date, not a person."""
     root = clause.date_root(date)
-    if root is None or root.dep_ != "pobj" or root.head.dep_ != "prep":
+    if root is None or root.dep_ not in ("pobj", "appos", "npadvmod"):
         return False
-    verb = root.head.head
+    # up to the verb: "elected on D", "elected over three days, D", "in the spring of D"
+    verb = root.head
+    for _ in range(3):
+        if verb.pos_ == "VERB" or verb.dep_ not in ("prep", "pobj", "appos", "npadvmod"):
+            break
+        verb = verb.head
     if verb.lemma_.lower() not in ELECTED or verb.pos_ != "VERB":
         return False
     elected = [c for c in verb.children if c.dep_ in ("nsubjpass", "dobj")]
