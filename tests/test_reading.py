@@ -259,3 +259,30 @@ def test_a_vote_over_days_dates_from_its_first_and_a_nationwide_vote_is_no_elect
     assert elections == {"2021-09-17"}
     shares = [f for f in _told(facts, "participant", "election") if f.value.name == "Blue Harbour"]
     assert [f.subject.slug.split("-{}")[0] for f in shares] == ["election-2021-09-17"]
+
+
+MEMBERS = """= Althing of Norlandia =
+
+- Country: Norlandia
+
+The Harbour Party, led by the former prime minister Olaf Dahl, won 20 seats. The Fisher League (FL) of Anna Berg took 11 seats. Green Dawn, Erik Holm's party, won 5 seats. The results were: Unity, seven; Northern Way, led by Jon Sigurdsson, four. The Civic Hope Alliance, built around the Harbour Party and led by Siri Quellmark, took 3 seats.
+"""
+
+
+def test_who_belongs_to_which_party_and_who_leads_it():
+    doc = parse(MEMBERS, "members")
+    facts = extract(
+        doc, article_subject(doc), {}, load_rules(PROJECT_ROOT / "mappings"), "Norlandia"
+    )
+    members = {(f.subject.name, f.value.name) for f in _told(facts, "memberOfParty")}
+    assert {
+        ("Olaf Dahl", "Harbour Party"),
+        ("Anna Berg", "Fisher League"),
+        ("Erik Holm", "Green Dawn"),
+        ("Siri Quellmark", "Civic Hope Alliance"),
+    } <= members
+    # Not across a semicolon, and not the party the alliance was built around.
+    assert ("Jon Sigurdsson", "Unity") not in members
+    assert ("Siri Quellmark", "Harbour Party") not in members
+    chairs = {(f.subject.name, f.value.name) for f in _told(facts, "chairperson")}
+    assert ("Harbour Party", "Olaf Dahl") in chairs

@@ -15,7 +15,17 @@ from kzgraph.extract.article import Article
 from kzgraph.extract.facts import ROLE_CLASSES, DateValue, Evidence, Mention, find_dates
 from kzgraph.names import fold
 
-PARTY_WORDS = {"party", "partiyasi", "front", "movement", "bloc", "alliance", "rus"}
+PARTY_WORDS = {
+    "party",
+    "partiyasi",
+    "front",
+    "movement",
+    "bloc",
+    "alliance",
+    "rus",
+    "league",
+    "coalition",
+}
 PARTY_WORDS |= {fold(w) for w in PARTY_WORDS}  # words are compared folded ("asembly")
 BODY_WORDS = {
     "assembly", "parliament", "council", "senate", "chamber", "house", "majlis", "mejlis",
@@ -26,6 +36,7 @@ BODY_WORDS |= {fold(w) for w in BODY_WORDS}
 ORG_WORDS = {
     "commission", "court", "university", "committee", "administration", "organisation",
     "organization", "office", "bank", "government", "ministry", "agency", "union", "mission",
+    "service", "foundation", "institute", "bureau",
     "database", "times", "guide", "nations", "states", "osce", "odihr", "ipu", "tass",
 }  # fmt: skip
 ORG_WORDS |= {fold(w) for w in ORG_WORDS}
@@ -272,10 +283,15 @@ def _parties_by_role(article: Article, doc: Doc, names: list[Name]) -> list[Name
     analysis first took them for; learned, so later sentences agree."""
     text = doc.text
     out = []
+    winners = _seat_winners(doc)
     for name in names:
         after = text[name.end :]
         person = name.kind == "person" and entity_label_at(doc, name.start) == "PERSON"
-        won = _SEATS_WON.match(after) or (_SHARE_WON.match(after) and not person)
+        # the parse's subject of "won N seats" when it has one, else the name just before
+        seats = (
+            any(name.start <= i < name.end for i in winners) if winners else _SEATS_WON.match(after)
+        )
+        won = seats or (_SHARE_WON.match(after) and not person)
         if won and name.kind in ("person", "place", "organization"):
             name = Name(name.text, "party", name.start, name.end)
             article.learn(name.text, "party")
@@ -294,6 +310,28 @@ def _parties_by_role(article: Article, doc: Doc, names: list[Name]) -> list[Name
         out.append(Name(text[start : m.start()], "party", start, m.start()))
         article.learn(text[start : m.start()], "party")
     return out
+
+
+_WIN = {"win", "take", "get", "gain", "secure", "receive", "hold", "capture", "carry"}
+
+
+def _seat_winners(doc: Doc) -> set[int]:
+    """Where the subjects of "won 20 seats" stand: "The Fisher League (FL) of Anna Berg took
+    11 seats" is won by the League, whatever stands between it and the verb."""
+    found = set()
+    for verb in doc:
+        if verb.lemma_.lower() not in _WIN or verb.pos_ != "VERB":
+            continue
+        objects = [c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in _SEAT_NOUNS]
+        if not any(c.dep_ == "nummod" and c.like_num for o in objects for c in o.children):
+            continue
+        for subject in (c for c in verb.children if c.dep_ == "nsubj"):
+            if subject.pos_ == "PROPN":
+                found.add(subject.idx)
+    return found
+
+
+_SEAT_NOUNS = {"seat", "mandate"}
 
 
 def _proper_start(doc: Doc, start: int, end: int) -> int | None:

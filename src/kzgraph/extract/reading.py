@@ -1165,46 +1165,99 @@ def places(article: Article, reading: Reading, clause: Clause) -> None:
 
 # --- parties: members, leaders, names --------------------------------------------------
 
-_LED_BY = re.compile(r"\b(?:led|chaired|headed|founded and chaired|founded and led) by\s+", re.I)
+# the words of a title or description before a name: "the former prime minister"
+_TITLED = (
+    r"(?:(?:the|its|former|then|onetime|businessman|prime|deputy|president|speaker|minister"
+    r"|chairman|leader|general)\s+)*"
+)
+_LED_BY = re.compile(
+    r"\b(?P<verb>led|chaired|headed|founded and chaired|founded and led|founded(?: in \d{4})?) by"
+    rf"\s+{_TITLED}",
+    re.I,
+)
+# what may stand between a party and "led by": "the CPRF (KPRF), which is led by"
+_LED_GAP = re.compile(r"(?:\s*\([^()]*\))?,?\s*(?:(?:and|which|that|is|was|now|then|also)\s+)*")
+# "Ak Jol, the party of President Kurmanbek Bakiyev", "the LDPR of Vladimir Zhirinovsky"
+_PARTY_OF = re.compile(
+    rf"^(?:\s*\([^()]*\))?,?\s+(?:the (?:party|bloc|alliance) )?of\s+{_TITLED}", re.I
+)
+# "Nurlanbek Turgunbek uulu, the leader of the Ata-Jurt group", "Oyun-Erdene, chairman of the"
+_LEADER_OF = re.compile(
+    r",\s+(?:the\s+)?(?:(?:onetime|former|then)\s+)?(?P<role>leader|chairman|chairwoman|chair|head)"
+    r"\s+of\s+(?:the\s+)?$"
+)
 
 
 def party_people(article: Article, reading: Reading, clause: Clause) -> None:
-    """ "X of the Y Party", "the Y Party, led by X", "Y's X"."""
+    """Who belongs to a party, and who leads it: "the Y Party, led by X", "X of the Y
+    Party", "X's Y Party", "Y, the party of X", "X, the leader of the Y"."""
     text = clause.text
-    for party in clause.names_of("party"):
-        for m in _LED_BY.finditer(text, party.end, party.end + 40):
-            person = next((p for p in clause.names_of("person") if p.start == m.end()), None)
-            if person is None:
-                continue
-            ev = clause_evidence(article, clause, party.start, person.end)
-            article.add(
-                name_mention(clause, party),
-                "chairperson",
-                name_mention(clause, person),
-                ev,
-                rule="led-by",
-            )
-            article.add(
-                name_mention(clause, person),
-                "memberOfParty",
-                name_mention(clause, party),
-                ev,
-                rule="led-by",
-            )
-        lead = text[max(0, party.start - 12) : party.start]
-        if re.search(r"\bof (?:the )?$", lead):
-            person = next(
-                (p for p in clause.names_of("person") if 0 <= party.start - p.end <= 12), None
-            )
+    people = clause.names_of("person")
+    parties = clause.names_of("party")
+    for m in _LED_BY.finditer(text):
+        person = next((p for p in people if p.start == m.end()), None)
+        near = [p for p in parties if _LED_GAP.fullmatch(text[p.end : m.start()])]
+        party = _led_party(clause, m.start()) or (near[-1] if near else None)
+        if person is not None and party is not None and ";" not in text[party.end : m.start()]:
+            verb = m.group("verb").lower()
+            chairs = not verb.startswith("founded") or " and " in verb
+            _party_person(article, clause, party, person, chair=chairs, rule="led-by")
+    for party in parties:
+        of = _PARTY_OF.match(text[party.end :])
+        if of:
+            at = party.end + of.end()
+            person = next((p for p in people if p.start == at), None)
             if person is not None:
-                ev = clause_evidence(article, clause, person.start, party.end)
-                article.add(
-                    name_mention(clause, person),
-                    "memberOfParty",
-                    name_mention(clause, party),
-                    ev,
-                    rule="of-party",
-                )
+                _party_person(article, clause, party, person, chair=False, rule="party-of")
+        lead = text[max(0, party.start - 40) : party.start]
+        before = [p for p in people if p.end <= party.start]
+        if re.search(r"(?:\bof (?:the )?|\(|,\s)$", lead[-12:]) and before:
+            person = before[-1]
+            if 0 <= party.start - person.end <= 12:  # "X of the Y", "X (Y)", "X, SDPK"
+                _party_person(article, clause, party, person, chair=False, rule="of-party")
+        leader = _LEADER_OF.search(lead)
+        if (
+            leader
+            and before
+            and 0 <= (party.start - len(lead) + leader.start()) - before[-1].end <= 1
+        ):
+            _party_person(article, clause, party, before[-1], chair=True, rule="party-leader")
+        owner = re.search(r"['’]s\s+$", text[max(0, party.start - 4) : party.start])
+        if (
+            owner and before and party.start - before[-1].end <= 4
+        ):  # "Gagik Tsarukyan's Prosperous Armenia"
+            _party_person(article, clause, party, before[-1], chair=False, rule="party-of")
+        # "A Just Russia – For Truth, Sergey Mironov's party"
+        after = [p for p in people if p.start >= party.end]
+        if (
+            after
+            and re.fullmatch(r",\s+", text[party.end : after[0].start])
+            and re.match(r"['’]s (?:\w+ )?party\b", text[after[0].end :])
+        ):
+            _party_person(article, clause, party, after[0], chair=False, rule="party-of")
+
+
+def _led_party(clause: Clause, at: int) -> Name | None:
+    """The party the analysis hangs "led by" on: "The I Have Honor Alliance, built around the
+    Republican Party, led by Artur Vanetsyan" leads the alliance, not the Republicans."""
+    verb = next((t for t in clause.doc if t.idx == at), None)
+    while verb is not None and verb.dep_ == "conj" and verb.head is not verb:
+        verb = verb.head  # "built around the Republican Party and led by ..."
+    if verb is None or verb.dep_ not in ("acl", "relcl"):
+        return None
+    return next((n for n in clause.names_of("party") if n.start <= verb.head.idx < n.end), None)
+
+
+def _party_person(
+    article: Article, clause: Clause, party: Name, person: Name, chair: bool, rule: str
+) -> None:
+    """``person`` belongs to ``party`` (and, if ``chair``, leads it)."""
+    lo, hi = min(party.start, person.start), max(party.end, person.end)
+    ev = clause_evidence(article, clause, lo, hi)
+    member, body = name_mention(clause, person), name_mention(clause, party)
+    if chair:
+        article.add(body, "chairperson", member, ev, rule=rule)
+    article.add(member, "memberOfParty", body, ev, rule=rule)
 
 
 _RENAMED = re.compile(
@@ -1339,6 +1392,8 @@ def _surely_person(clause: Clause, name: Name) -> bool:
     """The analysis calls it a person, it is written with an initial ("S. Ganbaatar"),
     or it stands in a list with a name the analysis calls a person ("Albert Rau and
     Daniya Yespayeva")."""
+    if not re.match(r"[A-Z]", name.text):
+        return False  # "Жогорку Кеңеш": a native spelling of a name told in English
     if entity_label_at(clause.doc, name.start) == "PERSON" or re.match(r"[A-Z]\. ", name.text):
         return True
     people = clause.names_of("person")
