@@ -174,6 +174,7 @@ class Resolver:
     def resolve(self, name: str, kind: str, slug: str | None = None) -> Entity:
         """The entity for ``name``, creating one with a deterministic slug if none is known."""
         name = name.strip()
+        mention_slug = slug
         if slug is None:
             found = self.lookup(name, kind)
             if found:
@@ -185,8 +186,17 @@ class Resolver:
                 slug = slugify(f"{name} {self._country}")
         existing = self.entities.get(slug)
         if existing is None:
-            existing = Entity(slug=slug, kind=kind, label=self._qualified(name, kind))
+            label = self._qualified(name, kind)
+            # "People's Democratic Party" qualified is the "People's Democratic Party of
+            # Tajikistan" the article may already have named in full, and the other way round.
+            found = self.lookup(label, kind) if label != name and mention_slug is None else None
+            if found is not None:
+                self.learn(name, found)
+                return found
+            existing = Entity(slug=slug, kind=kind, label=label)
             self.entities[slug] = existing
+            if label != name:
+                self.learn(label, existing)
         self.learn(name, existing)
         return existing
 

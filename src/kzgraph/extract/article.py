@@ -83,8 +83,9 @@ class Article:
                 start, end = words[i].start(), words[j].end()
                 name = text[start:end]
                 kind = self.names.get(fold(name))
-                if kind is None and j > i:
-                    # "the Nur Otan Party", "Party" trailing a known name
+                if kind is None and j > i and words[i].group().lower() not in ("the", "a", "an"):
+                    # "Nur Otan Party", "Party" trailing a known name (its article is no part
+                    # of it: "the Agrarian Party" is "Agrarian Party", "A Just Russia" a name)
                     kind = self.kind_of(name) if name.split()[-1].lower() == "party" else None
                 # A lone lower-case word ("parliament") is a common noun, not a name; so are
                 # lower-case words that spell a capitalised name ("house of the Parliament").

@@ -125,18 +125,18 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
         lead = re.match(r"(?:[Tt]he|[Aa]n?)\s+", text)
         if lead:
             text, start = text[lead.end() :], start + lead.end()
-        text = re.sub(r"(?:['’]s|\s*\()$", "", text)
+        text = re.sub(r"(?:['’]s|\s*\(\w*|\s+\d[\d,.]*)$", "", text)  # "... of Tajikistan 60"
         end = start + len(text)
         inside = [n for n in names if n.start < end and start < n.end]
         kind = _kind_of(article, reading, text, entity_label_at(doc, start))
         if (
             inside
             and kind in ("party", "chamber", "legislature", "organization")
-            and all(
-                n.kind in ("country", "place") and start < n.start and n.end <= end for n in inside
-            )
+            and all(n.start >= start and n.end <= end and n.text != text for n in inside)
+            and any(n.kind in ("country", "place") for n in inside)
         ):
-            # "the Social Democratic Party of Kyrgyzstan": a body named after its country
+            # "the Social Democratic Party of Kyrgyzstan", "the People's Party of Tajikistan":
+            # a body named after its country, not a shorter name and the country
             names = [n for n in names if n not in inside]
             inside = []
         if inside:
