@@ -286,3 +286,25 @@ def test_who_belongs_to_which_party_and_who_leads_it():
     assert ("Siri Quellmark", "Harbour Party") not in members
     chairs = {(f.subject.name, f.value.name) for f in _told(facts, "chairperson")}
     assert ("Harbour Party", "Olaf Dahl") in chairs
+
+
+NAMED = """= Althing of Norlandia =
+
+- Country: Norlandia
+- House Type: Unicameral
+- Last Election1: 8 June 2019
+
+The Althing is the Norlandian parliament. The Norlandian voters return it every four years.
+"""
+
+
+def test_an_election_the_infobox_dates_gets_the_names_encyclopedias_give_it():
+    doc = parse(NAMED, "named")
+    facts = extract(
+        doc, article_subject(doc), {}, load_rules(PROJECT_ROOT / "mappings"), "Norlandia"
+    )
+    names = {f.value for f in _told(facts, "alias", "election")}
+    assert {
+        "2019 Norlandian parliamentary election",
+        "2019 Norlandian legislative election",
+    } <= names

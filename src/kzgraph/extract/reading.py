@@ -66,6 +66,20 @@ def read_sentences(article: Article) -> None:
             reading.office = None
         for rule in RULES:
             rule(article, reading, clause)
+    _name_infobox_elections(article)
+
+
+def _name_infobox_elections(article: Article) -> None:
+    """Elections the infobox dates ("Last Election2: 17–19 September 2021") get the names
+    encyclopedias give them, as those the prose dates do."""
+    dated = [
+        f
+        for f in article.facts
+        if f.rule == "election" and f.relation == "pointInTime" and f.evidence.origin == "infobox"
+    ]
+    for fact in dated:
+        for name in _conventional_names(article, fact.subject, fact.value):
+            article.add(fact.subject, "alias", name, fact.evidence, rule="election-name")
 
 
 _PARTY_CALLED = re.compile(
@@ -208,8 +222,7 @@ def elections(article: Article, reading: Reading, clause: Clause) -> None:
         if len(date.iso) >= len(held.iso) or not held.iso.startswith(date.iso):
             # not "2021" again for the election of 10 January 2021
             article.add(election, "pointInTime", date, ev, rule="election-date")
-        conventional = _conventional_name(article, election, date)
-        if conventional:
+        for conventional in _conventional_names(article, election, date):
             article.add(election, "alias", conventional, ev, rule="election-name")
         if election.owner is not None:
             article.add(election, "electionFor", election.owner, ev, rule="election-date")
@@ -225,13 +238,13 @@ def elections(article: Article, reading: Reading, clause: Clause) -> None:
                 reading.election_date, reading.election = found[0]
 
 
-def _conventional_name(article: Article, election: Mention, date: DateValue) -> str | None:
-    """An election's name as encyclopedias write it ("2020 Azerbaijani parliamentary
-    election", "2014 Kazakh Senate election" for an upper house), from the country's
-    adjective the text itself uses."""
+def _conventional_names(article: Article, election: Mention, date: DateValue) -> list[str]:
+    """An election's names as encyclopedias write them ("2020 Azerbaijani parliamentary
+    election", also called legislative; "2014 Kazakh Senate election" for an upper house),
+    from the country's adjective the text itself uses."""
     adjective = country_adjective(article)
     if not adjective:
-        return None
+        return []
     owner = election.owner
     if owner is not None and (_is_upper_house(article, owner) or _is_other_body(article, owner)):
         # "Senate of Kazakhstan" -> "2014 Kazakh Senate election"
@@ -240,14 +253,12 @@ def _conventional_name(article: Article, election: Mention, date: DateValue) -> 
             "",
             owner.name,
         )
-        return f"{date.iso[:4]} {adjective} {body} election"
+        return [f"{date.iso[:4]} {adjective} {body} election"]
     text = article.doc.text
-    kind = (
-        "legislative"
-        if text.count("legislative election") > text.count("parliamentary election")
-        else "parliamentary"
-    )
-    return f"{date.iso[:4]} {adjective} {kind} election"
+    kinds = ["parliamentary", "legislative"]
+    if text.count("legislative election") > text.count("parliamentary election"):
+        kinds.reverse()  # the name the text itself prefers first
+    return [f"{date.iso[:4]} {adjective} {kind} election" for kind in kinds]
 
 
 def _is_other_body(article: Article, body: Mention) -> bool:
@@ -261,7 +272,8 @@ def _is_other_body(article: Article, body: Mention) -> bool:
         fold(str(f.value)) for f in article.facts if f.relation == "alias" and f.subject == subject
     }
     chambers = {fold(c.name) for c in article.chamber_by_index.values()}
-    return not (key in names | chambers or fold(subject.name).startswith(key + " of"))
+    short = any(c.endswith(" " + key) for c in chambers)  # "the Duma" of "State Duma"
+    return not (key in names | chambers or short or fold(subject.name).startswith(key + " of"))
 
 
 def _is_upper_house(article: Article, chamber: Mention) -> bool:
