@@ -308,3 +308,29 @@ def test_an_election_the_infobox_dates_gets_the_names_encyclopedias_give_it():
         "2019 Norlandian parliamentary election",
         "2019 Norlandian legislative election",
     } <= names
+
+
+CHAIRS = """= Althing of Norlandia =
+
+- Country: Norlandia
+
+The Althing was chaired by Jon Sigurdsson (also written Jón Sigurðsson) from 27 March 2000 until 16 March 2010 and then by Anna Berg, a former labour minister, until 17 March 2020. On 2 April 2020 Olaf Dahl succeeded Berg, and he remained speaker until May 2024.
+"""
+
+
+def test_holders_in_turn_and_the_speaker_a_pronoun_stands_for():
+    doc = parse(CHAIRS, "chairs")
+    facts = extract(
+        doc, article_subject(doc), {}, load_rules(PROJECT_ROOT / "mappings"), "Norlandia"
+    )
+    chairs = {
+        (f.value.name, tuple((k, v.iso) for k, v in f.qualifiers))
+        for f in _told(facts, "chairperson")
+    }
+    assert ("Jon Sigurdsson", (("startTime", "2000-03-27"), ("endTime", "2010-03-16"))) in chairs
+    assert ("Anna Berg", (("startTime", "2010-03-16"), ("endTime", "2020-03-17"))) in chairs
+    holders = {name for name, _ in chairs}
+    assert "Olaf Dahl" in holders
+    assert "Jón Sigurðsson" not in holders  # another spelling, not another holder
+    # "Dahl succeeded Berg, and he remained speaker until May 2024": not Berg's term
+    assert not [q for name, q in chairs if name == "Anna Berg" and ("endTime", "2024-05") in q]

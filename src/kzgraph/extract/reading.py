@@ -548,17 +548,36 @@ def _holder_series(article: Article, reading: Reading, clause: Clause) -> None:
         return
     org = _office_body(article, office)
     previous_end: DateValue | None = None
-    for person in clause.names_of("person"):
+    text = clause.text
+    people = [  # not "(also written Saidullo Khairullaev)": another spelling, not another holder
+        p
+        for p in clause.names_of("person")
+        if text.count("(", 0, p.start) <= text.count(")", 0, p.start)
+    ]
+    for i, person in enumerate(people):
         if led and person.start < led.end():
             continue
         m = re.match(r"\s*\(([^()]*\d{4}[^()]*)\)", clause.text[person.end :])
-        if not m:
-            continue
-        until = re.match(r"\s*(?:to|until)\s+(.+)", m.group(1))
-        if until:
-            start, end = previous_end, _date_or_year(until.group(1))
+        if m:
+            until = re.match(r"\s*(?:to|until)\s+(.+)", m.group(1))
+            if until:
+                start, end = previous_end, _date_or_year(until.group(1))
+            else:
+                start, end = _item_term(m.group(1))
+        elif led:
+            # "chaired by A (also written B) from D1 until D2 and then by C, ..., until D3"
+            stop = people[i + 1].start if i + 1 < len(people) else len(clause.text)
+            part = re.sub(r"^\s*\([^()]*\)", "", clause.text[person.end : stop])
+            spells = _spells(part)
+            until = re.match(r",?\s*(?:[^,;]*,\s*)?until\s+(.+?)(?:[,;.]|$)", part)
+            if spells:
+                start, end = spells[0]
+            elif until and previous_end is not None:
+                start, end = previous_end, _date_or_year(until.group(1))
+            else:
+                continue
         else:
-            start, end = _item_term(m.group(1))
+            continue
         if start or end:
             _record(article, clause, office, person, org, start, end, "holder-list")
         previous_end = end
@@ -658,7 +677,7 @@ def succession(article: Article, reading: Reading, clause: Clause) -> None:
         lead = clause.text[max(0, person.start - 30) : person.start]
         if not (
             _SUCCESSION.search(part[:60])
-            or re.search(r"\b(?:chose|elected|passed to)\s+$", lead)
+            or re.search(r"\b(?:chose|elected|passed to|gave way(?: on [^,;]+)? to)\s+$", lead)
             or _IN_TURN.match(part)
         ):
             continue
@@ -790,6 +809,10 @@ def _holder_for(clause: Clause, people: list[Name], start: int, end: int) -> Nam
         lead,
     ):
         before = [p for p in people if p.end <= start]
+        if before and re.search(r"\b(?:he|she)\s+(?:\w+\s+){0,3}$", lead):
+            # "Asadov succeeded Alasgarov, and he remained speaker": the clause's subject
+            subjects = [p for p in before if _is_subject(clause, p)] or before
+            return subjects[0]  # the parse's subject, else the first named
         if before:
             return before[-1]
     passed = re.search(r"passed to$|went to$", text[:start].rstrip().lower())
@@ -801,6 +824,13 @@ def _holder_for(clause: Clause, people: list[Name], start: int, end: int) -> Nam
         nxt = [p for p in people if p.start >= end + m.end() - 1]
         return nxt[0] if nxt else None
     return None
+
+
+def _is_subject(clause: Clause, name: Name) -> bool:
+    """The name is the subject of its verb in the analysis."""
+    return any(
+        t.dep_ in ("nsubj", "nsubjpass") for t in clause.doc if name.start <= t.idx < name.end
+    )
 
 
 def _office_org(
