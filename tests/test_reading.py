@@ -334,3 +334,26 @@ def test_holders_in_turn_and_the_speaker_a_pronoun_stands_for():
     assert "Jón Sigurðsson" not in holders  # another spelling, not another holder
     # "Dahl succeeded Berg, and he remained speaker until May 2024": not Berg's term
     assert not [q for name, q in chairs if name == "Anna Berg" and ("endTime", "2024-05") in q]
+
+
+GROUPS = """= Althing of Norlandia =
+
+- Country: Norlandia
+- House Type: Unicameral
+- Political Groups1: |Harbour Party (40), |Fisher League (20), |Independents (3)
+- Last Election1: 8 June 2019
+
+The Althing is the parliament of Norlandia.
+"""
+
+
+def test_the_groups_of_the_infobox_took_part_in_its_last_election():
+    doc = parse(GROUPS, "groups")
+    facts = extract(
+        doc, article_subject(doc), {}, load_rules(PROJECT_ROOT / "mappings"), "Norlandia"
+    )
+    took_part = {
+        (f.value.name, dict(f.qualifiers).get("seats"))
+        for f in _told(facts, "participant", "election")
+    }
+    assert took_part == {("Harbour Party", 40), ("Fisher League", 20)}  # not the independents

@@ -230,11 +230,16 @@ def _read_groups(article: Article, entry: InfoboxEntry, rule: dict) -> None:
     qualifiers: tuple = (("legislativeBody", chamber),)
     if since:
         qualifiers += (("startTime", since),)
+    # The seats are those the last election gave: each group took part in it.
+    election = election_mention(since, chamber, None, None) if since else None
     for group in groups:
         kind = "group" if group.name.lower().startswith("independ") else "party"
         party = _entity(article, entry, group.name, kind, group.start - entry.start)
         ev = evidence(article, entry, group.start, group.end)
         article.add(party, "partySeats", group.count, ev, qualifiers, rule="political-groups")
+        if election is not None and kind == "party" and not group.name.lower().startswith("other"):
+            seats = (("seats", group.count),)
+            article.add(election, "participant", party, ev, seats, rule="political-groups")
 
 
 def _last_election_date(article: Article, index: int | None) -> DateValue | None:
