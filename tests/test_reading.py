@@ -357,3 +357,22 @@ def test_the_groups_of_the_infobox_took_part_in_its_last_election():
         for f in _told(facts, "participant", "election")
     }
     assert took_part == {("Harbour Party", 40), ("Fisher League", 20)}  # not the independents
+
+
+COPULA = """= Althing of Norlandia =
+
+- Country: Norlandia
+
+The first chairman of the post-war Althing was Jon Sigurdsson of the Harbour Party, elected on 14 January 1994. The Althing was dissolved on 3 May 2001, and the dissolution of the Althing was followed by new elections.
+"""
+
+
+def test_a_title_that_is_the_subject_of_was_names_its_holder():
+    doc = parse(COPULA, "copula")
+    facts = extract(
+        doc, article_subject(doc), {}, load_rules(PROJECT_ROOT / "mappings"), "Norlandia"
+    )
+    chairs = {(f.subject.name, f.value.name) for f in _told(facts, "chairperson")}
+    assert ("Althing", "Jon Sigurdsson") in chairs
+    # a lower-case "post-war" is no name of a body
+    assert not [body for body, _ in chairs if "was" in body or "post-war" in body]

@@ -255,6 +255,9 @@ def occasions(article: Article, reading: Reading, clause: Clause) -> None:
         article.add(mention, "pointInTime", _plain(canonical.date), ev, rule="occasion")
         if occasion.phrase != mention.name:
             article.add(mention, "alias", occasion.phrase, ev, rule="occasion")
+        undated = event_name(mention.name)
+        if undated:
+            article.add(mention, "alias", undated, ev, rule="occasion")
         if occasion.kind == "referendum" and _ADOPTS.search(clause.text):
             # "A constitution approved by referendum on 6 November 1994"
             when = _plain(canonical.date)
@@ -337,6 +340,14 @@ def _mention(article: Article, clause: Clause, canonical: Occasion, here: Occasi
         label = f"{what[:1].upper()}{what[1:]} ({spoken_date(canonical.date)})"
     slug = slugify(f"event {canonical.date.iso} {canonical.head} {article.country_name}")
     return Mention(label, "event", s + here.start, s + here.end, slug=slug)
+
+
+def event_name(label: str) -> str | None:
+    """ "Dissolution of the Supreme Council (November 1996)" is also called "Dissolution of
+    the Supreme Council": an event whose name says what it was of is known without its
+    date; "Amendments (May 2007)" is not."""
+    m = re.fullmatch(r"(?P<what>.+ of .+) \([^()]*\d{4}\)", label)
+    return m.group("what") if m else None
 
 
 # Every word capitalised but the small ones: "Rose Revolution", "Decree No. 1400".

@@ -39,6 +39,7 @@ from kzgraph.extract.occasions import (
     OCCASION_NOUNS,
     country_constitution,
     enactments,
+    event_name,
     find_occasions,
     index_occasions,
     occasions,
@@ -474,7 +475,7 @@ def _share(
 
 _TITLE = re.compile(
     r"\b(?P<deputy>(?:first )?deputy |vice[- ])?(?P<title>speaker|chairman|chairwoman|chairperson|chair|president)\b"
-    r"(?: of (?:the )?(?P<org>[A-Z][\w’'\- ]+?(?= (?:and|from|until|in|on|since|who|when|with|for)\b|[,.;)]|$)))?",
+    r"(?: of (?:the )?(?P<org>(?:\d+(?:st|nd|rd|th) )?(?-i:[A-Z])[\w’'\- ]+?(?= (?:and|from|until|in|on|since|who|when|with|for|was|is)\b|[,.;)]|$)))?",
     re.I,
 )
 _CHAIRED = re.compile(
@@ -646,6 +647,7 @@ _CHAIR_SECTION = re.compile(r"chair|speaker|president|presiding|leader", re.I)
 _TOOK_CHAIR = re.compile(
     r"\b(?:held|took|kept|assumed) the (?:chair|speakership)\b"
     r"|\b(?:chaired|presided over) (?:the )?(?=[A-Z])"
+    r"|\b(?:chaired|presided over|led|headed) (?:the|its) (?:upper |lower )?(?:house|chamber)\b"
 )
 # "... and Boris Gryzlov of United Russia from 2003 to 2011": the next holder in a row,
 # the verb left out (an aside and a party may stand between the name and the dates)
@@ -803,6 +805,9 @@ def _holder_for(clause: Clause, people: list[Name], start: int, end: int) -> Nam
     after = [p for p in people if p.start >= end and p.start - end <= 2]
     if after:
         return after[0]
+    named = _copula_holder(clause, people, start, end)
+    if named is not None:
+        return named
     lead = text[max(0, start - 45) : start].lower()
     if re.search(
         r"(?:elected|re-elected|became|appointed|named|as|chosen|remained|served as|was|new|first|succeeded \w+ as)\s+(?:the\s+)?(?:its\s+|his\s+|her\s+)?(?:first\s+|new\s+)?(?:deputy\s+)?$",
@@ -824,6 +829,17 @@ def _holder_for(clause: Clause, people: list[Name], start: int, end: int) -> Nam
         nxt = [p for p in people if p.start >= end + m.end() - 1]
         return nxt[0] if nxt else None
     return None
+
+
+def _copula_holder(clause: Clause, people: list[Name], start: int, end: int) -> Name | None:
+    """ "Its chairman for the whole decade that followed was Erkin Khalilov", "The first
+    chairman of the post-Soviet Duma was Ivan Rybkin": the title is the subject of "was",
+    the person what it was."""
+    title = next((t for t in clause.doc if start <= t.idx < end and t.dep_ == "nsubj"), None)
+    if title is None or title.head.lemma_ != "be":
+        return None
+    attrs = [c for c in title.head.children if c.dep_ == "attr"]
+    return next((p for p in people for a in attrs if p.start <= a.idx < p.end), None)
 
 
 def _is_subject(clause: Clause, name: Name) -> bool:
@@ -1547,6 +1563,9 @@ def events(article: Article, reading: Reading, clause: Clause) -> None:
         lo, hi = min(token.idx, span.start_char), max(token.idx + len(token.text), span.end_char)
         ev = clause_evidence(article, clause, lo, hi)
         article.add(event, "pointInTime", DateValue(date.iso, date.precision), ev, rule="event")
+        undated = event_name(label)
+        if undated:
+            article.add(event, "alias", undated, ev, rule="event")
         if named is None:
             return
         article.add(event, "concerns", name_mention(clause, named), ev, rule="event")
