@@ -376,3 +376,21 @@ def test_a_title_that_is_the_subject_of_was_names_its_holder():
     assert ("Althing", "Jon Sigurdsson") in chairs
     # a lower-case "post-war" is no name of a body
     assert not [body for body, _ in chairs if "was" in body or "post-war" in body]
+
+
+def test_seat_parts_counted_after_the_members_are_named():
+    text = (
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n\n"
+        "Until 2023 the Althing had a hundred members: eighty-four were elected by the "
+        "regional councils, and sixteen were appointed by the King. Ten were arrested in 2020.\n"
+    )
+    doc = parse(text, "bare-parts")
+    facts = extract(
+        doc, article_subject(doc), {}, load_rules(PROJECT_ROOT / "mappings"), "Norlandia"
+    )
+    parts = {
+        (f.value, dict(f.qualifiers).get("seatsFilledBy"))
+        for f in facts
+        if f.relation == "numberOfSeats" and f.rule == "seat-part"
+    }
+    assert parts == {(84, "elected by the regional councils"), (16, "appointed by the King")}

@@ -66,6 +66,8 @@ def _part(token: Token) -> tuple[int, Token, Token] | None:
         return None
     if not any(c.dep_ == "auxpass" for c in verb.children):
         return None
+    if ":" in token.doc.text[subject.idx : verb.idx]:
+        return None  # "had a hundred members: eighty-four were elected": the whole, then parts
     return value, subject, verb
 
 
@@ -87,7 +89,10 @@ def _counts_seats(token: Token) -> bool:
     if of is not None:
         noun = next((c for c in of.children if c.dep_ == "pobj"), None)
         return noun is not None and noun.lemma_.lower() in SEAT_NOUNS
-    return any(c.lower_ in ("other", "remaining", "rest") for c in token.children)
+    if any(c.lower_ in ("other", "remaining", "rest") for c in token.children):
+        return True
+    # "it had a hundred members: eighty-four were elected ...": the seats told just before
+    return any(t.lemma_.lower() in SEAT_NOUNS - {"them"} for t in token.doc[: token.i])
 
 
 def _how(clause: Clause, verb: Token) -> str:
