@@ -58,8 +58,8 @@ format: install
 # below the floors, a little under this release's worst article (docs/extraction-quality.md).
 EVAL   ?= ../shared/eval
 eval: install
-	$(BIN)/kzgraph evaluate $(EVAL) --min-recall 0.55 --min-precision 0.75
-	$(BIN)/kzgraph evaluate evaluation/other-words --referee $(EVAL) --min-recall 0.50 --min-precision 0.75
+	$(BIN)/kzgraph evaluate $(EVAL) --min-recall 0.70 --min-precision 0.82
+	$(BIN)/kzgraph evaluate evaluation/other-words --referee $(EVAL) --min-recall 0.60 --min-precision 0.84
 
 bench: build
 	$(BIN)/python benchmarks/serve_latency.py
