@@ -394,3 +394,27 @@ def test_seat_parts_counted_after_the_members_are_named():
         if f.relation == "numberOfSeats" and f.rule == "seat-part"
     }
     assert parts == {(84, "elected by the regional councils"), (16, "appointed by the King")}
+
+
+RENAMED = """= Althing of Norlandia =
+
+- Country: Norlandia
+- Preceded By: Great Thing of Norlandia; Little Thing
+
+Until 1991 the legislature was the Supreme Soviet of the Norland SSR. On 19 September 1991 it was renamed the Supreme Council of the Republic of Norlandia. The Harbour Party was renamed the Harbour Democratic Party in 1998.
+"""
+
+
+def test_a_body_that_went_on_under_another_name_and_predecessors_listed_with_semicolons():
+    doc = parse(RENAMED, "renamed")
+    facts = extract(
+        doc, article_subject(doc), {}, load_rules(PROJECT_ROOT / "mappings"), "Norlandia"
+    )
+    former = {(f.subject.name, f.value) for f in _told(facts, "formerName")}
+    assert (
+        "Supreme Council of the Republic of Norlandia",
+        "Supreme Soviet of the Norland SSR",
+    ) in former
+    assert not [new for new, old in former if "Party" in new and "Soviet" in old]
+    predecessors = {f.value.name for f in _told(facts, "replaces")}
+    assert predecessors == {"Great Thing of Norlandia", "Little Thing"}

@@ -83,6 +83,7 @@ class Reading:
     elections: dict[str, list[tuple[DateValue, Mention]]] = field(default_factory=dict)
     occasions: dict[tuple[str, str], Any] = field(default_factory=dict)  # (head, year) -> Occasion
     constitution_years: set[str] = field(default_factory=set)  # years constitutions date from
+    last_body: Mention | None = None  # the legislature or chamber named last, in full
 
 
 @dataclass
@@ -127,6 +128,16 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
             text, start = text[lead.end() :], start + lead.end()
         text = re.sub(r"(?:['’]s|\s*\(\w*|\s+\d[\d,.]*)$", "", text)  # "... of Tajikistan 60"
         end = start + len(text)
+        cut = re.search(r" of(?: the)?$", text)
+        if cut:  # the model stopped at "the Supreme Soviet of": the name goes on
+            rest = re.match(
+                r"(?: the)? [A-Z][\w’'\-]*(?: [A-Z][\w’'\-]*)*",
+                sentence.text[start + cut.start() + 3 :],
+            )
+            if rest is None:
+                continue
+            end = start + cut.start() + 3 + rest.end()
+            text = sentence.text[start:end]
         inside = [n for n in names if n.start < end and start < n.end]
         kind = _kind_of(article, reading, text, entity_label_at(doc, start))
         if (

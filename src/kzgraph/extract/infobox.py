@@ -143,12 +143,21 @@ def _read_entities(article: Article, entry: InfoboxEntry, rule: dict) -> None:
         return
     kind = rule.get("kind", "organization")
     # A concept's name may contain "and" ("Appointment by the President and ..."): commas only.
-    for name, offset in split_list(entry.value, conjunctions=kind != "concept"):
+    for name, offset in _items(entry.value, conjunctions=kind != "concept"):
         value = _entity(article, entry, name, kind, offset)
         if kind == "concept":
             value = Mention(name, kind, value.start, value.end)
         ev = evidence(article, entry, value.start or 0, value.end or 0)
         article.add(subject, rule["relation"], value, ev, rule="infobox")
+
+
+def _items(value: str, conjunctions: bool) -> list[tuple[str, int]]:
+    """A list value's items: "A, B and C", "A; B" (infoboxes separate with either)."""
+    items, start = [], 0
+    for part in value.split(";"):
+        items += [(name, start + at) for name, at in split_list(part, conjunctions)]
+        start += len(part) + 1
+    return items
 
 
 _CLASS_NOUN = re.compile(r"\s+(?:house|chamber|legislature|parliament)$")

@@ -19,6 +19,7 @@ from kzgraph.extract.clause import (
     BODY_WORDS,
     MEMBER_WORDS,
     OFFICE_TITLES,
+    PARTY_WORDS,
     SEAT_WORDS,
     Clause,
     Name,
@@ -1349,6 +1350,44 @@ def renames(article: Article, reading: Reading, clause: Clause) -> None:
             _renamed(article, clause, newest[0], p, when[0] if when else None, ev)
 
 
+_BODY_RENAMED = re.compile(
+    r"\b(?:(?:was|were) renamed|renamed itself|carried on as|continued as|took the name)\s+(?:the\s+)?"
+)
+_CAPITALISED = re.compile(r"[A-Z][\w’'\-]*(?: (?:of|the|[A-Z][\w’'\-]*))*[\w’'\-]")
+
+
+def body_renames(article: Article, reading: Reading, clause: Clause) -> None:
+    """A legislature that went on under another name: "it was renamed the Supreme Council of
+    the Republic of Belarus", "the same chamber carried on as the Supreme Soviet of the
+    Republic of Azerbaijan", "took the name Supreme Council". The old name, from the body
+    named before (or the paragraph's), is the new one's former name."""
+    text = clause.text
+    bodies = clause.names_of("chamber", "legislature")
+    for m in _BODY_RENAMED.finditer(text):
+        found = _CAPITALISED.match(text, m.end())
+        if found is None:
+            continue
+        new_name = re.sub(r"(?: of| the)+$", "", found.group())
+        words = set(fold(new_name).split())
+        if not words & BODY_WORDS or words & PARTY_WORDS:
+            continue  # a party's new name is read by renames()
+        before = [b for b in bodies if b.end <= m.start() and " " in b.text]
+        old = name_mention(clause, before[-1]) if before else reading.last_body
+        if old is None or fold(old.name) == fold(new_name):
+            continue
+        s = clause.sentence.start
+        new = Mention(new_name, "chamber", s + found.start(), s + found.start() + len(new_name))
+        dated = [d for d in clause.dates if (d.start or 0) < m.start()] or clause.dates
+        ended: tuple = ()
+        if dated:
+            ended = (("endTime", DateValue(dated[-1].iso, dated[-1].precision)),)
+        ev = clause_evidence(article, clause, m.start(), found.start() + len(new_name))
+        article.add(new, "formerName", old.name, ev, ended, rule="renamed")
+    named = [b for b in bodies if " " in b.text]  # "it was renamed": the body named last
+    if named:
+        reading.last_body = name_mention(clause, named[-1])
+
+
 def _renamed(
     article: Article, clause: Clause, new: Name, old: Name, when: DateValue | None, ev
 ) -> None:  # noqa: ANN001
@@ -1595,6 +1634,7 @@ RULES = [
     places,
     party_people,
     renames,
+    body_renames,
     selection,
     events,
     occasions,
