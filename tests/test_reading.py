@@ -418,3 +418,22 @@ def test_a_body_that_went_on_under_another_name_and_predecessors_listed_with_sem
     assert not [new for new, old in former if "Party" in new and "Soviet" in old]
     predecessors = {f.value.name for f in _told(facts, "replaces")}
     assert predecessors == {"Great Thing of Norlandia", "Little Thing"}
+
+
+DISSOLVED = """= Althing of Norlandia =
+
+- Country: Norlandia
+
+On 19 January 2023 the King signed a decree that dissolved the Althing of the 7th convocation. In December 2019 the deputies voted to dissolve their own chamber. Although the next election was expected in 2026, the chamber was dissolved early.
+"""
+
+
+def test_a_convocation_or_the_house_dissolved_on_the_date_tied_to_the_dissolving():
+    doc = parse(DISSOLVED, "dissolved")
+    facts = extract(
+        doc, article_subject(doc), {}, load_rules(PROJECT_ROOT / "mappings"), "Norlandia"
+    )
+    ended = {
+        (f.subject.kind, f.value.iso) for f in _told(facts, "dissolved") if f.rule == "dissolved"
+    }
+    assert ended == {("convocation", "2023-01-19"), ("legislature", "2019-12")}  # not 2026

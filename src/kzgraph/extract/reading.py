@@ -35,7 +35,7 @@ from kzgraph.extract.facts import ROLE_CLASSES, DateValue, Mention, find_dates
 from kzgraph.extract.identity import legislature_country
 from kzgraph.extract.infobox import election_mention
 from kzgraph.extract.language import analyse
-from kzgraph.extract.numbers import number_of
+from kzgraph.extract.numbers import number_of, ordinal_of
 from kzgraph.extract.occasions import (
     OCCASION_NOUNS,
     country_constitution,
@@ -46,6 +46,7 @@ from kzgraph.extract.occasions import (
     occasions,
     spoken_date,
 )
+from kzgraph.extract.prose import convocation_mention
 from kzgraph.extract.seats import seat_parts
 from kzgraph.names import fold, slugify
 
@@ -1616,6 +1617,60 @@ def events(article: Article, reading: Reading, clause: Clause) -> None:
         return
 
 
+_DISSOLVE = {"dissolve", "disperse", "disband", "dissolution"}
+_OWN_HOUSE = re.compile(r"\b(?:their|its) own (?:chamber|house)\b|^the (?:house|chamber)$", re.I)
+
+
+def dissolutions(article: Article, reading: Reading, clause: Clause) -> None:
+    """A convocation or the house itself dissolved on a date: "signed a decree on 19 January
+    2023 that dissolved the Mäjilis of the 7th convocation", "the deputies voted to dissolve
+    their own chamber", "In 2025 the deputies voted to dissolve the seventh convocation".
+    (A body dissolved by name is an event, read by events().)"""
+    if not clause.dates:
+        return
+    for token in clause.doc:
+        if token.lemma_.lower() not in _DISSOLVE:
+            continue
+        for obj in _dissolved_objects(token):
+            phrase = clause.doc[obj.left_edge.i : obj.right_edge.i + 1]
+            lo, hi = phrase.start_char, phrase.end_char
+            named = [n for n in clause.names_of("chamber", "legislature") if lo <= n.start < hi]
+            body = name_mention(clause, named[0]) if named else chamber_of(article, reading, clause)
+            ordinal = re.search(r"\b(\w+) [Cc]onvocation\b", phrase.text)
+            rank = ordinal_of(ordinal.group(1)) if ordinal else None
+            if rank is not None and body is not None:
+                subject = convocation_mention(body, rank)
+            elif not named and _OWN_HOUSE.search(phrase.text) and body is not None:
+                subject = body
+            else:
+                continue
+            dates = _dates_of(clause, token)
+            if not dates:
+                continue  # "the next election was expected in 2026, the chamber was dissolved"
+            ev = clause_evidence(article, clause, min(token.idx, lo), hi)
+            when = DateValue(dates[-1].iso, dates[-1].precision)
+            article.add(subject, "dissolved", when, ev, rule="dissolved")
+
+
+def _dates_of(clause: Clause, token: Token) -> list[DateValue]:
+    """The dates the analysis ties to a word or to the words it depends on ("signed a decree
+    on D that dissolved ...", "In D the deputies voted to dissolve ...")."""
+    line = {token.i} | {t.i for t in token.ancestors}
+    found = []
+    for date in clause.dates:
+        root = clause.date_root(date)
+        if root is not None and (root.head.i in line or root.head.head.i in line):
+            found.append(date)
+    return found
+
+
+def _dissolved_objects(token: Token) -> list[Token]:
+    if token.pos_ == "VERB":
+        return [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
+    of = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    return [c for c in of.children if c.dep_ == "pobj"] if of is not None else []
+
+
 RULES = [
     topic,
     aliases,
@@ -1637,6 +1692,7 @@ RULES = [
     body_renames,
     selection,
     events,
+    dissolutions,
     occasions,
     enactments,
     named_kinds,
