@@ -16,8 +16,11 @@ so one client's backlog delays that client only.
 from __future__ import annotations
 
 import asyncio
+import struct
 from collections import OrderedDict, deque
 from dataclasses import dataclass
+
+READY = struct.Struct("<I")  # a worker's pid, written on the ready pipe when it is ready
 
 
 @dataclass(frozen=True)
@@ -116,3 +119,88 @@ class Place:
         lane, self.lane = self.lane, None
         if lane is not None:
             lane.give_back()
+
+
+class Workers:
+    """The workers that can take a request now, as the front knows them.
+
+    The lanes bound how many queries run; this bounds connections to the workers by the
+    workers that are alive and ready. gunicorn's workers all accept from one socket, so a
+    connection opened while every live worker is busy (one was ended to stop a query and
+    its replacement is still starting) waits in the socket's backlog, out of the front's
+    sight: there, a cheap request waits behind queries, and a query waiting its turn
+    looks like a long one. Each worker says when it is ready (its pid, on a pipe, see
+    web/server.py) and the front watches it end (a pidfd), so every connection the front
+    opens finds a worker free to accept it at once.
+
+    ``reserved`` of the ready workers are kept for cheap requests (everything but
+    queries): a query takes a worker only while more than that are free, so a worker
+    that is being replaced costs the queries a place, never the cheap requests.
+    """
+
+    def __init__(self, reserved: int) -> None:
+        self.reserved = reserved
+        self.ready: set[int] = set()
+        self.open = 0  # connections open to workers
+        self.cheap_open = 0  # of which for cheap requests
+        self.ever_ready = False
+        self._cheap: deque[asyncio.Future] = deque()
+        self._queries: deque[asyncio.Future] = deque()
+
+    def add(self, pid: int) -> None:
+        self.ready.add(pid)
+        self.ever_ready = True
+        self._hand_out()
+
+    def remove(self, pid: int) -> None:
+        self.ready.discard(pid)
+
+    def _free_for(self, query: bool) -> bool:
+        free = len(self.ready) - self.open
+        if not query:
+            return free > 0
+        return free > max(0, self.reserved - self.cheap_open)
+
+    def _grant(self, query: bool) -> None:
+        self.open += 1
+        if not query:
+            self.cheap_open += 1
+
+    async def take(self, query: bool, timeout: float) -> None:
+        """A worker for one connection; ``Busy`` after ``timeout`` s."""
+        waiting = self._queries if query else self._cheap
+        if not waiting and self._free_for(query):
+            self._grant(query)
+            return
+        if timeout <= 0:
+            raise Busy("workers")
+        waiter = asyncio.get_running_loop().create_future()
+        waiting.append(waiter)
+        try:
+            await asyncio.wait_for(asyncio.shield(waiter), timeout)
+        except BaseException as exc:
+            if waiter.done() and not waiter.cancelled():
+                self.give_back(query)  # handed a worker just as we stopped waiting
+            else:
+                waiter.cancel()
+                if waiter in waiting:
+                    waiting.remove(waiter)
+            if isinstance(exc, TimeoutError):
+                raise Busy("workers") from None
+            raise
+
+    def give_back(self, query: bool) -> None:
+        """The connection is closed: its worker is free again (or gone, see ``remove``)."""
+        self.open -= 1
+        if not query:
+            self.cheap_open -= 1
+        self._hand_out()
+
+    def _hand_out(self) -> None:
+        """Free workers go to waiting cheap requests first, then to waiting queries."""
+        for query, waiting in ((False, self._cheap), (True, self._queries)):
+            while waiting and self._free_for(query):
+                waiter = waiting.popleft()
+                if not waiter.done():
+                    self._grant(query)
+                    waiter.set_result(None)

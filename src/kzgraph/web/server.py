@@ -32,15 +32,22 @@ from gunicorn.app.base import BaseApplication
 
 from kzgraph.settings import Settings
 from kzgraph.web import create_app
-from kzgraph.web.lanes import plan
+from kzgraph.web.lanes import READY, plan
 from kzgraph.web.state import state
 
 
 class Server(BaseApplication):
-    def __init__(self, settings: Settings, bind: str, master_alive: int | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        bind: str,
+        master_alive: int | None = None,
+        workers_ready: int | None = None,
+    ) -> None:
         self.settings = settings
         self.bind = bind
         self.master_alive = master_alive
+        self.workers_ready = workers_ready
         self.application = create_app(settings)
         super().__init__()
 
@@ -58,6 +65,12 @@ class Server(BaseApplication):
             )
             if gateway is not None:
                 gateway.start()
+
+        workers_ready = self.workers_ready
+
+        def post_worker_init(worker) -> None:
+            if workers_ready is not None:  # tell the front this worker takes requests now
+                os.write(workers_ready, READY.pack(os.getpid()))
 
         options = {
             "bind": self.bind,
@@ -80,6 +93,7 @@ class Server(BaseApplication):
             "secure_scheme_headers": {},
             "forwarder_headers": "",
             "post_fork": post_fork,
+            "post_worker_init": post_worker_init,
             "errorlog": "-",
             "loglevel": "info",
         }
@@ -101,11 +115,19 @@ def serve(settings: Settings) -> int:
     listener = listen(settings.host, settings.port)  # fails here if the address is taken
     private = Path(tempfile.mkdtemp(prefix="kzgraph-"))  # mode 0700: the workers' socket
     master_alive, keep_alive = os.pipe()
-    start_front(settings, listener, str(private / "workers.sock"), (master_alive, keep_alive))
+    workers_ready, ready = os.pipe()
+    start_front(
+        settings,
+        listener,
+        str(private / "workers.sock"),
+        (master_alive, keep_alive),
+        (workers_ready, ready),
+    )
     listener.close()
     os.close(master_alive)
+    os.close(workers_ready)
     try:
-        server = Server(settings, f"unix:{private / 'workers.sock'}", keep_alive)
+        server = Server(settings, f"unix:{private / 'workers.sock'}", keep_alive, ready)
         lanes = plan(settings.workers, settings.long_query_workers, settings.reserved_workers)
         announce(
             settings,
@@ -133,10 +155,15 @@ def listen(host: str, port: int) -> socket.socket:
 
 
 def start_front(
-    settings: Settings, listener: socket.socket, upstream: str, pipe: tuple[int, int]
+    settings: Settings,
+    listener: socket.socket,
+    upstream: str,
+    pipe: tuple[int, int],
+    ready: tuple[int, int],
 ) -> None:
     """Fork the front process, detached from this one (a grandchild, re-parented); it
-    keeps the read end of ``pipe``, whose write end only the master holds."""
+    keeps the read end of ``pipe``, whose write end only the master holds, and the read
+    end of ``ready``, on which each worker writes its pid when it is ready."""
     child = os.fork()
     if child:
         os.waitpid(child, 0)
@@ -147,7 +174,8 @@ def start_front(
             from kzgraph.web.front import run_front
 
             os.close(pipe[1])
-            run_front(settings, listener, upstream, pipe[0])
+            os.close(ready[1])
+            run_front(settings, listener, upstream, pipe[0], ready[0])
         code = 0
     except BaseException:
         logging.getLogger("kzgraph.front").exception("the front failed")
