@@ -225,19 +225,22 @@ def test_lanes_serve_waiting_clients_in_turn():
     async def scenario() -> list[str]:
         lane = Lane("short", 1)
         order: list[str] = []
-        assert lane.try_take()
+        holders = ["z"]
+        assert lane.try_take("z")
 
         async def request(client: str, name: str) -> None:
             await lane.take(client, 10)
             order.append(name)
+            holders.append(client)
 
         tasks = []
         for client, name in [("a", "a1"), ("a", "a2"), ("a", "a3"), ("b", "b1"), ("c", "c1")]:
             tasks.append(asyncio.create_task(request(client, name)))
             await asyncio.sleep(0)
         for _ in tasks:
-            lane.give_back()
-            await asyncio.sleep(0)
+            lane.give_back(holders.pop(0))
+            while not holders:  # the next in turn takes the place
+                await asyncio.sleep(0)
         await asyncio.gather(*tasks)
         with pytest.raises(Busy):
             await lane.take("d", 0.01)  # the last one still holds the place
@@ -246,13 +249,31 @@ def test_lanes_serve_waiting_clients_in_turn():
     assert asyncio.run(scenario()) == ["a1", "b1", "c1", "a2", "a3"]
 
 
+def test_a_capped_client_leaves_the_other_places_to_others():
+    async def scenario() -> list[str]:
+        capped = {"heavy"}
+        lane = Lane("short", 2, cap=lambda client: 1 if client in capped else 2)
+        assert lane.try_take("heavy")
+        second = asyncio.create_task(lane.take("heavy", 10))
+        await asyncio.sleep(0)
+        assert not second.done()  # a free place, but not for this client
+        assert lane.try_take("light")  # the other client finds it free
+        lane.give_back("light")
+        capped.clear()
+        lane.hand_out()  # its cap grew: it gets the free place
+        await asyncio.wait_for(second, 1)
+        return sorted(lane.held)
+
+    assert asyncio.run(scenario()) == ["heavy"]
+
+
 def test_a_waiting_request_that_gives_up_frees_its_turn():
     async def scenario() -> int:
         lane = Lane("long", 1)
-        assert lane.try_take()
+        assert lane.try_take("a")
         with pytest.raises(Busy):
-            await lane.take("a", 0.01)
-        lane.give_back()
+            await lane.take("b", 0.01)
+        lane.give_back("a")
         return lane.busy
 
     assert asyncio.run(scenario()) == 0

@@ -77,6 +77,7 @@ class Request:
     body: bytes
     client: str
     arrived: float = field(default_factory=time.monotonic)
+    long: bool = False  # judged a long query: runs in (or waits for) the long lane
 
     def header(self, name: bytes) -> bytes:
         for key, value in self.headers:
@@ -330,7 +331,8 @@ class Front:
         self.socket_path = socket_path
         self.data_version = data_version
         self.lanes = plan(settings.workers, settings.long_query_workers, settings.reserved_workers)
-        self.short = Lane("short", self.lanes.short)
+        self.long_clients: dict[str, int] = {}  # clients' queries in or waiting for the long lane
+        self.short = Lane("short", self.lanes.short, self._short_cap)
         self.long = Lane("long", self.lanes.long)
         self.workers = Workers(self.lanes.reserved)
         self.cache = SharedCache(settings.shared_cache_bytes, settings.result_cache_max_bytes)
@@ -421,6 +423,20 @@ class Front:
                 await send_stored(request, stored, send)
                 return
         try:
+            await self.dispatch(request, send, key, version, finishing)
+        finally:
+            if request.long:
+                self._long_client_done(request.client)
+
+    async def dispatch(
+        self,
+        request: Request,
+        send: Send,
+        key: tuple | None,
+        version: str,
+        finishing: asyncio.Event,
+    ) -> None:
+        try:
             exchange = await (self.run_query(request) if request.is_query else self.run(request))
         except Busy:
             message = (
@@ -466,7 +482,7 @@ class Front:
         fingerprint = request.fingerprint
         if self.lanes.long and fingerprint not in self.long_queries:
             await self.short.take(request.client, remaining)
-            exchange = await self.run(request, Place(self.short))
+            exchange = await self.run(request, Place(self.short, request.client))
             try:
                 started = await exchange.head(self.settings.long_query_seconds)
             except BaseException:
@@ -475,16 +491,37 @@ class Front:
             if started:
                 return exchange
             self._remember_long(fingerprint)
-            if self.long.try_take():
-                moved, exchange.place = exchange.place, Place(self.long)
+            self._long_client(request)
+            if self.long.try_take(request.client):
+                moved, exchange.place = exchange.place, Place(self.long, request.client)
                 moved.give_back()
                 return exchange
             log.info("long lane full: stopping a query to run it again there")
             exchange.stop()
         lane = self.long if self.lanes.long else self.short
+        if lane is self.long:
+            self._long_client(request)
         remaining = request.arrived + self.settings.queue_timeout - time.monotonic()
         await lane.take(request.client, remaining)
-        return await self.run(request, Place(lane))
+        return await self.run(request, Place(lane, request.client))
+
+    def _long_client(self, request: Request) -> None:
+        """Count ``request`` as one of its client's long queries (once)."""
+        if not request.long:
+            request.long = True
+            self.long_clients[request.client] = self.long_clients.get(request.client, 0) + 1
+
+    def _long_client_done(self, client: str) -> None:
+        left = self.long_clients[client] - 1
+        if left:
+            self.long_clients[client] = left
+        else:
+            del self.long_clients[client]
+            self.short.hand_out()  # the client may hold more short-lane places again
+
+    def _short_cap(self, client: str) -> int:
+        """A client with a long query running or waiting probes with one short place."""
+        return 1 if client in self.long_clients else self.lanes.short
 
     def _remember_long(self, fingerprint: bytes) -> None:
         self.long_queries[fingerprint] = None

@@ -10,7 +10,10 @@ the whole pool: they go through lanes, each a number of workers.
   ``/health`` and writes always find one free.
 
 Within a lane, waiting requests are served one client at a time in turn (round robin),
-so one client's backlog delays that client only.
+so one client's backlog delays that client only. A client whose queries run long (one is
+in the long lane or waits for it) holds one short-lane place at a time: its next queries,
+probably long too, cannot take every short-lane worker for ``long_query_seconds`` each
+while other clients' short queries wait.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import struct
 from collections import OrderedDict, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 READY = struct.Struct("<I")  # a worker's pid, written on the ready pipe when it is ready
@@ -48,24 +52,28 @@ class Busy(Exception):
 
 
 class Lane:
-    """``capacity`` places, handed to waiting clients in turn."""
+    """``capacity`` places, handed to waiting clients in turn. ``cap`` says how many
+    places one client may hold at once (all of them unless said)."""
 
-    def __init__(self, name: str, capacity: int) -> None:
+    def __init__(self, name: str, capacity: int, cap: Callable[[str], int] | None = None) -> None:
         self.name = name
         self.capacity = capacity
+        self.cap = cap or (lambda client: capacity)
         self.busy = 0
+        self.held: dict[str, int] = {}
         self._waiting: OrderedDict[str, deque[asyncio.Future]] = OrderedDict()
 
-    def try_take(self) -> bool:
-        """A place now, if one is free and nobody waits for it."""
-        if self.busy < self.capacity and not self._waiting:
-            self.busy += 1
+    def try_take(self, client: str) -> bool:
+        """A place now, if one is free for this client and nobody it would pass waits."""
+        self.hand_out()
+        if client not in self._waiting and self._free_for(client):
+            self._grant(client)
             return True
         return False
 
     async def take(self, client: str, timeout: float) -> None:
         """Wait for a place, in turn with other clients; ``Busy`` after ``timeout`` s."""
-        if self.try_take():
+        if self.try_take(client):
             return
         if timeout <= 0:
             raise Busy(self.name)
@@ -75,7 +83,7 @@ class Lane:
             await asyncio.wait_for(asyncio.shield(waiter), timeout)
         except BaseException as exc:
             if waiter.done() and not waiter.cancelled():
-                self.give_back()  # handed a place just as we stopped waiting
+                self.give_back(client)  # handed a place just as we stopped waiting
             else:
                 waiter.cancel()
                 self._forget(client, waiter)
@@ -83,23 +91,48 @@ class Lane:
                 raise Busy(self.name) from None
             raise
 
-    def give_back(self) -> None:
+    def give_back(self, client: str) -> None:
         """Free a place: it goes straight to the next client in turn that waits."""
-        while self._waiting:
-            client, queue = next(iter(self._waiting.items()))
-            waiter = queue.popleft()
-            if queue:
-                self._waiting.move_to_end(client)  # that client's next request waits its turn
-            else:
-                del self._waiting[client]
-            if not waiter.done():
-                waiter.set_result(None)
-                return
         self.busy -= 1
+        left = self.held[client] - 1
+        if left:
+            self.held[client] = left
+        else:
+            del self.held[client]
+        self.hand_out()
+
+    def hand_out(self) -> None:
+        """Free places to waiting clients, in turn, each within its cap (call again when a
+        cap may have grown)."""
+        progress = True
+        while progress and self._waiting and self.busy < self.capacity:
+            progress = False
+            for client in list(self._waiting):
+                if self.busy >= self.capacity:
+                    return
+                if not self._free_for(client):
+                    continue
+                queue = self._waiting[client]
+                waiter = queue.popleft()
+                if queue:
+                    self._waiting.move_to_end(client)  # its next request waits its turn
+                else:
+                    del self._waiting[client]
+                if not waiter.done():
+                    self._grant(client)
+                    waiter.set_result(None)
+                progress = True
 
     @property
     def waiting(self) -> int:
         return sum(len(queue) for queue in self._waiting.values())
+
+    def _free_for(self, client: str) -> bool:
+        return self.busy < self.capacity and self.held.get(client, 0) < self.cap(client)
+
+    def _grant(self, client: str) -> None:
+        self.busy += 1
+        self.held[client] = self.held.get(client, 0) + 1
 
     def _forget(self, client: str, waiter: asyncio.Future) -> None:
         queue = self._waiting.get(client)
@@ -110,15 +143,16 @@ class Lane:
 
 
 class Place:
-    """A place a request holds in a lane, given back exactly once."""
+    """A place a client's request holds in a lane, given back exactly once."""
 
-    def __init__(self, lane: Lane | None) -> None:
+    def __init__(self, lane: Lane | None, client: str = "") -> None:
         self.lane = lane
+        self.client = client
 
     def give_back(self) -> None:
         lane, self.lane = self.lane, None
         if lane is not None:
-            lane.give_back()
+            lane.give_back(self.client)
 
 
 class Workers:
