@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import http.client
+import os
+import signal
 import socket
 import threading
 import time
@@ -171,6 +173,56 @@ def test_cheap_requests_answer_while_slow_queries_and_slowloris_are_held(busy):
     assert problems == [], problems[:5]
     # Each slow query was stopped: by the timeout, or (its turn not come) as the server busy.
     assert slow_answers == [503] * 8
+
+
+def test_a_worker_not_yet_replaced_costs_the_queries_a_place_not_the_cheap_requests(
+    seed_store, tmp_path
+):
+    """gunicorn's workers accept from one socket: had the front sent a query there while
+    the live workers were all busy (one ended, its replacement not started), /health
+    would wait behind it in the socket's backlog. Here the master is held stopped so the
+    replacement never comes until the end."""
+    server = start_kzgraph(
+        seed_store,
+        tmp_path / "kzgraph.log",
+        "--workers",
+        "4",
+        "--query-timeout",
+        "8",
+        env={"KZGRAPH_LONG_QUERY_WORKERS": "2"},  # 1 short-query, 2 long-query, 1 reserved
+    )
+    master = server.process.pid
+    answers: dict[str, int] = {}
+
+    def ask(name: str, address: str, query: str) -> None:
+        answers[name] = request_from(address, server, "/sparql?query=" + quote(query)).status
+
+    threads = []
+
+    def start(name: str, address: str, query: str) -> None:
+        threads.append(threading.Thread(target=ask, args=(name, address, query)))
+        threads[-1].start()
+
+    try:
+        os.kill(master, signal.SIGSTOP)
+        os.kill(server.worker_pids()[0], signal.SIGKILL)  # 3 workers left, none coming
+        start("slow 1", "127.0.0.2", RUNAWAY.format(n=1))
+        start("slow 2", "127.0.0.2", RUNAWAY.format(n=2))
+        time.sleep(2.5)  # both ran past long_query_seconds: the two long-lane workers run them
+        start("slow 3", "127.0.0.2", RUNAWAY.format(n=3))  # the short lane is free
+        start("short", "127.0.0.1", short_query(1))
+        time.sleep(0.5)
+        health = get(server, "health")
+        assert health.status_code == 200 and health.json()["status"] == "ok"
+        # The one worker left answered it while the slow queries still ran or waited.
+        assert answers == {}
+    finally:
+        os.kill(master, signal.SIGCONT)
+        for thread in threads:
+            thread.join(120)
+        server.stop()
+    assert answers["short"] == 200  # once a replacement started
+    assert [answers[f"slow {n}"] for n in (1, 2, 3)] == [503] * 3
 
 
 # --- fairness: per client, and across lanes ------------------------------------------------
