@@ -6,6 +6,8 @@ Why this shape (see ../shared/engine-notes.md and web/watchdog.py):
   answers repeated requests from a cache shared by all workers;
 - ``preload_app``: the dataset is loaded into memory once, in the master, and the
   workers share its pages copy-on-write; a replacement worker starts with it loaded.
+  When the store changes, the master loads it again and forks new workers from it
+  (``reload_and_refork``), so the copy stays shared after an update.
 - sync workers, one connection each at a time, behind the front on a Unix socket in a
   private folder: a runaway query can be stopped by ending its worker without touching
   anyone else's request.
@@ -20,20 +22,29 @@ With ``front = false`` the workers serve the public address themselves.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 import logging
 import os
 import shutil
+import signal
 import socket
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
 
 from kzgraph.settings import Settings
 from kzgraph.web import create_app
+from kzgraph.web.dataset import Dataset, StoreUnavailable
 from kzgraph.web.lanes import READY, plan
 from kzgraph.web.state import state
+
+RELOAD_POLL_SECONDS = 1.0  # how often the master looks for a changed store
 
 
 class Server(BaseApplication):
@@ -49,6 +60,8 @@ class Server(BaseApplication):
         self.master_alive = master_alive
         self.workers_ready = workers_ready
         self.application = create_app(settings)
+        dataset = state(self.application).dataset
+        self.refork = Refork(dataset) if isinstance(dataset, Dataset) else None
         super().__init__()
 
     def load_config(self) -> None:
@@ -67,6 +80,15 @@ class Server(BaseApplication):
                 gateway.start()
 
         workers_ready = self.workers_ready
+        refork = self.refork  # kept across SIGHUP, which runs this method again
+
+        def when_ready(arbiter) -> None:
+            if refork is not None:
+                refork.start()
+
+        def on_reload(arbiter) -> None:
+            if refork is not None:
+                refork.swap()
 
         def post_worker_init(worker) -> None:
             if workers_ready is not None:  # tell the front this worker takes requests now
@@ -94,6 +116,8 @@ class Server(BaseApplication):
             "forwarder_headers": "",
             "post_fork": post_fork,
             "post_worker_init": post_worker_init,
+            "when_ready": when_ready,
+            "on_reload": on_reload,
             "errorlog": "-",
             "loglevel": "info",
         }
@@ -102,6 +126,54 @@ class Server(BaseApplication):
 
     def load(self):
         return self.application
+
+
+class Refork:
+    """In the master: when the store changes (an update, a new release), load it here and
+    have gunicorn fork a new set of workers from it (SIGHUP: new workers first, then the
+    old ones end after their current request). The workers then share the new copy's
+    pages copy-on-write, as they shared the first: one copy per host after an update too,
+    where each worker reloading its own kept one copy per worker. Until an old worker
+    ends it still reloads on its own before answering, so no answer is stale.
+
+    The load runs in a thread (the master keeps replacing workers meanwhile) into a
+    separate Dataset; the swap happens in the master's own thread, in gunicorn's
+    ``on_reload`` hook, so no worker is forked from a half-swapped dataset."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+        self.loaded: Dataset | None = None
+
+    def start(self) -> None:
+        threading.Thread(target=self._watch, name="kzgraph-reload", daemon=True).start()
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(RELOAD_POLL_SECONDS)
+            if self.loaded is not None or not self.dataset.changed:
+                continue
+            try:
+                with self.dataset.between_updates():  # not from a half-applied update
+                    self.loaded = Dataset(self.dataset.path, self.dataset.base_iri)
+            except (StoreUnavailable, OSError) as exc:
+                logging.getLogger("kzgraph.server").warning("store not reloaded: %s", exc)
+                continue
+            os.kill(os.getpid(), signal.SIGHUP)
+
+    def swap(self) -> None:
+        loaded, self.loaded = self.loaded, None
+        if loaded is not None:
+            self.dataset.adopt(loaded)
+            del loaded
+            gc.collect()
+            give_back_freed_memory()
+
+
+def give_back_freed_memory() -> None:
+    """Return the old copy's freed pages to the system (glibc keeps them in its arenas):
+    otherwise they stay counted in the master, and shared into every new worker."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def serve(settings: Settings) -> int:
@@ -116,6 +188,7 @@ def serve(settings: Settings) -> int:
     private = Path(tempfile.mkdtemp(prefix="kzgraph-"))  # mode 0700: the workers' socket
     master_alive, keep_alive = os.pipe()
     workers_ready, ready = os.pipe()
+    master = os.getpid()
     start_front(
         settings,
         listener,
@@ -135,7 +208,11 @@ def serve(settings: Settings) -> int:
         )
         server.run()
     finally:
-        shutil.rmtree(private, ignore_errors=True)
+        # A worker that ends gracefully (replaced after an update, retired for memory)
+        # leaves through here too (gunicorn raises SystemExit in it): the socket's
+        # folder is the master's to remove, never a worker's.
+        if os.getpid() == master:
+            shutil.rmtree(private, ignore_errors=True)
     return 0
 
 
