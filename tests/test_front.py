@@ -389,3 +389,44 @@ def test_a_body_past_the_limit_is_refused_by_the_front(one_worker):
         timeout=60,
     )
     assert r.status_code == 413 and "bytes" in r.json()["message"]
+
+
+# --- one copy of the data after an update ---------------------------------------------------
+
+
+def test_after_an_update_new_workers_are_forked_from_the_reloaded_master(seed_store, tmp_path):
+    """Each worker reloading the changed store itself would keep one copy per worker; the
+    master reloads it and forks new workers, which share its copy (the memory is measured
+    in benchmarks/availability.py). Requests keep being answered throughout."""
+    from .servers import copy_store
+
+    copy_store(seed_store, tmp_path / "store")
+    server = start_kzgraph(
+        tmp_path / "store", tmp_path / "kzgraph.log", "--workers", "2", "--update-token", TOKEN
+    )
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:refork> { ?s ?p ?o } }"
+    try:
+        old = set(server.worker_pids())
+        update = requests.post(
+            server.url + "sparql",
+            data={"update": "INSERT DATA { GRAPH <urn:refork> { <urn:a> <urn:b> <urn:c> } }"},
+            headers={"Authorization": f"Bearer {TOKEN}"},
+            timeout=60,
+        )
+        assert update.status_code == 204
+        answers = []
+        for _ in range(300):  # bounded: 30 s at most
+            answers.append(get(server, "health").status_code)
+            workers = set(server.worker_pids())
+            if len(workers) == 2 and not workers & old:
+                break
+            time.sleep(0.1)
+        assert len(workers) == 2 and not workers & old, (old, workers)
+        assert set(answers) == {200}
+        for n in range(5):  # the new workers answer, from the new data
+            assert get(server, "health").status_code == 200
+            r = get(server, "sparql", query=count + f" # {n}")
+            assert r.json()["results"]["bindings"][0]["n"]["value"] == "1"
+    finally:
+        server.stop()
+    assert "Handling signal: hup" in (tmp_path / "kzgraph.log").read_text()
