@@ -39,6 +39,7 @@ import httptools
 from kzgraph.settings import Settings
 from kzgraph.web.dataset import StoreUnavailable, files_version
 from kzgraph.web.lanes import READY, Busy, Lane, Place, Workers, plan
+from kzgraph.web.watchdog import CRASH_MESSAGE
 
 log = logging.getLogger("kzgraph.front")
 
@@ -64,6 +65,7 @@ STARTUP_SECONDS = 60.0  # how long a request waits for the workers to come up
 CACHE_ENTRY_LIMIT = 10_000
 LONG_QUERIES_REMEMBERED = 10_000
 UPDATE_FORM = re.compile(rb"(?:^|&)update=")
+WORKER_DIED = "the worker closed the connection before answering"
 
 
 @dataclass
@@ -250,7 +252,7 @@ class Exchange:
                 read = reader.read(262144)
                 data = await (asyncio.wait_for(read, self.grace) if self.stopped else read)
                 if not data:
-                    self.failure = "the worker closed the connection before answering"
+                    self.failure = WORKER_DIED
                     break
                 self._parser.feed_data(data)
                 if self.stopped:
@@ -539,6 +541,11 @@ class Front:
     ) -> None:
         """The worker's answer, passed on as it comes; kept in the shared cache if it may be."""
         await exchange.head()
+        if exchange.status == 0 and exchange.failure == WORKER_DIED:
+            # Its watchdog would have answered a timeout or a memory overrun: the engine
+            # aborted the process (a panic, an allocation failure).
+            await problem(send, 503, CRASH_MESSAGE, 5, error="query crashed")
+            return
         if exchange.status == 0:
             await problem(send, 503, exchange.failure or "no answer from the workers", 5)
             return
@@ -657,9 +664,13 @@ def watch_workers(loop: asyncio.AbstractEventLoop, ready: int, workers: Workers)
 REASONS = {413: "content too large", 429: "too many requests", 503: "service unavailable"}
 
 
-async def problem(send: Send, status: int, message: str, retry_after: int | None = None) -> None:
+async def problem(
+    send: Send, status: int, message: str, retry_after: int | None = None, error: str = ""
+) -> None:
     """An error in the same JSON shape as the application's."""
-    body = json.dumps({"error": REASONS[status], "status": status, "message": message}).encode()
+    body = json.dumps(
+        {"error": error or REASONS[status], "status": status, "message": message}
+    ).encode()
     headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),

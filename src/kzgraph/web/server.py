@@ -74,7 +74,9 @@ class Server(BaseApplication):
                 os.close(master_alive)  # only the master keeps the front running
             # First, before any thread: the watchdog forks the worker's lifeline keeper.
             watchdog.start(
-                self.settings.worker_memory_mb, retire=lambda: setattr(worker, "alive", False)
+                self.settings.worker_memory_mb,
+                retire=lambda: setattr(worker, "alive", False),
+                lifeline=master_alive is None,  # the front answers for a worker that died
             )
             if gateway is not None:
                 gateway.start()
