@@ -84,6 +84,12 @@ class Server(BaseApplication):
         workers_ready = self.workers_ready
         refork = self.refork  # kept across SIGHUP, which runs this method again
 
+        def pre_fork(server, worker) -> None:
+            # The master's objects, as a worker is forked: the collector will not write to
+            # them again (its passes would copy every page they sit on, in the master, and
+            # unshare it from the workers and the front).
+            gc.freeze()
+
         def when_ready(arbiter) -> None:
             if refork is not None:
                 refork.start()
@@ -116,6 +122,7 @@ class Server(BaseApplication):
             # the application alone judges them (proxy_count, ProxyFix).
             "secure_scheme_headers": {},
             "forwarder_headers": "",
+            "pre_fork": pre_fork,
             "post_fork": post_fork,
             "post_worker_init": post_worker_init,
             "when_ready": when_ready,
@@ -166,8 +173,7 @@ class Refork:
         loaded, self.loaded = self.loaded, None
         if loaded is not None:
             self.dataset.adopt(loaded)
-            del loaded
-            gc.collect()
+            del loaded  # the old copy is freed here (no cycles hold it: no collection needed)
             give_back_freed_memory()
 
 
@@ -191,6 +197,7 @@ def serve(settings: Settings) -> int:
     master_alive, keep_alive = os.pipe()
     workers_ready, ready = os.pipe()
     master = os.getpid()
+    gc.freeze()  # see pre_fork: the front shares these pages too
     start_front(
         settings,
         listener,
