@@ -307,6 +307,8 @@ def start_nginx(upstream: str, folder: Path) -> Running:
     (folder / "nginx.conf").write_text(
         # As root, nginx's workers would switch to a user that cannot write the folder.
         ("user root;\n" if os.geteuid() == 0 else "")
+        # One worker per core, as the official image's nginx.conf has it.
+        + "worker_processes auto;\n"
         + f"pid {folder}/nginx.pid;\nerror_log {folder}/error.log;\nevents {{}}\n"
         f"http {{\n  access_log off;\n  client_body_temp_path {folder}/body;\n"
         f"  proxy_temp_path {folder}/proxy;\n  include {folder}/site.conf;\n}}\n"
