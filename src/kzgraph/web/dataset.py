@@ -125,6 +125,15 @@ class Dataset:
             fcntl.flock(lock, fcntl.LOCK_SH)
             yield
 
+    def adopt(self, loaded: Dataset) -> None:
+        """Take the data ``loaded`` (another Dataset on the same path) holds: the server's
+        master loads a changed store beside the one it serves, then swaps (web/server.py)."""
+        self.store, self.version, self._files_version = (
+            loaded.store,
+            loaded.version,
+            loaded._files_version,
+        )
+
     def fresh(self) -> ox.Store:
         """The store, reloaded first if another process changed it."""
         if self.files_version() != self._files_version:
