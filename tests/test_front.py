@@ -342,6 +342,16 @@ def test_lane_plan_keeps_a_worker_for_cheap_requests():
 # --- the shared cache -----------------------------------------------------------------------
 
 
+def insert(server, graph: str) -> requests.Response:
+    """One triple into ``graph``, with the update token."""
+    return requests.post(
+        server.url + "sparql",
+        data={"update": f"INSERT DATA {{ GRAPH <{graph}> {{ <urn:a> <urn:b> <urn:c> }} }}"},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        timeout=60,
+    )
+
+
 def test_the_shared_cache_answers_repeats_and_forgets_on_update(writable):
     count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:front> { ?s ?p ?o } }"
 
@@ -361,13 +371,7 @@ def test_the_shared_cache_answers_repeats_and_forgets_on_update(writable):
         timeout=30,
     )
     assert revalidated.status_code == 304 and revalidated.headers["ETag"] == etag
-    update = requests.post(
-        writable.url + "sparql",
-        data={"update": "INSERT DATA { GRAPH <urn:front> { <urn:a> <urn:b> <urn:c> } }"},
-        headers={"Authorization": f"Bearer {TOKEN}"},
-        timeout=30,
-    )
-    assert update.status_code == 204
+    assert insert(writable, "urn:front").status_code == 204
     after = ask()
     assert after.status_code == 200 and after.headers.get("X-Cache") != "shared"
     assert after.json()["results"]["bindings"][0]["n"]["value"] == "1"
@@ -407,13 +411,7 @@ def test_after_an_update_new_workers_are_forked_from_the_reloaded_master(seed_st
     count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:refork> { ?s ?p ?o } }"
     try:
         old = set(server.worker_pids())
-        update = requests.post(
-            server.url + "sparql",
-            data={"update": "INSERT DATA { GRAPH <urn:refork> { <urn:a> <urn:b> <urn:c> } }"},
-            headers={"Authorization": f"Bearer {TOKEN}"},
-            timeout=60,
-        )
-        assert update.status_code == 204
+        assert insert(server, "urn:refork").status_code == 204
         answers = []
         for _ in range(300):  # bounded: 30 s at most
             answers.append(get(server, "health").status_code)

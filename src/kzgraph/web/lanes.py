@@ -51,6 +51,29 @@ class Busy(Exception):
     """No place in the lane came free before the request's deadline."""
 
 
+async def wait_for_place(
+    waiter: asyncio.Future,
+    timeout: float,
+    name: str,
+    give_back: Callable[[], None],
+    forget: Callable[[], None],
+) -> None:
+    """Wait until ``waiter`` is handed a place; ``Busy`` after ``timeout`` s. A place
+    handed just as the wait ended (time-out, or the client left) is given back; a waiter
+    never handed one is forgotten."""
+    try:
+        await asyncio.wait_for(asyncio.shield(waiter), timeout)
+    except BaseException as exc:
+        if waiter.done() and not waiter.cancelled():
+            give_back()
+        else:
+            waiter.cancel()
+            forget()
+        if isinstance(exc, TimeoutError):
+            raise Busy(name) from None
+        raise
+
+
 class Lane:
     """``capacity`` places, handed to waiting clients in turn. ``cap`` says how many
     places one client may hold at once (all of them unless said)."""
@@ -79,17 +102,13 @@ class Lane:
             raise Busy(self.name)
         waiter = asyncio.get_running_loop().create_future()
         self._waiting.setdefault(client, deque()).append(waiter)
-        try:
-            await asyncio.wait_for(asyncio.shield(waiter), timeout)
-        except BaseException as exc:
-            if waiter.done() and not waiter.cancelled():
-                self.give_back(client)  # handed a place just as we stopped waiting
-            else:
-                waiter.cancel()
-                self._forget(client, waiter)
-            if isinstance(exc, TimeoutError):
-                raise Busy(self.name) from None
-            raise
+        await wait_for_place(
+            waiter,
+            timeout,
+            self.name,
+            lambda: self.give_back(client),
+            lambda: self._forget(client, waiter),
+        )
 
     def give_back(self, client: str) -> None:
         """Free a place: it goes straight to the next client in turn that waits."""
@@ -210,18 +229,12 @@ class Workers:
             raise Busy("workers")
         waiter = asyncio.get_running_loop().create_future()
         waiting.append(waiter)
-        try:
-            await asyncio.wait_for(asyncio.shield(waiter), timeout)
-        except BaseException as exc:
-            if waiter.done() and not waiter.cancelled():
-                self.give_back(query)  # handed a worker just as we stopped waiting
-            else:
-                waiter.cancel()
-                if waiter in waiting:
-                    waiting.remove(waiter)
-            if isinstance(exc, TimeoutError):
-                raise Busy("workers") from None
-            raise
+
+        def forget() -> None:
+            if waiter in waiting:
+                waiting.remove(waiter)
+
+        await wait_for_place(waiter, timeout, "workers", lambda: self.give_back(query), forget)
 
     def give_back(self, query: bool) -> None:
         """The connection is closed: its worker is free again (or gone, see ``remove``)."""
