@@ -290,3 +290,36 @@ def start_virtuoso(folder: Path) -> Virtuoso:
     server.start()
     server.add_user()
     return server
+
+
+def start_nginx(upstream: str, folder: Path) -> Running:
+    """Debian's nginx on loopback with the compose deployment's configuration
+    (nginx/kzgraph.conf, its HTTP cache in ``folder``) in front of ``upstream``
+    (a kzgraph server's URL)."""
+    from kzgraph.settings import PROJECT_ROOT
+
+    port = free_port()
+    site = (PROJECT_ROOT / "nginx" / "kzgraph.conf").read_text()
+    site = site.replace("server kzgraph:8000;", f"server {upstream[7:].strip('/')};")
+    site = site.replace("listen 8080;", f"listen 127.0.0.1:{port};")
+    site = site.replace("/var/cache/nginx/kzgraph", str(folder / "cache"))
+    (folder / "site.conf").write_text(site)
+    (folder / "nginx.conf").write_text(
+        # As root, nginx's workers would switch to a user that cannot write the folder.
+        ("user root;\n" if os.geteuid() == 0 else "")
+        # One worker per core, as the official image's nginx.conf has it.
+        + "worker_processes auto;\n"
+        + f"pid {folder}/nginx.pid;\nerror_log {folder}/error.log;\nevents {{}}\n"
+        f"http {{\n  access_log off;\n  client_body_temp_path {folder}/body;\n"
+        f"  proxy_temp_path {folder}/proxy;\n  include {folder}/site.conf;\n}}\n"
+    )
+    log = folder / "nginx.log"
+    process = subprocess.Popen(
+        ["nginx", "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
+        stdout=open(log, "wb"),  # noqa: SIM115 - nginx writes to it until stopped
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    wait_for(url + "health", process, log, seconds=20)
+    return Running(process, url, log)

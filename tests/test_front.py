@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import http.client
+import os
+import signal
 import socket
 import threading
 import time
@@ -173,6 +175,56 @@ def test_cheap_requests_answer_while_slow_queries_and_slowloris_are_held(busy):
     assert slow_answers == [503] * 8
 
 
+def test_a_worker_not_yet_replaced_costs_the_queries_a_place_not_the_cheap_requests(
+    seed_store, tmp_path
+):
+    """gunicorn's workers accept from one socket: had the front sent a query there while
+    the live workers were all busy (one ended, its replacement not started), /health
+    would wait behind it in the socket's backlog. Here the master is held stopped so the
+    replacement never comes until the end."""
+    server = start_kzgraph(
+        seed_store,
+        tmp_path / "kzgraph.log",
+        "--workers",
+        "4",
+        "--query-timeout",
+        "8",
+        env={"KZGRAPH_LONG_QUERY_WORKERS": "2"},  # 1 short-query, 2 long-query, 1 reserved
+    )
+    master = server.process.pid
+    answers: dict[str, int] = {}
+
+    def ask(name: str, address: str, query: str) -> None:
+        answers[name] = request_from(address, server, "/sparql?query=" + quote(query)).status
+
+    threads = []
+
+    def start(name: str, address: str, query: str) -> None:
+        threads.append(threading.Thread(target=ask, args=(name, address, query)))
+        threads[-1].start()
+
+    try:
+        os.kill(master, signal.SIGSTOP)
+        os.kill(server.worker_pids()[0], signal.SIGKILL)  # 3 workers left, none coming
+        start("slow 1", "127.0.0.2", RUNAWAY.format(n=1))
+        start("slow 2", "127.0.0.2", RUNAWAY.format(n=2))
+        time.sleep(2.5)  # both ran past long_query_seconds: the two long-lane workers run them
+        start("slow 3", "127.0.0.2", RUNAWAY.format(n=3))  # the short lane is free
+        start("short", "127.0.0.1", short_query(1))
+        time.sleep(0.5)
+        health = get(server, "health")
+        assert health.status_code == 200 and health.json()["status"] == "ok"
+        # The one worker left answered it while the slow queries still ran or waited.
+        assert answers == {}
+    finally:
+        os.kill(master, signal.SIGCONT)
+        for thread in threads:
+            thread.join(120)
+        server.stop()
+    assert answers["short"] == 200  # once a replacement started
+    assert [answers[f"slow {n}"] for n in (1, 2, 3)] == [503] * 3
+
+
 # --- fairness: per client, and across lanes ------------------------------------------------
 
 
@@ -225,19 +277,22 @@ def test_lanes_serve_waiting_clients_in_turn():
     async def scenario() -> list[str]:
         lane = Lane("short", 1)
         order: list[str] = []
-        assert lane.try_take()
+        holders = ["z"]
+        assert lane.try_take("z")
 
         async def request(client: str, name: str) -> None:
             await lane.take(client, 10)
             order.append(name)
+            holders.append(client)
 
         tasks = []
         for client, name in [("a", "a1"), ("a", "a2"), ("a", "a3"), ("b", "b1"), ("c", "c1")]:
             tasks.append(asyncio.create_task(request(client, name)))
             await asyncio.sleep(0)
         for _ in tasks:
-            lane.give_back()
-            await asyncio.sleep(0)
+            lane.give_back(holders.pop(0))
+            while not holders:  # the next in turn takes the place
+                await asyncio.sleep(0)
         await asyncio.gather(*tasks)
         with pytest.raises(Busy):
             await lane.take("d", 0.01)  # the last one still holds the place
@@ -246,13 +301,31 @@ def test_lanes_serve_waiting_clients_in_turn():
     assert asyncio.run(scenario()) == ["a1", "b1", "c1", "a2", "a3"]
 
 
+def test_a_capped_client_leaves_the_other_places_to_others():
+    async def scenario() -> list[str]:
+        capped = {"heavy"}
+        lane = Lane("short", 2, cap=lambda client: 1 if client in capped else 2)
+        assert lane.try_take("heavy")
+        second = asyncio.create_task(lane.take("heavy", 10))
+        await asyncio.sleep(0)
+        assert not second.done()  # a free place, but not for this client
+        assert lane.try_take("light")  # the other client finds it free
+        lane.give_back("light")
+        capped.clear()
+        lane.hand_out()  # its cap grew: it gets the free place
+        await asyncio.wait_for(second, 1)
+        return sorted(lane.held)
+
+    assert asyncio.run(scenario()) == ["heavy"]
+
+
 def test_a_waiting_request_that_gives_up_frees_its_turn():
     async def scenario() -> int:
         lane = Lane("long", 1)
-        assert lane.try_take()
+        assert lane.try_take("a")
         with pytest.raises(Busy):
-            await lane.take("a", 0.01)
-        lane.give_back()
+            await lane.take("b", 0.01)
+        lane.give_back("a")
         return lane.busy
 
     assert asyncio.run(scenario()) == 0
@@ -267,6 +340,16 @@ def test_lane_plan_keeps_a_worker_for_cheap_requests():
 
 
 # --- the shared cache -----------------------------------------------------------------------
+
+
+def insert(server, graph: str) -> requests.Response:
+    """One triple into ``graph``, with the update token."""
+    return requests.post(
+        server.url + "sparql",
+        data={"update": f"INSERT DATA {{ GRAPH <{graph}> {{ <urn:a> <urn:b> <urn:c> }} }}"},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        timeout=60,
+    )
 
 
 def test_the_shared_cache_answers_repeats_and_forgets_on_update(writable):
@@ -288,13 +371,7 @@ def test_the_shared_cache_answers_repeats_and_forgets_on_update(writable):
         timeout=30,
     )
     assert revalidated.status_code == 304 and revalidated.headers["ETag"] == etag
-    update = requests.post(
-        writable.url + "sparql",
-        data={"update": "INSERT DATA { GRAPH <urn:front> { <urn:a> <urn:b> <urn:c> } }"},
-        headers={"Authorization": f"Bearer {TOKEN}"},
-        timeout=30,
-    )
-    assert update.status_code == 204
+    assert insert(writable, "urn:front").status_code == 204
     after = ask()
     assert after.status_code == 200 and after.headers.get("X-Cache") != "shared"
     assert after.json()["results"]["bindings"][0]["n"]["value"] == "1"
@@ -316,3 +393,38 @@ def test_a_body_past_the_limit_is_refused_by_the_front(one_worker):
         timeout=60,
     )
     assert r.status_code == 413 and "bytes" in r.json()["message"]
+
+
+# --- one copy of the data after an update ---------------------------------------------------
+
+
+def test_after_an_update_new_workers_are_forked_from_the_reloaded_master(seed_store, tmp_path):
+    """Each worker reloading the changed store itself would keep one copy per worker; the
+    master reloads it and forks new workers, which share its copy (the memory is measured
+    in benchmarks/availability.py). Requests keep being answered throughout."""
+    from .servers import copy_store
+
+    copy_store(seed_store, tmp_path / "store")
+    server = start_kzgraph(
+        tmp_path / "store", tmp_path / "kzgraph.log", "--workers", "2", "--update-token", TOKEN
+    )
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:refork> { ?s ?p ?o } }"
+    try:
+        old = set(server.worker_pids())
+        assert insert(server, "urn:refork").status_code == 204
+        answers = []
+        for _ in range(300):  # bounded: 30 s at most
+            answers.append(get(server, "health").status_code)
+            workers = set(server.worker_pids())
+            if len(workers) == 2 and not workers & old:
+                break
+            time.sleep(0.1)
+        assert len(workers) == 2 and not workers & old, (old, workers)
+        assert set(answers) == {200}
+        for n in range(5):  # the new workers answer, from the new data
+            assert get(server, "health").status_code == 200
+            r = get(server, "sparql", query=count + f" # {n}")
+            assert r.json()["results"]["bindings"][0]["n"]["value"] == "1"
+    finally:
+        server.stop()
+    assert "Handling signal: hup" in (tmp_path / "kzgraph.log").read_text()

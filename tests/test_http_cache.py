@@ -5,16 +5,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import subprocess
-import time
 
 import pytest
 import requests
 
-from kzgraph.settings import PROJECT_ROOT
-
-from .servers import free_port, start_kzgraph
+from .servers import start_kzgraph, start_nginx, stop_all
 
 QUERY = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}
 
@@ -27,37 +22,9 @@ def cached(seed_store, tmp_path_factory):
         pytest.skip("nginx is not installed")
     folder = tmp_path_factory.mktemp("nginx")
     kzgraph = start_kzgraph(seed_store, folder / "kzgraph.log", "--workers", "2")
-    port = free_port()
-    site = (PROJECT_ROOT / "nginx" / "kzgraph.conf").read_text()
-    site = site.replace("server kzgraph:8000;", f"server {kzgraph.url[7:].strip('/')};")
-    site = site.replace("listen 8080;", f"listen 127.0.0.1:{port};")
-    site = site.replace("/var/cache/nginx/kzgraph", str(folder / "cache"))
-    (folder / "site.conf").write_text(site)
-    (folder / "nginx.conf").write_text(
-        # As root, nginx's workers would switch to a user that cannot write the test folder.
-        ("user root;\n" if os.geteuid() == 0 else "")
-        + f"pid {folder}/nginx.pid;\nerror_log {folder}/error.log;\nevents {{}}\n"
-        f"http {{\n  access_log off;\n  client_body_temp_path {folder}/body;\n"
-        f"  proxy_temp_path {folder}/proxy;\n  include {folder}/site.conf;\n}}\n"
-    )
-    nginx = subprocess.Popen(
-        ["nginx", "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            requests.get(url + "health", timeout=2)
-            break
-        except requests.RequestException:
-            assert nginx.poll() is None, nginx.stderr.read().decode()
-            time.sleep(0.1)
-    yield url
-    nginx.send_signal(signal.SIGQUIT)
-    nginx.wait(timeout=15)
-    kzgraph.stop()
+    nginx = start_nginx(kzgraph.url, folder)
+    yield nginx.url
+    stop_all([nginx, kzgraph])
 
 
 def test_repeated_queries_are_answered_by_the_cache(cached):

@@ -111,6 +111,29 @@ class Dataset:
         self.version = marker or files
         self._files_version = files
 
+    @property
+    def changed(self) -> bool:
+        """Did another process change the store since it was loaded here?"""
+        return self.files_version() != self._files_version
+
+    @contextmanager
+    def between_updates(self):
+        """Held while no update is being applied (a shared lock on the update lock file):
+        the files are whole, not half-written."""
+        self._lock_file.parent.mkdir(parents=True, exist_ok=True)
+        with open(self._lock_file, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_SH)
+            yield
+
+    def adopt(self, loaded: Dataset) -> None:
+        """Take the data ``loaded`` (another Dataset on the same path) holds: the server's
+        master loads a changed store beside the one it serves, then swaps (web/server.py)."""
+        self.store, self.version, self._files_version = (
+            loaded.store,
+            loaded.version,
+            loaded._files_version,
+        )
+
     def fresh(self) -> ox.Store:
         """The store, reloaded first if another process changed it."""
         if self.files_version() != self._files_version:

@@ -26,6 +26,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import os
 import re
 import time
 from collections import OrderedDict, deque
@@ -37,7 +38,8 @@ import httptools
 
 from kzgraph.settings import Settings
 from kzgraph.web.dataset import StoreUnavailable, files_version
-from kzgraph.web.lanes import Busy, Lane, Place, plan
+from kzgraph.web.lanes import READY, Busy, Lane, Place, Workers, plan
+from kzgraph.web.watchdog import CRASH_MESSAGE
 
 log = logging.getLogger("kzgraph.front")
 
@@ -63,6 +65,7 @@ STARTUP_SECONDS = 60.0  # how long a request waits for the workers to come up
 CACHE_ENTRY_LIMIT = 10_000
 LONG_QUERIES_REMEMBERED = 10_000
 UPDATE_FORM = re.compile(rb"(?:^|&)update=")
+WORKER_DIED = "the worker closed the connection before answering"
 
 
 @dataclass
@@ -76,6 +79,7 @@ class Request:
     body: bytes
     client: str
     arrived: float = field(default_factory=time.monotonic)
+    long: bool = False  # judged a long query: runs in (or waits for) the long lane
 
     def header(self, name: bytes) -> bytes:
         for key, value in self.headers:
@@ -188,8 +192,9 @@ def storable(status: int, headers: list[tuple[bytes, bytes]], max_bytes: int) ->
 
 class Exchange:
     """One request sent to a worker over the Unix socket, its response read ahead of
-    the client. ``on_worker_free`` runs once the worker is done with it (answered,
-    failed, or stopped and gone: ``grace`` seconds at most after a stop)."""
+    the client. Once the worker is done with it (answered, failed, or stopped and gone:
+    ``grace`` seconds at most after a stop), ``on_worker_free`` runs and ``place`` is
+    given back."""
 
     def __init__(
         self,
@@ -197,12 +202,14 @@ class Exchange:
         request: Request,
         buffer_bytes: int,
         grace: float,
-        on_worker_free: Callable,
+        on_worker_free: Callable[[], None],
+        place: Place,
     ) -> None:
         self.request = request
         self.buffer_bytes = buffer_bytes
         self.grace = grace
         self.on_worker_free = on_worker_free
+        self.place = place
         self.stopped = False
         self._writer: asyncio.StreamWriter | None = None
         self.status = 0
@@ -245,7 +252,7 @@ class Exchange:
                 read = reader.read(262144)
                 data = await (asyncio.wait_for(read, self.grace) if self.stopped else read)
                 if not data:
-                    self.failure = "the worker closed the connection before answering"
+                    self.failure = WORKER_DIED
                     break
                 self._parser.feed_data(data)
                 if self.stopped:
@@ -260,6 +267,7 @@ class Exchange:
                 self._writer.close()
             self.started.set()
             self.more.set()
+            self.place.give_back()
             self.on_worker_free()
 
     async def head(self, timeout: float | None = None) -> bool:
@@ -325,8 +333,10 @@ class Front:
         self.socket_path = socket_path
         self.data_version = data_version
         self.lanes = plan(settings.workers, settings.long_query_workers, settings.reserved_workers)
-        self.short = Lane("short", self.lanes.short)
+        self.long_clients: dict[str, int] = {}  # clients' queries in or waiting for the long lane
+        self.short = Lane("short", self.lanes.short, self._short_cap)
         self.long = Lane("long", self.lanes.long)
+        self.workers = Workers(self.lanes.reserved)
         self.cache = SharedCache(settings.shared_cache_bytes, settings.result_cache_max_bytes)
         self.long_queries: OrderedDict[bytes, None] = OrderedDict()
         self.in_server: dict[str, int] = {}
@@ -415,29 +425,56 @@ class Front:
                 await send_stored(request, stored, send)
                 return
         try:
-            exchange = await self.run_query(request) if request.is_query else self.run(request)
+            await self.dispatch(request, send, key, version, finishing)
+        finally:
+            if request.long:
+                self._long_client_done(request.client)
+
+    async def dispatch(
+        self,
+        request: Request,
+        send: Send,
+        key: tuple | None,
+        version: str,
+        finishing: asyncio.Event,
+    ) -> None:
+        try:
+            exchange = await (self.run_query(request) if request.is_query else self.run(request))
         except Busy:
-            await problem(
-                send,
-                503,
+            message = (
                 "the server is busy with long queries and this one waited the "
-                f"{self.settings.queue_timeout:g} s limit for its turn; retry later, or narrow it",
-                retry_after=5,
+                f"{self.settings.queue_timeout:g} s limit for its turn; retry later, or narrow it"
+                if request.is_query
+                else f"no worker came free for this request in {STARTUP_SECONDS:g} s; retry later"
             )
+            await problem(send, 503, message, retry_after=5)
             return
         try:
             await self.relay(exchange, send, key, version, finishing)
         finally:
             exchange.stop()
 
-    def run(self, request: Request, place: Place | None = None) -> Exchange:
+    async def run(self, request: Request, place: Place | None = None) -> Exchange:
+        """Send ``request`` to a worker once one is free for it (a query holds ``place``
+        in its lane meanwhile, and gives it back if no worker comes free in time)."""
         place = place or Place(None)
+        query = place.lane is not None
+        if self.workers.ever_ready:
+            waited = self.settings.queue_timeout if query else STARTUP_SECONDS
+        else:
+            waited = STARTUP_SECONDS  # the workers are still starting
+        try:
+            await self.workers.take(query, request.arrived + waited - time.monotonic())
+        except BaseException:
+            place.give_back()
+            raise
         return Exchange(
             self.socket_path,
             request,
             self.settings.front_buffer_bytes,
             self.settings.query_timeout + 30,  # the workers' own hard limit (web/server.py)
-            place.give_back,
+            lambda: self.workers.give_back(query),
+            place,
         )
 
     async def run_query(self, request: Request) -> Exchange:
@@ -447,8 +484,7 @@ class Front:
         fingerprint = request.fingerprint
         if self.lanes.long and fingerprint not in self.long_queries:
             await self.short.take(request.client, remaining)
-            place = Place(self.short)
-            exchange = self.run(request, place)
+            exchange = await self.run(request, Place(self.short, request.client))
             try:
                 started = await exchange.head(self.settings.long_query_seconds)
             except BaseException:
@@ -457,16 +493,37 @@ class Front:
             if started:
                 return exchange
             self._remember_long(fingerprint)
-            if self.long.try_take():
-                exchange.on_worker_free = Place(self.long).give_back
-                place.give_back()
+            self._long_client(request)
+            if self.long.try_take(request.client):
+                moved, exchange.place = exchange.place, Place(self.long, request.client)
+                moved.give_back()
                 return exchange
             log.info("long lane full: stopping a query to run it again there")
             exchange.stop()
         lane = self.long if self.lanes.long else self.short
+        if lane is self.long:
+            self._long_client(request)
         remaining = request.arrived + self.settings.queue_timeout - time.monotonic()
         await lane.take(request.client, remaining)
-        return self.run(request, Place(lane))
+        return await self.run(request, Place(lane, request.client))
+
+    def _long_client(self, request: Request) -> None:
+        """Count ``request`` as one of its client's long queries (once)."""
+        if not request.long:
+            request.long = True
+            self.long_clients[request.client] = self.long_clients.get(request.client, 0) + 1
+
+    def _long_client_done(self, client: str) -> None:
+        left = self.long_clients[client] - 1
+        if left:
+            self.long_clients[client] = left
+        else:
+            del self.long_clients[client]
+            self.short.hand_out()  # the client may hold more short-lane places again
+
+    def _short_cap(self, client: str) -> int:
+        """A client with a long query running or waiting probes with one short place."""
+        return 1 if client in self.long_clients else self.lanes.short
 
     def _remember_long(self, fingerprint: bytes) -> None:
         self.long_queries[fingerprint] = None
@@ -484,6 +541,11 @@ class Front:
     ) -> None:
         """The worker's answer, passed on as it comes; kept in the shared cache if it may be."""
         await exchange.head()
+        if exchange.status == 0 and exchange.failure == WORKER_DIED:
+            # Its watchdog would have answered a timeout or a memory overrun: the engine
+            # aborted the process (a panic, an allocation failure).
+            await problem(send, 503, CRASH_MESSAGE, 5, error="query crashed")
+            return
         if exchange.status == 0:
             await problem(send, 503, exchange.failure or "no answer from the workers", 5)
             return
@@ -562,12 +624,53 @@ async def send_stored(request: Request, stored: Stored, send: Send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+def watch_workers(loop: asyncio.AbstractEventLoop, ready: int, workers: Workers) -> None:
+    """Count a worker in when it writes its pid to ``ready``, and out when it ends (its
+    pidfd becomes readable): the workers are the master's children, not the front's."""
+    pending = bytearray()
+
+    def on_ready() -> None:
+        try:
+            data = os.read(ready, 4096)
+        except BlockingIOError:
+            return
+        if not data:
+            loop.remove_reader(ready)  # every writer is gone: the master is ending
+            return
+        pending.extend(data)
+        while len(pending) >= READY.size:
+            (pid,) = READY.unpack_from(pending)
+            del pending[: READY.size]
+            watch(pid)
+
+    def watch(pid: int) -> None:
+        try:
+            pidfd = os.pidfd_open(pid)
+        except ProcessLookupError:
+            return  # it ended already
+        workers.add(pid)
+
+        def ended() -> None:
+            loop.remove_reader(pidfd)
+            os.close(pidfd)
+            workers.remove(pid)
+
+        loop.add_reader(pidfd, ended)
+
+    os.set_blocking(ready, False)
+    loop.add_reader(ready, on_ready)
+
+
 REASONS = {413: "content too large", 429: "too many requests", 503: "service unavailable"}
 
 
-async def problem(send: Send, status: int, message: str, retry_after: int | None = None) -> None:
+async def problem(
+    send: Send, status: int, message: str, retry_after: int | None = None, error: str = ""
+) -> None:
     """An error in the same JSON shape as the application's."""
-    body = json.dumps({"error": REASONS[status], "status": status, "message": message}).encode()
+    body = json.dumps(
+        {"error": error or REASONS[status], "status": status, "message": message}
+    ).encode()
     headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),
@@ -580,9 +683,12 @@ async def problem(send: Send, status: int, message: str, retry_after: int | None
     await send({"type": "http.response.body", "body": body})
 
 
-def run_front(settings: Settings, listener, socket_path: str, master_alive: int) -> None:
+def run_front(
+    settings: Settings, listener, socket_path: str, master_alive: int, workers_ready: int
+) -> None:
     """The front process's whole life: serve ``listener`` until the master process ends
-    (``master_alive``, the read end of a pipe only the master holds open, reaches EOF)."""
+    (``master_alive``, the read end of a pipe only the master holds open, reaches EOF).
+    Each worker writes its pid to ``workers_ready`` when it is ready to take requests."""
     import resource
 
     import uvicorn
@@ -615,9 +721,9 @@ def run_front(settings: Settings, listener, socket_path: str, master_alive: int)
     server = uvicorn.Server(config)
 
     def watch_master() -> None:
-        asyncio.get_running_loop().add_reader(
-            master_alive, lambda: setattr(server, "should_exit", True)
-        )
+        loop = asyncio.get_running_loop()
+        loop.add_reader(master_alive, lambda: setattr(server, "should_exit", True))
+        watch_workers(loop, workers_ready, app.workers)
 
     app.on_startup = watch_master
     server.run(sockets=[listener])

@@ -16,8 +16,9 @@ that is the backstop for growth too fast to be seen between two polls.
 
 What no thread of the worker can answer is its own crash: the engine aborts the
 process on a Rust panic (ORDER BY over values it cannot order consistently) and on
-allocation failure. So each worker forks a small keeper process at start (the
-``Lifeline``); for each request the worker hands it a duplicate of the client socket,
+allocation failure. Behind the front (web/front.py), the front sees the worker's
+connection close before an answer and tells the client. Without it, each worker forks
+a small keeper process at start (the ``Lifeline``); for each request the worker hands it a duplicate of the client socket,
 and a shared byte says whether the response has started. When the worker dies, the
 keeper sees its end of the link close and, if nothing was answered yet, sends the
 client a 503 with a message; gunicorn starts a new worker.
@@ -65,12 +66,21 @@ class Watchdog:
         self._started = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def start(self, memory_budget_mb: int = 0, retire: Callable[[], None] | None = None) -> None:
+    def start(
+        self,
+        memory_budget_mb: int = 0,
+        retire: Callable[[], None] | None = None,
+        lifeline: bool = True,
+    ) -> None:
         """Start the keeper and the watching thread; call in each worker after fork.
-        ``retire`` asks the server to end this worker after its current request."""
+        ``retire`` asks the server to end this worker after its current request. Behind
+        the front no keeper is needed (``lifeline`` false): the front sees the worker's
+        connection close before an answer and tells the client itself."""
         self.retire = retire or self.retire
         self.memory_budget = memory_budget_mb * 1024 * 1024
-        if self.lifeline is None or self.lifeline.pid != os.getpid():
+        if not lifeline:
+            self.lifeline = None
+        elif self.lifeline is None or self.lifeline.pid != os.getpid():
             self.lifeline = Lifeline()
         if self.memory_budget:
             self.memory_limit = resident_bytes() + self.memory_budget
