@@ -7,34 +7,6 @@ from functools import cache
 
 from text_to_num import text2num
 
-_ORDINALS = {
-    w: i + 1
-    for i, w in enumerate(
-        [
-            "first",
-            "second",
-            "third",
-            "fourth",
-            "fifth",
-            "sixth",
-            "seventh",
-            "eighth",
-            "ninth",
-            "tenth",
-            "eleventh",
-            "twelfth",
-            "thirteenth",
-            "fourteenth",
-            "fifteenth",
-            "sixteenth",
-            "seventeenth",
-            "eighteenth",
-            "nineteenth",
-            "twentieth",
-        ]
-    )
-}
-
 
 @cache
 def number_of(word: str) -> int | None:
@@ -52,10 +24,3 @@ def number_of(word: str) -> int | None:
         return text2num(word.replace("-", " "), "en")
     except ValueError:
         return None
-
-
-def ordinal_of(word: str) -> int | None:
-    """The rank an ordinal writes ("seventh" -> 7, "7th" -> 7), or None."""
-    word = word.strip().lower()
-    m = re.fullmatch(r"(\d+)(?:st|nd|rd|th)", word)
-    return int(m.group(1)) if m else _ORDINALS.get(word)

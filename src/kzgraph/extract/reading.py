@@ -31,11 +31,11 @@ from kzgraph.extract.clause import (
     entity_label_at,
     name_mention,
 )
-from kzgraph.extract.facts import ROLE_CLASSES, DateValue, Mention, find_dates
+from kzgraph.extract.facts import ROLE_CLASSES, DateValue, Mention, find_dates, number
 from kzgraph.extract.identity import legislature_country
 from kzgraph.extract.infobox import election_mention
 from kzgraph.extract.language import analyse
-from kzgraph.extract.numbers import number_of, ordinal_of
+from kzgraph.extract.numbers import number_of
 from kzgraph.extract.occasions import (
     OCCASION_NOUNS,
     country_constitution,
@@ -1637,7 +1637,7 @@ def dissolutions(article: Article, reading: Reading, clause: Clause) -> None:
             named = [n for n in clause.names_of("chamber", "legislature") if lo <= n.start < hi]
             body = name_mention(clause, named[0]) if named else chamber_of(article, reading, clause)
             ordinal = re.search(r"\b(\w+) [Cc]onvocation\b", phrase.text)
-            rank = ordinal_of(ordinal.group(1)) if ordinal else None
+            rank = number(ordinal.group(1)) if ordinal else None
             if rank is not None and body is not None:
                 subject = convocation_mention(body, rank)
             elif not named and _OWN_HOUSE.search(phrase.text) and body is not None:
