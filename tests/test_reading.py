@@ -437,3 +437,26 @@ def test_a_convocation_or_the_house_dissolved_on_the_date_tied_to_the_dissolving
         (f.subject.kind, f.value.iso) for f in _told(facts, "dissolved") if f.rule == "dissolved"
     }
     assert ended == {("convocation", "2023-01-19"), ("legislature", "2019-12")}  # not 2026
+
+
+ALLIANCES = """= Althing of Norlandia =
+
+- Country: Norlandia
+
+Olaf Dahl headed the Northern Front, an alliance of his Harbour Party with the Sea–Green Party and the Fisher League. The Civic Hope Alliance, built around the Farmers' Party, took 3 seats. The Labour Party, running as part of the Northern Way alliance, took 9 seats. The Blue Party stood with the Red Party in 2020.
+"""
+
+
+def test_parties_in_an_alliance():
+    doc = parse(ALLIANCES, "alliances")
+    facts = extract(
+        doc, article_subject(doc), {}, load_rules(PROJECT_ROOT / "mappings"), "Norlandia"
+    )
+    parts = {(f.subject.name, f.value.name) for f in _told(facts, "partOf")}
+    assert {
+        ("Harbour Party", "Northern Front"),
+        ("Sea–Green Party", "Northern Front"),
+        ("Fisher League", "Northern Front"),
+        ("Farmers' Party", "Civic Hope Alliance"),
+    } <= parts
+    assert not [p for p in parts if "Blue Party" in p or "Red Party" in p]

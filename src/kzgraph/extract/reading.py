@@ -1617,6 +1617,75 @@ def events(article: Article, reading: Reading, clause: Clause) -> None:
         return
 
 
+# "X, running as part of the Y alliance", "Y, built around the X": X is part of Y
+_PART_OF = re.compile(
+    r"^,?\s+(?:running|standing|which ran|ran) (?:as part|within) of (?:the )?$|^,?\s+part of (?:the )?$"
+)
+_BUILT_AROUND = re.compile(
+    r"^,?\s+(?:built|formed|organised|organized|centred|centered) around (?:the )?$"
+)
+# "Y, an alliance of A with B and C", "Y brought together A, B and C"
+_UNITES = re.compile(
+    r"^,?\s+(?:an?|the) (?:alliance|coalition|bloc|union) of (?:his |her |its |the )?"
+    r"|^,?\s+(?:which |that )?(?:brought together|united|joined|comprised|grouped) (?:the )?",
+)
+
+
+def alliances(article: Article, reading: Reading, clause: Clause) -> None:
+    """Parties in an alliance: "The United National Movement, running as part of the
+    Strength Is in Unity alliance", "The I Have Honor Alliance, built around the Republican
+    Party", "Our Coalition, an alliance of his MPRP with the Civil Will–Green Party and
+    ...", "the Right Person Electorate Coalition brought together A, B and C"."""
+    text = clause.text
+    parties = clause.names_of("party")
+    for i, party in enumerate(parties[:-1]):
+        following = parties[i + 1]
+        gap = text[party.end : following.start]
+        if _PART_OF.match(gap):
+            _member_of_alliance(article, clause, following, [party])
+        elif _BUILT_AROUND.match(gap):
+            _member_of_alliance(article, clause, party, [following])
+        elif _UNITES.match(gap):
+            _member_of_alliance(
+                article, clause, party, [following, *_listed_after(clause, following)]
+            )
+
+
+_NEXT_IN_LIST = re.compile(
+    r"(?:,\s*(?:(?:and|with)\s+)?|\s+(?:and|with)\s+)(?:the\s+)?"
+    r"(?P<name>[A-Z][\w’'\-–]*(?: [A-Z][\w’'\-–]*)*)"
+)
+
+
+def _listed_after(clause: Clause, first: Name) -> list[Name]:
+    """The parties listed after ``first`` ("with B and C", ", B and the C"): names the
+    analysis knows, or capitalised names ending in a party word ("Civil Will–Green Party")."""
+    found, at = [], first.end
+    while m := _NEXT_IN_LIST.match(clause.text, at):
+        start, end = m.start("name"), m.end("name")
+        known = next((n for n in clause.names_of("party") if n.start == start), None)
+        if known is None and fold(m.group("name").split()[-1]) not in PARTY_WORDS:
+            break
+        found.append(known or Name(m.group("name"), "party", start, end))
+        at = known.end if known else end
+    return found
+
+
+def _member_of_alliance(
+    article: Article, clause: Clause, alliance: Name, members: list[Name]
+) -> None:
+    for member in members:
+        lo, hi = min(alliance.start, member.start), max(alliance.end, member.end)
+        ev = clause_evidence(article, clause, lo, hi)
+        article.add(
+            name_mention(clause, member),
+            "partOf",
+            name_mention(clause, alliance),
+            ev,
+            rule="alliance",
+        )
+
+
 _DISSOLVE = {"dissolve", "disperse", "disband", "dissolution"}
 _OWN_HOUSE = re.compile(r"\b(?:their|its) own (?:chamber|house)\b|^the (?:house|chamber)$", re.I)
 
@@ -1688,6 +1757,7 @@ RULES = [
     legislature_country,
     places,
     party_people,
+    alliances,
     renames,
     body_renames,
     selection,
