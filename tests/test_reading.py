@@ -460,3 +460,29 @@ def test_parties_in_an_alliance():
         ("Farmers' Party", "Civic Hope Alliance"),
     } <= parts
     assert not [p for p in parts if "Blue Party" in p or "Red Party" in p]
+
+
+OFFICES = """= Althing of Norlandia =
+
+- Country: Norlandia
+
+The speaker from 2000 to 2017 was Jon Sigurdsson, who was at the same time mayor of Nordby. His deputy was Anna Berg, a former labour minister. Olaf Dahl, until then head of the Cabinet Secretariat, took office on 2 May 2019. Erik Holm, head of the OSCE mission, watched.
+"""
+
+
+def test_other_offices_told_beside_their_holders():
+    doc = parse(OFFICES, "offices")
+    facts = extract(
+        doc, article_subject(doc), {}, load_rules(PROJECT_ROOT / "mappings"), "Norlandia"
+    )
+    held = {
+        (f.subject.name, f.value.name, f.qualifiers)
+        for f in _told(facts, "officeholder")
+        if f.rule == "other-office"
+    }
+    assert {
+        ("Mayor of Nordby", "Jon Sigurdsson", ()),  # undated: the sentence's years are the chair's
+        ("Minister of Labour of Norlandia", "Anna Berg", ()),
+        ("Head of the Cabinet Secretariat of Norlandia", "Olaf Dahl", ()),
+    } <= held
+    assert not [office for office, _, _ in held if "OSCE of" in office]

@@ -959,6 +959,50 @@ def government(article: Article, reading: Reading, clause: Clause) -> None:
         _hold(article, clause, office, person, None, person.end, rule="government")
 
 
+# "X, who was at the same time mayor of Dushanbe", "X, a former labour minister", "X, until
+# then head of the Cabinet Secretariat", "X, formerly governor of Saint Petersburg"
+_APPOSED_OFFICE = re.compile(
+    r"^,\s+(?:who (?:was|had been|is) (?:at the same time |also |then )?|(?:a|the|then|its|his|her)\s+"
+    r"|until then (?:a |the )?|formerly )?(?P<former>(?:former|onetime)\s+)?(?:(?:a|the)\s+)?"
+    r"(?:(?P<title>mayor|governor|rector|director|head) of (?P<the>the )?"
+    r"(?P<of>(?-i:[A-Z])[\w’'\-]*(?: (?:of |the )?(?-i:[A-Z])[\w’'\-]*)*)"
+    r"|(?P<field>[a-z]+) minister\b|(?P<prosecutor>prosecutor general)\b)",
+    re.I,
+)
+
+
+def other_offices(article: Article, reading: Reading, clause: Clause) -> None:
+    """Offices other than a chair's or the government's, told beside their holder: "mayor of
+    Dushanbe", "head of the Presidential Administration", "a former labour minister". An
+    institution ("the Cabinet Secretariat") is the country's; a place keeps its own name."""
+    text = clause.text
+    country = article.country_name
+    for person in clause.names_of("person"):
+        m = _APPOSED_OFFICE.match(text[person.end :])
+        if m is None:
+            continue
+        if m.group("field") and m.group("field").lower() in ("prime", "deputy", "first"):
+            continue  # the government's offices are read by government()
+        if m.group("title"):
+            title = f"{m.group('title').capitalize()} of {m.group('the') or ''}{m.group('of')}"
+            national = (
+                m.group("the")
+                and country
+                and country not in m.group("of")
+                and not re.search(r"\b[A-Z]{2,}\b", m.group("of"))  # "the ODIHR": not the country's
+            )
+        elif m.group("field"):
+            title, national = f"Minister of {m.group('field').capitalize()}", bool(country)
+        else:
+            title, national = "Prosecutor General", bool(country)
+        if national:
+            title = f"{title} of {country}"
+        s = clause.sentence.start
+        office = Mention(title, "office", s + person.end, s + person.end + m.end())
+        # told in passing, the office is not dated by the sentence's other dates
+        _record(article, clause, office, person, None, None, None, "other-office")
+
+
 def _country_office(article: Article, title: str, clause: Clause, start: int, end: int) -> Mention:
     country = article.country_name or "the country"
     s = clause.sentence.start
@@ -1747,6 +1791,7 @@ RULES = [
     results,
     offices,
     government,
+    other_offices,
     holder_lists,
     succession,
     sizes,
