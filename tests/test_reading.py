@@ -443,7 +443,7 @@ ALLIANCES = """= Althing of Norlandia =
 
 - Country: Norlandia
 
-Olaf Dahl headed the Northern Front, an alliance of his Harbour Party with the Sea–Green Party and the Fisher League. The Civic Hope Alliance, built around the Farmers' Party, took 3 seats. The Labour Party, running as part of the Northern Way alliance, took 9 seats. The Blue Party stood with the Red Party in 2020.
+Olaf Dahl headed the Northern Front, an alliance of his Harbour Party with the Sea–Green Party and the Fisher League. The Civic Hope Alliance, built around the Farmers' Party, took 3 seats. The Labour Party, running as part of the Northern Way alliance, took 9 seats. The Blue Party united with the Red Party in 2020, and the Grey Party joined the Red Party.
 """
 
 
@@ -459,7 +459,8 @@ def test_parties_in_an_alliance():
         ("Fisher League", "Northern Front"),
         ("Farmers' Party", "Civic Hope Alliance"),
     } <= parts
-    assert not [p for p in parts if "Blue Party" in p or "Red Party" in p]
+    # "A united with B", "A joined B": not "B, an alliance of A"
+    assert not [p for p in parts if {"Blue Party", "Red Party", "Grey Party"} & set(p)]
 
 
 OFFICES = """= Althing of Norlandia =

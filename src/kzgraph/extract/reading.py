@@ -1663,7 +1663,7 @@ def events(article: Article, reading: Reading, clause: Clause) -> None:
 
 # "X, running as part of the Y alliance", "Y, built around the X": X is part of Y
 _PART_OF = re.compile(
-    r"^,?\s+(?:running|standing|which ran|ran) (?:as part|within) of (?:the )?$|^,?\s+part of (?:the )?$"
+    r"^,?\s+(?:running|standing|which ran|ran) (?:as part of|within) (?:the )?$|^,?\s+part of (?:the )?$"
 )
 _BUILT_AROUND = re.compile(
     r"^,?\s+(?:built|formed|organised|organized|centred|centered) around (?:the )?$"
@@ -1671,7 +1671,7 @@ _BUILT_AROUND = re.compile(
 # "Y, an alliance of A with B and C", "Y brought together A, B and C"
 _UNITES = re.compile(
     r"^,?\s+(?:an?|the) (?:alliance|coalition|bloc|union) of (?:his |her |its |the )?"
-    r"|^,?\s+(?:which |that )?(?:brought together|united|joined|comprised|grouped) (?:the )?",
+    r"|^,?\s+(?:which |that )?(?:brought together|united|comprised|grouped) (?:the )?",
 )
 
 
@@ -1685,11 +1685,11 @@ def alliances(article: Article, reading: Reading, clause: Clause) -> None:
     for i, party in enumerate(parties[:-1]):
         following = parties[i + 1]
         gap = text[party.end : following.start]
-        if _PART_OF.match(gap):
+        if _PART_OF.fullmatch(gap):
             _member_of_alliance(article, clause, following, [party])
-        elif _BUILT_AROUND.match(gap):
+        elif _BUILT_AROUND.fullmatch(gap):
             _member_of_alliance(article, clause, party, [following])
-        elif _UNITES.match(gap):
+        elif _UNITES.fullmatch(gap):
             _member_of_alliance(
                 article, clause, party, [following, *_listed_after(clause, following)]
             )
