@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import os
 import re
 import shutil
 import socket
@@ -34,7 +33,13 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
 from benchmarks.compare_servers import PREFIXES, load_both, pct, publish  # noqa: E402
-from tests.servers import oxigraph_binary, start_kzgraph, start_oxigraph  # noqa: E402
+from tests.servers import (  # noqa: E402
+    GROUP,
+    oxigraph_binary,
+    processes_where,
+    start_kzgraph,
+    start_oxigraph,
+)
 
 TIMEOUT = 10  # seconds: the query timeout of both servers
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE {{ ?a ?b ?c . ?d ?e ?f FILTER(STR(?c) != '{n}') }}"
@@ -136,16 +141,7 @@ def lua_string(text: str) -> str:
 
 def group_pids(leader: int) -> list[int]:
     """Every process of the server's process group: master, workers, keepers, the front."""
-    pids = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[2]) == leader:
-                pids.append(int(entry))
-    return pids
+    return processes_where(GROUP, leader)
 
 
 def pss_mb(pids: list[int]) -> float:

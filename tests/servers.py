@@ -33,16 +33,7 @@ class Running:
 
     def worker_pids(self) -> list[int]:
         """The gunicorn workers: children of the master process."""
-        pids = []
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                try:
-                    stat = Path(f"/proc/{entry}/stat").read_text()
-                except OSError:
-                    continue
-                if int(stat.rsplit(")", 1)[1].split()[1]) == self.process.pid:
-                    pids.append(int(entry))
-        return sorted(pids)
+        return processes_where(PARENT, self.process.pid)
 
 
 def stop_all(servers: list[Running]) -> None:
@@ -323,3 +314,20 @@ def start_nginx(upstream: str, folder: Path) -> Running:
     url = f"http://127.0.0.1:{port}/"
     wait_for(url + "health", process, log, seconds=20)
     return Running(process, url, log)
+
+
+PARENT, GROUP = 1, 2  # fields of /proc/PID/stat after the command name
+
+
+def processes_where(field: int, value: int) -> list[int]:
+    """The processes whose /proc stat ``field`` (PARENT or GROUP) is ``value``."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[field]) == value:
+                pids.append(int(entry))
+    return sorted(pids)

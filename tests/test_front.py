@@ -28,6 +28,18 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i FILTE
 BIG = "SELECT ?a ?b WHERE { ?a ?p ?o . ?b ?q ?r } LIMIT 100000"
 
 
+def send_runaway_queries(server, count: int) -> list[socket.socket]:
+    """``count`` runaway queries sent on raw sockets that stay open (read nothing)."""
+    sockets = []
+    for n in range(count):
+        sock = socket.create_connection(("127.0.0.1", port_of(server)))
+        sock.sendall(
+            f"GET /sparql?query={quote(RUNAWAY.format(n=n))} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+        )
+        sockets.append(sock)
+    return sockets
+
+
 def port_of(server) -> int:
     return int(server.url.rsplit(":", 1)[1].strip("/"))
 
@@ -105,14 +117,7 @@ def test_keep_alive_serves_many_requests_on_one_connection(one_worker):
 
 def test_the_client_may_leave_while_its_request_waits(one_worker):
     """A client that hangs up while its query waits for a worker is simply forgotten."""
-    port = port_of(one_worker)
-    sockets = []
-    for n in range(5):
-        sock = socket.create_connection(("127.0.0.1", port))
-        sock.sendall(
-            f"GET /sparql?query={quote(RUNAWAY.format(n=n))} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
-        )
-        sockets.append(sock)
+    sockets = send_runaway_queries(one_worker, 5)
     time.sleep(0.5)
     for sock in sockets:
         sock.close()
@@ -252,14 +257,7 @@ def request_from(address: str, server, path: str) -> http.client.HTTPResponse:
 
 
 def test_a_client_past_its_limit_gets_429_and_others_are_served(limited):
-    port = port_of(limited)
-    held = []
-    for n in range(2):
-        sock = socket.create_connection(("127.0.0.1", port))
-        sock.sendall(
-            f"GET /sparql?query={quote(RUNAWAY.format(n=n))} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
-        )
-        held.append(sock)
+    held = send_runaway_queries(limited, 2)
     time.sleep(0.5)
     try:
         refused = request_from("127.0.0.1", limited, "/health")

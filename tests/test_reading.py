@@ -116,12 +116,17 @@ The Althing has been chaired by few people. Jon Sigurdsson held the chair from 1
 """
 
 
-@pytest.fixture(scope="module")
-def island_facts():
-    doc = parse(ISLAND, "island")
+def _read(text: str) -> list:
+    """The facts of an article about Norlandia, read alone."""
+    doc = parse(text, "norlandia")
     return extract(
         doc, article_subject(doc), {}, load_rules(PROJECT_ROOT / "mappings"), "Norlandia"
     )
+
+
+@pytest.fixture(scope="module")
+def island_facts():
+    return _read(ISLAND)
 
 
 def _told(facts, relation, kind=None):
@@ -172,10 +177,7 @@ The 2019 election to the Althing was held on 8 June 2019. Blue Harbour won 20 se
 
 
 def test_what_wins_seats_is_a_party_and_people_are_typed_by_their_company():
-    doc = parse(RESULTS, "results")
-    facts = extract(
-        doc, article_subject(doc), {}, load_rules(PROJECT_ROOT / "mappings"), "Norlandia"
-    )
+    facts = _read(RESULTS)
     typed = {(f.subject.name, f.value) for f in _told(facts, "instanceOf")}
     assert {("Blue Harbour", "wd:Q7278"), ("Fjord Renewal", "wd:Q7278")} <= typed
     assert {("K. Halvorsen", "wd:Q5"), ("Siri Quellmark", "wd:Q5")} <= typed
@@ -188,10 +190,7 @@ def test_what_wins_seats_is_a_party_and_people_are_typed_by_their_company():
 def test_a_body_whose_name_folds_a_double_letter_is_still_a_body():
     # fold() spells "Assembly" "asembly"; the body words must be compared the same way.
     text = "= Althing of Norlandia =\n\n- Country: Norlandia\n\nFrom 1995 there was a permanent Legislative Assembly of 35 members.\n"
-    doc = parse(text, "assembly")
-    facts = extract(
-        doc, article_subject(doc), {}, load_rules(PROJECT_ROOT / "mappings"), "Norlandia"
-    )
+    facts = _read(text)
     assert ("Legislative Assembly", 35) in {
         (f.subject.name, f.value) for f in _told(facts, "numberOfSeats")
     }
@@ -207,10 +206,7 @@ In 1995 voters chose a Legislative Assembly of 35 members and a part-time Assemb
 
 
 def test_sizes_told_in_words_and_as_changes_belong_to_the_body_they_follow():
-    doc = parse(SIZES, "sizes")
-    facts = extract(
-        doc, article_subject(doc), {}, load_rules(PROJECT_ROOT / "mappings"), "Norlandia"
-    )
+    facts = _read(SIZES)
     sizes = {(f.subject.name, f.value) for f in _told(facts, "numberOfSeats")}
     assert {
         ("Legislative Assembly", 35),
@@ -231,10 +227,7 @@ The constitution adopted on 8 December 1992 created the Althing. The interim cou
 
 
 def test_constitutions_date_from_their_adoption_and_several_are_named_by_year():
-    doc = parse(CHARTERS, "charters")
-    facts = extract(
-        doc, article_subject(doc), {}, load_rules(PROJECT_ROOT / "mappings"), "Norlandia"
-    )
+    facts = _read(CHARTERS)
     dated = {(f.subject.name, f.value.iso) for f in _told(facts, "inception", "constitution")}
     assert dated == {
         ("1992 Constitution of Norlandia", "1992-12-08"),
@@ -251,10 +244,7 @@ Amendments approved in a nationwide vote on 1 July 2020 changed the charter. The
 
 
 def test_a_vote_over_days_dates_from_its_first_and_a_nationwide_vote_is_no_election():
-    doc = parse(OVER_DAYS, "days")
-    facts = extract(
-        doc, article_subject(doc), {}, load_rules(PROJECT_ROOT / "mappings"), "Norlandia"
-    )
+    facts = _read(OVER_DAYS)
     elections = {f.value.iso for f in _told(facts, "pointInTime", "election")}
     assert elections == {"2021-09-17"}
     shares = [f for f in _told(facts, "participant", "election") if f.value.name == "Blue Harbour"]
@@ -270,10 +260,7 @@ The Harbour Party, led by the former prime minister Olaf Dahl, won 20 seats. The
 
 
 def test_who_belongs_to_which_party_and_who_leads_it():
-    doc = parse(MEMBERS, "members")
-    facts = extract(
-        doc, article_subject(doc), {}, load_rules(PROJECT_ROOT / "mappings"), "Norlandia"
-    )
+    facts = _read(MEMBERS)
     members = {(f.subject.name, f.value.name) for f in _told(facts, "memberOfParty")}
     assert {
         ("Olaf Dahl", "Harbour Party"),
@@ -299,10 +286,7 @@ The Althing is the Norlandian parliament. The Norlandian voters return it every 
 
 
 def test_an_election_the_infobox_dates_gets_the_names_encyclopedias_give_it():
-    doc = parse(NAMED, "named")
-    facts = extract(
-        doc, article_subject(doc), {}, load_rules(PROJECT_ROOT / "mappings"), "Norlandia"
-    )
+    facts = _read(NAMED)
     names = {f.value for f in _told(facts, "alias", "election")}
     assert {
         "2019 Norlandian parliamentary election",
@@ -319,10 +303,7 @@ The Althing was chaired by Jon Sigurdsson (also written Jón Sigurðsson) from 2
 
 
 def test_holders_in_turn_and_the_speaker_a_pronoun_stands_for():
-    doc = parse(CHAIRS, "chairs")
-    facts = extract(
-        doc, article_subject(doc), {}, load_rules(PROJECT_ROOT / "mappings"), "Norlandia"
-    )
+    facts = _read(CHAIRS)
     chairs = {
         (f.value.name, tuple((k, v.iso) for k, v in f.qualifiers))
         for f in _told(facts, "chairperson")
@@ -348,10 +329,7 @@ The Althing is the parliament of Norlandia.
 
 
 def test_the_groups_of_the_infobox_took_part_in_its_last_election():
-    doc = parse(GROUPS, "groups")
-    facts = extract(
-        doc, article_subject(doc), {}, load_rules(PROJECT_ROOT / "mappings"), "Norlandia"
-    )
+    facts = _read(GROUPS)
     took_part = {
         (f.value.name, dict(f.qualifiers).get("seats"))
         for f in _told(facts, "participant", "election")
@@ -368,10 +346,7 @@ The first chairman of the post-war Althing was Jon Sigurdsson of the Harbour Par
 
 
 def test_a_title_that_is_the_subject_of_was_names_its_holder():
-    doc = parse(COPULA, "copula")
-    facts = extract(
-        doc, article_subject(doc), {}, load_rules(PROJECT_ROOT / "mappings"), "Norlandia"
-    )
+    facts = _read(COPULA)
     chairs = {(f.subject.name, f.value.name) for f in _told(facts, "chairperson")}
     assert ("Althing", "Jon Sigurdsson") in chairs
     # a lower-case "post-war" is no name of a body
@@ -384,10 +359,7 @@ def test_seat_parts_counted_after_the_members_are_named():
         "Until 2023 the Althing had a hundred members: eighty-four were elected by the "
         "regional councils, and sixteen were appointed by the King. Ten were arrested in 2020.\n"
     )
-    doc = parse(text, "bare-parts")
-    facts = extract(
-        doc, article_subject(doc), {}, load_rules(PROJECT_ROOT / "mappings"), "Norlandia"
-    )
+    facts = _read(text)
     parts = {
         (f.value, dict(f.qualifiers).get("seatsFilledBy"))
         for f in facts
@@ -406,10 +378,7 @@ Until 1991 the legislature was the Supreme Soviet of the Norland SSR. On 19 Sept
 
 
 def test_a_body_that_went_on_under_another_name_and_predecessors_listed_with_semicolons():
-    doc = parse(RENAMED, "renamed")
-    facts = extract(
-        doc, article_subject(doc), {}, load_rules(PROJECT_ROOT / "mappings"), "Norlandia"
-    )
+    facts = _read(RENAMED)
     former = {(f.subject.name, f.value) for f in _told(facts, "formerName")}
     assert (
         "Supreme Council of the Republic of Norlandia",
@@ -429,10 +398,7 @@ On 19 January 2023 the King signed a decree that dissolved the Althing of the 7t
 
 
 def test_a_convocation_or_the_house_dissolved_on_the_date_tied_to_the_dissolving():
-    doc = parse(DISSOLVED, "dissolved")
-    facts = extract(
-        doc, article_subject(doc), {}, load_rules(PROJECT_ROOT / "mappings"), "Norlandia"
-    )
+    facts = _read(DISSOLVED)
     ended = {
         (f.subject.kind, f.value.iso) for f in _told(facts, "dissolved") if f.rule == "dissolved"
     }
@@ -448,10 +414,7 @@ Olaf Dahl headed the Northern Front, an alliance of his Harbour Party with the S
 
 
 def test_parties_in_an_alliance():
-    doc = parse(ALLIANCES, "alliances")
-    facts = extract(
-        doc, article_subject(doc), {}, load_rules(PROJECT_ROOT / "mappings"), "Norlandia"
-    )
+    facts = _read(ALLIANCES)
     parts = {(f.subject.name, f.value.name) for f in _told(facts, "partOf")}
     assert {
         ("Harbour Party", "Northern Front"),
@@ -472,10 +435,7 @@ The speaker from 2000 to 2017 was Jon Sigurdsson, who was at the same time mayor
 
 
 def test_other_offices_told_beside_their_holders():
-    doc = parse(OFFICES, "offices")
-    facts = extract(
-        doc, article_subject(doc), {}, load_rules(PROJECT_ROOT / "mappings"), "Norlandia"
-    )
+    facts = _read(OFFICES)
     held = {
         (f.subject.name, f.value.name, f.qualifiers)
         for f in _told(facts, "officeholder")
