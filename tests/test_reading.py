@@ -447,3 +447,36 @@ def test_other_offices_told_beside_their_holders():
         ("Head of the Cabinet Secretariat of Norlandia", "Olaf Dahl", ()),
     } <= held
     assert not [office for office, _, _ in held if "OSCE of" in office]
+
+
+KINDS_AND_PARTS = """= Althing of Norlandia =
+
+- Country: Norlandia
+- Members: Council: 60 (40 elected and 20 appointment by the King), Assembly: 90
+
+The Althing replaced the unicameral Great Council of Norlandia. The Little Diet, the country's single-chamber parliament of the north, sat in Nordby. The Fisher League (FL) came first in 2019. The FL came second with 30 seats in 2023, and the Council was a 61-seat body then. Since 2020 the Assembly has had 54 seats from party lists and the other 36 in single-member districts; 1,311 candidates stood: 1,015 on lists and 296 in the districts. In 1995, following the dissolution of the Great Council of Norlandia by the King, elections were held.
+"""
+
+
+def test_kinds_seat_parts_and_a_dissolution_told_in_passing():
+    facts = _read(KINDS_AND_PARTS)
+    kinds = {(f.subject.name, f.value) for f in _told(facts, "instanceOf") if f.rule == "cameral"}
+    assert ("Great Council of Norlandia", "wd:Q37002670") in kinds  # "the unicameral X"
+    assert ("Little Diet", "wd:Q37002670") in kinds  # "X, the country's single-chamber ..."
+    seats = {
+        (f.subject.name, f.value, dict(f.qualifiers).get("seatsFilledBy"))
+        for f in _told(facts, "numberOfSeats")
+    }
+    assert {
+        ("Council", 60, None),
+        ("Council", 40, "elected"),
+        ("Council", 20, "appointment by the King"),
+        ("Council", 61, None),  # "was a 61-seat body"
+        ("Assembly", 54, "from party lists"),
+        ("Assembly", 36, "in single-member districts"),
+    } <= seats
+    assert not [s for s in seats if s[1] in (30, 296, 1015)]  # a party's seats, candidates
+    # "(FL)" names the party in the sentences after it
+    assert ("FL", 30) in {(f.subject.name, f.value) for f in _told(facts, "partySeats")}
+    ended = {(f.subject.name, f.value.iso) for f in _told(facts, "dissolved")}
+    assert ("Great Council of Norlandia", "1995") in ended

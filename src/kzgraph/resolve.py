@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from kzgraph.extract.facts import DateValue, Evidence, Fact, Mention
+from kzgraph.extract.facts import ORDINAL_WORDS, DateValue, Evidence, Fact, Mention
 from kzgraph.names import fold, key_variants, slugify
 
 KINDS = (
@@ -157,6 +157,9 @@ class Resolver:
             owner = self.entity_for(mention.owner)
             name, slug = name.format(owner.label), (slug or "").format(owner.slug)
         entity = self.resolve(name, mention.kind, slug=slug)
+        spelled = _ordinal_spelled(name)
+        if spelled and spelled not in entity.names():
+            entity.aliases.append(spelled)  # "7th convocation" is "seventh convocation" too
         if mention.description and not entity.description:
             entity.description = mention.description
         return entity
@@ -265,6 +268,16 @@ class Claim:
     evidence: Evidence
     qualifiers: tuple[tuple[str, ClaimValue], ...] = ()
     rule: str = ""
+
+
+def _ordinal_spelled(name: str) -> str | None:
+    """ "7th convocation of the X" in words ("seventh convocation of the X"), as texts and
+    reference works write it; None unless the name starts with an ordinal in digits."""
+    m = re.match(r"(\d+)(?:st|nd|rd|th)\b", name)
+    words = {i: w for w, i in ORDINAL_WORDS.items()}
+    if m is None or int(m.group(1)) not in words:
+        return None
+    return words[int(m.group(1))] + name[m.end() :]
 
 
 def learn_aliases(facts: list[Fact], resolver: Resolver) -> None:

@@ -31,6 +31,11 @@ BODY_WORDS = {
     "assembly", "parliament", "council", "senate", "chamber", "house", "majlis", "mejlis",
     "majilis", "mazhilis", "soviet", "duma", "sejm", "rada", "kurultai", "khural",
     "legislature", "oliy", "milli",
+    # what other countries call theirs
+    "congress", "diet", "kenesh", "saeima", "seimas", "riigikogu", "storting", "althing",
+    "folketing", "riksdag", "eduskunta", "knesset", "sabor", "skupstina", "sobranie",
+    "maslahaty", "hural", "jirga", "shura", "majles", "bundestag", "bundesrat", "cortes",
+    "oireachtas", "dail", "seanad", "sejm", "senedd", "verkhovna",
 }  # fmt: skip
 BODY_WORDS |= {fold(w) for w in BODY_WORDS}
 ORG_WORDS = {
@@ -144,10 +149,16 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
             inside
             and kind in ("party", "chamber", "legislature", "organization")
             and all(n.start >= start and n.end <= end and n.text != text for n in inside)
-            and any(n.kind in ("country", "place") for n in inside)
+            and (
+                any(n.kind in ("country", "place") for n in inside)
+                or kind in ("chamber", "legislature")
+                and _CAPITALISED_NAME.fullmatch(text)
+                and all(n.kind in ("chamber", "legislature") for n in inside)
+            )
         ):
             # "the Social Democratic Party of Kyrgyzstan", "the People's Party of Tajikistan":
-            # a body named after its country, not a shorter name and the country
+            # a body named after its country, not a shorter name and the country; "the Great
+            # Council of Norlandia" is not the "Council" the article knows
             names = [n for n in names if n not in inside]
             inside = []
         if inside:
@@ -168,6 +179,9 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
             names.append(Name(m.group(), "person", m.start(), m.end()))
     names.sort(key=lambda n: n.start)
     for n in names:
+        short = _ABBREVIATION.match(sentence.text, n.end)
+        if short and n.kind in BODY_KINDS:
+            article.learn(short.group(1), n.kind)  # "... (SDPK) won 11"; "the SDPK came first"
         if n.kind == "person" and " " in n.text:
             reading.surnames[fold(n.text.split()[-1])] = n.text
             article.learn(n.text, "person")
@@ -175,6 +189,8 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
     return Clause(sentence, doc, names, dates)
 
 
+_CAPITALISED_NAME = re.compile(r"[A-ZÀ-Þ][\w’'\-]*(?: (?:of|the|for|[A-ZÀ-Þ][\w’'\-]*))*")
+_ABBREVIATION = re.compile(r"\s*\(([A-ZÀ-Þ][A-ZÀ-Þa-z\-]{0,2}[A-ZÀ-Þ][A-ZÀ-Þ\-]{0,6})\)")
 BODY_KINDS = ("party", "chamber", "legislature", "organization", "place", "country")
 TITLE_WORDS = {
     "minister", "president", "speaker", "chairman", "chairwoman", "chair", "deputy", "prime",

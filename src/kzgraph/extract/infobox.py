@@ -227,6 +227,28 @@ def _read_seats(article: Article, entry: InfoboxEntry, rule: dict) -> None:
         chamber = _entity(article, entry, m.group("name").strip(), "chamber", m.start("name"))
         ev = evidence(article, entry, entry.start + m.start(), entry.start + m.end())
         article.add(chamber, "numberOfSeats", int(m.group("n")), ev, rule="members")
+        if m.group("note"):
+            _read_seat_parts(article, entry, chamber, m.start("note"), m.group("note"))
+
+
+# "34 elected", "15 appointment by the president", "10 appointed by the President"
+_SEAT_PART = re.compile(
+    r"(?P<n>\d+) (?P<how>(?:(?:directly|indirectly) )?(?:elected|appointed|appointment|chosen"
+    r"|nominated|delegated)\b[^,;()]*?)(?=\s*(?:,|;|\)|\band\b|$))",
+    re.I,
+)
+
+
+def _read_seat_parts(
+    article: Article, entry: InfoboxEntry, chamber: Mention, at: int, note: str
+) -> None:
+    """The parts of a chamber's seats in brackets after its size: "49 (34 elected and 15
+    appointment by the president)". Parts qualified by how they are filled, as in prose."""
+    for m in _SEAT_PART.finditer(note):
+        start = entry.start + at + m.start()
+        ev = evidence(article, entry, start, entry.start + at + m.end())
+        how = (("seatsFilledBy", m.group("how").strip()),)
+        article.add(chamber, "numberOfSeats", int(m.group("n")), ev, how, rule="members")
 
 
 def _read_groups(article: Article, entry: InfoboxEntry, rule: dict) -> None:

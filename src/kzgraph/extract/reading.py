@@ -47,7 +47,7 @@ from kzgraph.extract.occasions import (
     spoken_date,
 )
 from kzgraph.extract.prose import convocation_mention
-from kzgraph.extract.seats import seat_parts
+from kzgraph.extract.seats import list_parts, seat_parts
 from kzgraph.names import fold, slugify
 
 
@@ -1084,6 +1084,10 @@ _SIZE = re.compile(
 )
 
 
+_BODY_NOUN = re.compile(r"-(?:member|seat) (?:body|house|chamber|parliament|legislature)\b")
+_IS_A = re.compile(r"\s*(?:\([^()]*\)\s*)?,?\s*(?:was|is|became|remained|,)?\s*(?:a|an)\s+", re.I)
+
+
 def sizes(article: Article, reading: Reading, clause: Clause) -> None:
     """The size of a chamber: "Its 125 deputies", "a fifty-member council", "enlarged to 77
     seats", "Together the chambers seat 174 people, 64 in the upper and 110 in the lower"."""
@@ -1093,9 +1097,12 @@ def sizes(article: Article, reading: Reading, clause: Clause) -> None:
         value = number_of(raw)
         if value is None or value < 5 or 1800 <= value <= 2100:
             continue
+        # "64 seats in districts", "won 30 seats ... list": a part or a party's, up to the
+        # phrase's end ("grew to 107 members: 98 elected by party list" is the whole)
+        phrase = re.split(r"[,:;(]", text[m.end() : m.end() + 30])[0]
         if re.search(
             r"\b(?:won|took|gained|received|kept|left with|party|parties|list|lists|districts|constituencies)\b",
-            text[m.end() : m.end() + 30],
+            phrase,
             re.I,
         ) and m.group("n"):
             continue
@@ -1113,12 +1120,19 @@ def sizes(article: Article, reading: Reading, clause: Clause) -> None:
         gap = len(text[before[-1].end : m.start()]) if before else len(text)
         if before and before[-1].kind in ("party", "group") and gap <= 12:
             continue  # "The Democratic Party was reduced to eleven seats": a party's seats
+        if before and before[-1].kind in ("party", "group") and text[m.start() :].startswith("with"):
+            continue  # "the SDPK came first with 38 seats"
         if m.group("k") and (not before or before[-1].kind in ("party", "group") or gap > 12):
             continue  # "... while the representatives grew to ninety": whose size is not said
         bodies = [n for n in clause.names_of("chamber", "legislature") if n.start <= m.start() + 40]
         if text[m.start() : m.start() + 3].lower() == "of " and before and before[-1] in bodies:
             bodies = bodies[: bodies.index(before[-1]) + 1]  # "an Assembly of 35 members"
-        if m.group("m"):
+        if m.group("m") and _BODY_NOUN.match(text, m.end("m")) and before:
+            # "the Senate was a 39-seat body": the body named before, if nothing stands between
+            lead = text[before[-1].end : m.start()]
+            ok = before[-1].kind in ("chamber", "legislature") and _IS_A.fullmatch(lead)
+            body = name_mention(clause, before[-1]) if ok else None
+        elif m.group("m"):
             after = [n for n in clause.names_of("chamber", "legislature") if n.start >= m.end()]
             body = (
                 name_mention(clause, after[0]) if after and after[0].start - m.end() < 30 else None
@@ -1214,9 +1228,7 @@ def chamber_kinds(article: Article, reading: Reading, clause: Clause) -> None:
         near = [
             b
             for b in bodies
-            if re.fullmatch(
-                r",? (?:(?:is|was|serves as|became) )?(?:the|its|a) ", text[b.end : m.start()]
-            )
+            if re.fullmatch(_BODY_THEN_KIND, text[b.end : m.start()])
             or re.fullmatch(r",? (?:(?:is|was) )?(?:the )?", text[m.end() : b.start])
         ]
         if len(near) != 1:
@@ -1232,15 +1244,42 @@ def chamber_kinds(article: Article, reading: Reading, clause: Clause) -> None:
             rule="chamber-role",
         )
     for m in _CAMERAL.finditer(text):
-        subject = article.legislature
-        if subject.kind != "legislature" or not re.search(
+        named = _cameral_body(clause, bodies, m)
+        if named is not None:
+            subject = name_mention(clause, named)
+            start, end = min(named.start, m.start()), max(named.end, m.end())
+        elif article.legislature.kind == "legislature" and re.search(
             r"\b(?:is|was) (?:a|the|its) $", text[: m.start()]
         ):
+            subject, start, end = article.legislature, m.start(), m.end()
+        else:
             continue
-        ev = clause_evidence(article, clause, m.start(), m.end())
+        ev = clause_evidence(article, clause, start, end)
         article.add(
             subject, "instanceOf", CAMERAL_CLASSES[m.group("k").lower()], ev, rule="cameral"
         )
+
+
+# between a body and what kind it is: "the Senate, the upper house", "the Federation Council
+# (Sovet Federatsii), the upper house", "the State Great Khural, the country's single-chamber"
+_BODY_THEN_KIND = (
+    r"(?:\s*\([^()]*\))?,? (?:(?:is|was|serves as|became) )?(?:the|its|a)"
+    r"(?: (?:country|nation|republic|state)'s)? "
+)
+
+
+def _cameral_body(clause: Clause, bodies: list, m: re.Match):
+    """The body a "unicameral"/"single-chamber" word describes: the name right after it
+    ("the unicameral Supreme Council", "a smaller, unicameral Supreme Assembly") or the one
+    it is apposed to ("the State Great Khural, the country's single-chamber parliament")."""
+    text = clause.text
+    after = next((b for b in bodies if b.start == m.end() + 1), None)
+    if after is not None:
+        return after
+    if not re.match(r" (?:parliament|legislature|assembly|body)\b", text[m.end() :], re.I):
+        return None
+    before = [b for b in bodies if re.fullmatch(_BODY_THEN_KIND, text[b.end : m.start()])]
+    return before[-1] if len(before) == 1 else None
 
 
 _SITS = re.compile(
@@ -1753,7 +1792,7 @@ def dissolutions(article: Article, reading: Reading, clause: Clause) -> None:
             rank = number(ordinal.group(1)) if ordinal else None
             if rank is not None and body is not None:
                 subject = convocation_mention(body, rank)
-            elif not named and _OWN_HOUSE.search(phrase.text) and body is not None:
+            elif named or _OWN_HOUSE.search(phrase.text) and body is not None:
                 subject = body
             else:
                 continue
@@ -1796,6 +1835,7 @@ RULES = [
     succession,
     sizes,
     seat_parts,
+    list_parts,
     terms,
     founding,
     chamber_kinds,

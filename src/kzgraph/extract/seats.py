@@ -47,6 +47,68 @@ def seat_parts(article: Article, reading: Reading, clause: Clause) -> None:
         article.add(body, "numberOfSeats", value, ev, qualifiers, rule="seat-part")
 
 
+# How a part of the seats is filled, told without a verb: "25 from party lists", "the other
+# 36 in single-member districts", "120 seats filled by party list", "48 district seats",
+# "closed-list proportional representation (48 seats)".
+_WAY = (
+    r"(?:single-member|single-mandate|multi-member|majoritarian|nationwide|national|closed|open"
+    r"|(?:closed-|open-)?party(?:-list)?|proportional|districts?\b|constituenc|regional|lists?\b)"
+)
+_COUNT = r"\d+|[a-z]+(?:-[a-z]+)?"
+_LIST_PART = re.compile(
+    rf"\b(?P<n>{_COUNT}) (?:(?:seats|members|deputies|mandates|MPs)\s+)?"
+    r"(?:(?:are|were|is|was)\s+)?(?:(?:elected|chosen|filled|returned|allotted|allocated"
+    r"|distributed|contested|decided|awarded)\s+)?"
+    rf"(?P<how>(?:in|from|by|through|via) (?:the )?(?:winners of )?{_WAY}[\w\- ]*?)"
+    r"(?=\s*[,;.)(:]|\s+(?:and|with|while|among)\b|$)"
+    rf"|\b(?P<m>{_COUNT}) (?P<kind>(?:single-member |party-)?(?:district|list|constituency) seats)\b"
+    r"|(?P<system>(?:(?:closed|open|party)-list )?proportional representation|single-member"
+    rf" (?:districts|constituencies)) \((?P<k>{_COUNT}) seats\)",
+    re.I,
+)
+
+
+def list_parts(article: Article, reading: Reading, clause: Clause) -> None:
+    """Parts of a chamber's seats by the way they are filled, told without a passive verb
+    ("with 100 deputies chosen in single-member districts and 25 from party lists"). Seats
+    a party won ("took 198 of the 225 constituencies", "40 of them from its list") are not
+    the chamber's parts: a clause that names a party before the count is left alone."""
+    text = clause.text
+    for m in _LIST_PART.finditer(text):
+        raw = m.group("n") or m.group("m") or m.group("k")
+        value = number_of(raw)
+        if value is None or value < 1 or 1800 <= value <= 2100:
+            continue
+        if re.match(r"\s*(?:%|percent|per cent)", text[m.end("n") if m.group("n") else 0 :][:9]):
+            continue
+        if any(p.start < m.start() for p in clause.names_of("party", "group")):
+            continue
+        if re.search(r"\b(?:of|the)\s+$", text[max(0, m.start() - 5) : m.start()]):
+            continue  # "took 198 of the 225 constituencies"
+        if re.search(r"\bcandidates?\b", text[max(0, m.start() - 60) : m.start()], re.I):
+            continue  # "1,311 candidates were registered: 1,015 on lists and 296 in the districts"
+        if _told(article, clause, value):
+            continue  # seat_parts read it with its verb
+        how = (m.group("how") or m.group("kind") or m.group("system")).strip()
+        bodies = [n for n in clause.names_of("chamber", "legislature") if n.end <= m.start()]
+        body = name_mention(clause, bodies[-1]) if bodies else chamber_of(article, reading, clause)
+        ev = clause_evidence(article, clause, m.start(), m.end())
+        qualifiers: tuple = (("seatsFilledBy", how),)
+        dates = [d for d in clause.dates if d.start is not None]
+        if dates:
+            qualifiers += (("pointInTime", DateValue(dates[0].iso, dates[0].precision)),)
+        article.add(body, "numberOfSeats", value, ev, qualifiers, rule="seat-part")
+
+
+def _told(article: Article, clause: Clause, value: int) -> bool:
+    """A seat part of this value already read from the sentence."""
+    start = clause.sentence.start
+    return any(
+        f.rule == "seat-part" and f.value == value and f.evidence.start == start
+        for f in article.facts
+    )
+
+
 def _part(token: Token) -> tuple[int, Token, Token] | None:
     """(N, the subject phrase, the verb) where ``token`` is the number of a passive subject
     that counts seats or members."""
