@@ -35,7 +35,7 @@ BODY_WORDS = {
     "congress", "diet", "kenesh", "saeima", "seimas", "riigikogu", "storting", "althing",
     "folketing", "riksdag", "eduskunta", "knesset", "sabor", "skupstina", "sobranie",
     "maslahaty", "hural", "jirga", "shura", "majles", "bundestag", "bundesrat", "cortes",
-    "oireachtas", "dail", "seanad", "sejm", "senedd", "verkhovna",
+    "oireachtas", "dail", "seanad", "senedd", "verkhovna",
 }  # fmt: skip
 BODY_WORDS |= {fold(w) for w in BODY_WORDS}
 ORG_WORDS = {
