@@ -1120,7 +1120,11 @@ def sizes(article: Article, reading: Reading, clause: Clause) -> None:
         gap = len(text[before[-1].end : m.start()]) if before else len(text)
         if before and before[-1].kind in ("party", "group") and gap <= 12:
             continue  # "The Democratic Party was reduced to eleven seats": a party's seats
-        if before and before[-1].kind in ("party", "group") and text[m.start() :].startswith("with"):
+        if (
+            before
+            and before[-1].kind in ("party", "group")
+            and text[m.start() :].startswith("with")
+        ):
             continue  # "the SDPK came first with 38 seats"
         if m.group("k") and (not before or before[-1].kind in ("party", "group") or gap > 12):
             continue  # "... while the representatives grew to ninety": whose size is not said
