@@ -480,3 +480,32 @@ def test_kinds_seat_parts_and_a_dissolution_told_in_passing():
     assert ("FL", 30) in {(f.subject.name, f.value) for f in _told(facts, "partySeats")}
     ended = {(f.subject.name, f.value.iso) for f in _told(facts, "dissolved")}
     assert ("Great Council of Norlandia", "1995") in ended
+
+
+LISTED = """= 2022 Norlandian general election =
+
+- Country: Norlandia
+- Election Date: 4 May 2022
+
+A general election to the Althing of Norlandia was held on 4 May 2022. Turnout was 61 percent.
+
+Seats won in the single-member districts:
+- Harbour Party: 31
+- Fisher League: 12
+
+Parties registered with the commission, by year of founding:
+- Blue Party: 1998
+- Red Party: 7
+"""
+
+
+def test_seats_listed_after_words_that_say_so():
+    facts = _read(LISTED)
+    seats = {
+        (f.subject.name, f.value, dict(f.qualifiers).get("seatsFilledBy"))
+        for f in _told(facts, "partySeats")
+    }
+    assert seats == {
+        ("Harbour Party", 31, "in the single-member districts"),
+        ("Fisher League", 12, "in the single-member districts"),
+    }  # not the founding years, nor a number under words that do not speak of seats

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 # Letters whose plain-ASCII folding would lose the sound the transliterations keep.
 _LETTERS = str.maketrans(
@@ -127,3 +128,29 @@ def key_variants(name: str) -> list[str]:
     variants.append(re.sub(r" party$", "", stripped))
     variants.append(re.sub(r"^party ", "", stripped))
     return list(dict.fromkeys(v for v in variants if v))
+
+
+def load_demonyms(path: str | Path) -> dict[str, str]:
+    """Countries and their adjectives ("Moldova" -> "Moldovan") from a two-column table:
+    how encyclopedias name a country's elections when its article does not say."""
+    table = {}
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            country, adjective = line.split("\t")
+            table[country.strip()] = adjective.strip()
+    return table
+
+
+def adjective_of(country: str, demonyms: dict[str, str]) -> str:
+    """ "Republic of Moldova" -> "Moldovan"; "" for a country the table does not have."""
+    key = fold(re.sub(r"^(?:the )?(?:Republic of |Kingdom of )?", "", country.strip(), flags=re.I))
+    return next((a for c, a in demonyms.items() if fold(c) == key), "")
+
+
+def country_of_adjective(text: str, demonyms: dict[str, str]) -> str:
+    """The country a title names by its adjective ("2021 Russian legislative election")."""
+    words = " " + fold(text) + " "
+    for country, adjective in demonyms.items():
+        if f" {fold(adjective)} " in words:
+            return country
+    return ""

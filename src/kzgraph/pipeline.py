@@ -21,6 +21,7 @@ from kzgraph import __version__, document
 from kzgraph.extract import article_country, article_subject, extract
 from kzgraph.extract.facts import Mention
 from kzgraph.extract.infobox import load_rules
+from kzgraph.names import adjective_of, country_of_adjective, load_demonyms
 from kzgraph.namespaces import DCAT, DCT, KZO, PROV, RDF, SCHEMA, VOID, XSD
 from kzgraph.ontology import load as load_ontology
 from kzgraph.rdf import GraphWriter, group_statements, node
@@ -53,6 +54,7 @@ def build(paths: list[Path], settings: Settings) -> BuildResult:
     mappings = Path(settings.mappings)
     resolver = Resolver(load_table(mappings / "entities.yaml"))
     rules = load_rules(mappings)
+    demonyms = load_demonyms(mappings / "demonyms.tsv")
     ontology = load_ontology()
     writer = GraphWriter(ontology, settings.base_iri)
     result = BuildResult(quads=writer.quads)
@@ -61,12 +63,14 @@ def build(paths: list[Path], settings: Settings) -> BuildResult:
     read: list[tuple[Mention, str, list]] = []
     for doc in docs:
         mention = article_subject(doc)
-        country = article_country(doc, resolver.country_in(doc.title))
+        named = resolver.country_in(doc.title) or country_of_adjective(doc.title, demonyms)
+        country = article_country(doc, named)
         resolver.begin_article(mention, country)
         kinds = {
             name: resolver.entities[slug].kind for name, slug in resolver.known_names().items()
         }
-        read.append((mention, country, extract(doc, mention, kinds, rules, country)))
+        adjective = adjective_of(country, demonyms)
+        read.append((mention, country, extract(doc, mention, kinds, rules, country, adjective)))
         result.warnings.extend(doc.warnings)
     # Other names a text gives (an election's usual name, "also spelled ...") are learned
     # from every article before any is resolved, so the order of the articles does not

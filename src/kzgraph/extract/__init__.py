@@ -67,11 +67,19 @@ def extract(
     known_names: dict[str, str],
     infobox_rules: dict[str, dict],
     country: str = "",
+    country_adjective: str = "",
 ) -> list[Fact]:
     """Every fact the article states about ``subject`` (see ``article_subject``) and the
     things it names. ``known_names`` maps folded names to entity kinds (from the entity
-    table); names the article introduces are learned as it is read."""
-    article = Article(doc=doc, names=dict(known_names), legislature=subject, country_name=country)
+    table); names the article introduces are learned as it is read. ``country_adjective``
+    ("Moldovan") names elections where the text does not write it."""
+    article = Article(
+        doc=doc,
+        names=dict(known_names),
+        legislature=subject,
+        country_name=country,
+        country_adjective=country_adjective,
+    )
     article.learn(doc.title, subject.kind)
     if " of " in doc.title and subject.kind != "election":
         article.learn(doc.title.split(" of ")[0], subject.kind)

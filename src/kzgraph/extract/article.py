@@ -31,6 +31,7 @@ class Article:
     recent: dict[str, Mention] = field(default_factory=dict)  # kind -> last named, this section
     recent_section: str = ""
     country_name: str = ""
+    country_adjective: str = ""  # from the table of countries, if the text has none
     originals: dict[str, str] = field(default_factory=dict)  # folded name -> as written
     offices: list[tuple[Mention, Mention]] = field(default_factory=list)  # (body, its chair)
     _mentions: dict[tuple[int, int], list[Mention]] = field(default_factory=dict, repr=False)

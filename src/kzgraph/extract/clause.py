@@ -89,6 +89,7 @@ class Reading:
     occasions: dict[tuple[str, str], Any] = field(default_factory=dict)  # (head, year) -> Occasion
     constitution_years: set[str] = field(default_factory=set)  # years constitutions date from
     last_body: Mention | None = None  # the legislature or chamber named last, in full
+    listing: str | None = None  # the words that introduce a list of seats ("Seats won ...:")
 
 
 @dataclass
@@ -444,7 +445,9 @@ def country_adjective(article: Article) -> str | None:
     counts: dict[str, int] = {}
     for word in re.findall(r"\b[A-Z][a-zäöüə]{3,}\b", article.doc.text):
         key = fold(word)
-        demonym = re.search(r"(?:an|i|ish|ese|ic|k|h|z)$", key)  # not "Latvijas"
+        demonym = re.search(r"(?:an|i|ish|ese|ic|k|h|z|men)$", key)  # not "Latvijas"
         if key != country and demonym and (country.startswith(key) or key.startswith(country[:-1])):
             counts[word] = counts.get(word, 0) + 1
-    return max(counts, key=lambda w: counts[w]) if counts else None
+    if counts:
+        return max(counts, key=lambda w: counts[w])
+    return article.country_adjective or None

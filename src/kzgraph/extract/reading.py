@@ -364,6 +364,40 @@ def results(article: Article, reading: Reading, clause: Clause) -> None:
         _share(article, reading, clause, party, share, token)
 
 
+_RESULTS_INTRO = re.compile(r"\b(?:seats?|results?|won|composition|elected)\b[^.]*:\s*$", re.I)
+# "- United Russia: 126", "- Citizens' groups: 6", "- Self Reliance (Samopomich): 10.97%, 33"
+_LISTED_SEATS = re.compile(
+    r"^(?P<name>[^:()]+?)\s*(?:\([^()]*\))?:\s*(?:\d+(?:[.,]\d+)?\s*%\s*,?\s*)?(?P<n>\d+)\s*\.?$"
+)
+# how the listed seats were filled, as the introduction says ("in the party-list constituency")
+_LISTED_WAY = re.compile(
+    r"\b(?:in|from|by) (?:the )?(?:single-member|single-mandate|party-list|party list|national list"
+    r"|proportional|district|constituenc)[\w\- ]*",
+    re.I,
+)
+
+
+def listed_results(article: Article, reading: Reading, clause: Clause) -> None:
+    """Seats given as a list after words that say so: "Seats won in the party-list
+    constituency:" then "- United Russia: 126" (the seat word left out of the items)."""
+    if not clause.sentence.item:
+        reading.listing = clause.text if _RESULTS_INTRO.search(clause.text) else None
+        return
+    m = _LISTED_SEATS.match(clause.text.strip())
+    if reading.listing is None or m is None or reading.election is None:
+        return
+    name = m.group("name").strip()
+    named = [n for n in clause.names if n.start == clause.text.find(name) and n.text == name]
+    if named and named[0].kind not in ("party", "group"):
+        return
+    start = clause.text.find(name)
+    party = named[0] if named else Name(name, "party", start, start + len(name))
+    value = int(m.group("n"))
+    token = next(t for t in clause.doc if t.idx >= clause.text.rfind(m.group("n")))
+    way = _LISTED_WAY.search(reading.listing)
+    _seats(article, reading, clause, party, value, token, way.group().strip() if way else None)
+
+
 def _count(token: Token) -> int | None:
     """A count written in digits or words, not a year, a date or a percentage."""
     if token.ent_type_ in ("DATE", "PERCENT", "TIME", "MONEY", "ORDINAL") and not token.like_num:
@@ -420,8 +454,16 @@ def _owners(clause: Clause, token: Token, parties: list[Name], after: list[str])
 
 
 def _seats(
-    article: Article, reading: Reading, clause: Clause, party: Name, value: int, token: Token
+    article: Article,
+    reading: Reading,
+    clause: Clause,
+    party: Name,
+    value: int,
+    token: Token,
+    way: str | None = None,
 ) -> None:
+    """``party`` won ``value`` seats at the paragraph's election (``way``: those filled so,
+    a part of its seats)."""
     chamber = chamber_of(article, reading, clause)
     start = min(party.start, token.idx)
     end = max(party.end, token.idx + len(token.text))
@@ -429,6 +471,8 @@ def _seats(
     qualifiers: tuple = (("legislativeBody", chamber),)
     if reading.election_date is not None:
         qualifiers += (("pointInTime", reading.election_date),)
+    if way:
+        qualifiers += (("seatsFilledBy", way),)
     subject = name_mention(clause, party)
     article.add(subject, "partySeats", value, ev, qualifiers, rule="seats")
     if reading.election is not None:
@@ -1832,6 +1876,7 @@ RULES = [
     aliases,
     elections,
     results,
+    listed_results,
     offices,
     government,
     other_offices,
