@@ -410,6 +410,10 @@ ALLIANCES = """= Althing of Norlandia =
 - Country: Norlandia
 
 Olaf Dahl headed the Northern Front, an alliance of his Harbour Party with the Sea–Green Party and the Fisher League. The Civic Hope Alliance, built around the Farmers' Party, took 3 seats. The Labour Party, running as part of the Northern Way alliance, took 9 seats. The Blue Party united with the Red Party in 2020, and the Grey Party joined the Red Party.
+
+The opposition ran in three formations:
+- Coast Coalition, formed by Sigrid Vik (the party of Olaf Dahl), Nord – Free Voice and the Green Party.
+- Inland Front, built around Hope for Norlandia, the party of the banker Per Lund, together with For the Valleys and Citizens.
 """
 
 
@@ -422,6 +426,16 @@ def test_parties_in_an_alliance():
         ("Fisher League", "Northern Front"),
         ("Farmers' Party", "Civic Hope Alliance"),
     } <= parts
+    # listed in items of their own, names the analysis would not call parties ("Sigrid Vik")
+    assert {
+        ("Sigrid Vik", "Coast Coalition"),
+        ("Nord – Free Voice", "Coast Coalition"),
+        ("Green Party", "Coast Coalition"),
+        ("Hope for Norlandia", "Inland Front"),
+        ("For the Valleys", "Inland Front"),
+        ("Citizens", "Inland Front"),
+    } <= parts
+    assert not [p for p in parts if "Per Lund" in p or "Olaf Dahl" in p]
     # "A united with B", "A joined B": not "B, an alliance of A"
     assert not [p for p in parts if {"Blue Party", "Red Party", "Grey Party"} & set(p)]
 

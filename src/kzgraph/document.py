@@ -246,9 +246,12 @@ def _read_prose(doc: Document, lines: list[tuple[str, int]], i: int) -> None:
             continue
         offset = start + (len(line) - len(line.lstrip()))
         if stripped.startswith("- "):
-            # A list in the prose ("the following chairs:", results by party) continues the
-            # paragraph that introduces it; the "See also" list is navigation, not claims.
-            if section.lower() in NAVIGATION or not re.search(r"\d", stripped):
+            # A list in the prose ("the following chairs:", results by party, the parties
+            # that ran, each told in a sentence) continues the paragraph that introduces it;
+            # the "See also" list and bare titles are navigation, not claims.
+            if section.lower() in NAVIGATION or not (
+                re.search(r"\d", stripped) or len(stripped.split()) > 5
+            ):
                 continue
             text = stripped[2:].strip()
             offset += len(stripped) - len(stripped[2:].lstrip())

@@ -1753,52 +1753,68 @@ _PART_OF = re.compile(
     r"^,?\s+(?:running|standing|which ran|ran) (?:as part of|within) (?:the )?$|^,?\s+part of (?:the )?$"
 )
 _BUILT_AROUND = re.compile(
-    r"^,?\s+(?:built|formed|organised|organized|centred|centered) around (?:the )?$"
+    r",?\s+(?:built|formed|organised|organized|centred|centered) around (?:the )?"
 )
-# "Y, an alliance of A with B and C", "Y brought together A, B and C"
+# "Y, an alliance of A with B and C", "Y brought together A, B and C", "Y, formed by A, B"
 _UNITES = re.compile(
-    r"^,?\s+(?:an?|the) (?:alliance|coalition|bloc|union) of (?:his |her |its |the )?"
-    r"|^,?\s+(?:which |that )?(?:brought together|united|comprised|grouped) (?:the )?",
+    r",?\s+(?:an?|the) (?:alliance|coalition|bloc|union) of (?:his |her |its |the )?"
+    r"|,?\s+(?:which |that )?(?:brought together|united|comprised|grouped|formed by|made up of"
+    r"|consisting of) (?:the )?",
 )
+# a member's name in such a list: "Girchi – More Freedom", "Lelo for Georgia", "Droa"
+_MEMBER = re.compile(
+    r"[A-Z][\w’'\-–]*(?:\s+(?:–\s+|for\s+(?:the\s+)?|of\s+(?:the\s+)?|the\s+)?[A-Z][\w’'\-–]*)*"
+    r"(?:\s*\([^()]*\))?"
+)
+_MEMBER_SEPARATOR = re.compile(r",\s*(?:and\s+|with\s+)?(?:the\s+)?|\s+(?:and|with)\s+(?:the\s+)?")
+_TOGETHER_WITH = re.compile(r",?\s+(?:together|along) with (?:the )?")
 
 
 def alliances(article: Article, reading: Reading, clause: Clause) -> None:
     """Parties in an alliance: "The United National Movement, running as part of the
     Strength Is in Unity alliance", "The I Have Honor Alliance, built around the Republican
     Party", "Our Coalition, an alliance of his MPRP with the Civil Will–Green Party and
-    ...", "the Right Person Electorate Coalition brought together A, B and C"."""
+    ...", "the Right Person Electorate Coalition brought together A, B and C". The names
+    listed after such words are the alliance's parties, whatever the analysis took them for
+    ("Strategy Aghmashenebeli" is no person there)."""
     text = clause.text
     parties = clause.names_of("party")
-    for i, party in enumerate(parties[:-1]):
-        following = parties[i + 1]
-        gap = text[party.end : following.start]
-        if _PART_OF.fullmatch(gap):
+    lead = _MEMBER.match(text) if clause.sentence.item else None
+    if lead and not any(p.start == 0 for p in parties):
+        # "- Inland Front, built around ...": an item names the alliance it goes on about
+        name = re.sub(r"\s*\([^()]*\)$", "", lead.group())
+        parties = [Name(name, "party", 0, len(name)), *parties]
+    for i, party in enumerate(parties):
+        following = parties[i + 1] if i + 1 < len(parties) else None
+        unites = _UNITES.match(text[party.end :])
+        around = _BUILT_AROUND.match(text[party.end :])
+        if following and _PART_OF.fullmatch(text[party.end : following.start]):
             _member_of_alliance(article, clause, following, [party])
-        elif _BUILT_AROUND.fullmatch(gap):
-            _member_of_alliance(article, clause, party, [following])
-        elif _UNITES.fullmatch(gap):
-            _member_of_alliance(
-                article, clause, party, [following, *_listed_after(clause, following)]
-            )
+        elif around or unites:
+            start = party.end + (around or unites).end()
+            members = _listed_members(clause, start, whole_list=unites is not None)
+            # "built around A, the party of X, together with B and C"
+            together = _TOGETHER_WITH.search(text, members[-1].end) if around and members else None
+            if together:
+                members += _listed_members(clause, together.end(), whole_list=True)
+            _member_of_alliance(article, clause, party, members)
 
 
-_NEXT_IN_LIST = re.compile(
-    r"(?:,\s*(?:(?:and|with)\s+)?|\s+(?:and|with)\s+)(?:the\s+)?"
-    r"(?P<name>[A-Z][\w’'\-–]*(?: [A-Z][\w’'\-–]*)*)"
-)
-
-
-def _listed_after(clause: Clause, first: Name) -> list[Name]:
-    """The parties listed after ``first`` ("with B and C", ", B and the C"): names the
-    analysis knows, or capitalised names ending in a party word ("Civil Will–Green Party")."""
-    found, at = [], first.end
-    while m := _NEXT_IN_LIST.match(clause.text, at):
-        start, end = m.start("name"), m.end("name")
-        known = next((n for n in clause.names_of("party") if n.start == start), None)
-        if known is None and fold(m.group("name").split()[-1]) not in PARTY_WORDS:
+def _listed_members(clause: Clause, at: int, whole_list: bool) -> list[Name]:
+    """The names listed from ``at`` ("A (an aside), B – C, D and the E"), or the first only.
+    A known name keeps its extent; a person the analysis found there is a party here."""
+    found: list[Name] = []
+    text = clause.text
+    while m := _MEMBER.match(text, at):
+        name = re.sub(r"\s*\([^()]*\)$", "", m.group())
+        known = next(
+            (n for n in clause.names if n.start == at and n.kind in ("party", "group")), None
+        )
+        found.append(known or Name(name, "party", at, at + len(name)))
+        nxt = _MEMBER_SEPARATOR.match(text, m.end())
+        if not whole_list or nxt is None or not text[nxt.end() : nxt.end() + 1].isupper():
             break
-        found.append(known or Name(m.group("name"), "party", start, end))
-        at = known.end if known else end
+        at = nxt.end()
     return found
 
 
