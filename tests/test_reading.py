@@ -2,6 +2,8 @@
 in other words than the evaluation corpus): occasions, elections told by who was elected,
 holder lists, government offices and seat parts, with the traps next to each."""
 
+from decimal import Decimal
+
 import pytest
 
 from kzgraph.document import parse
@@ -507,9 +509,16 @@ Seats won in the single-member districts:
 - Harbour Party: 31
 - Fisher League: 12
 
+Results in the list vote (share, seats):
+- Karl Berg: 21.8%, 14 seats
+
 Parties registered with the commission, by year of founding:
 - Blue Party: 1998
 - Red Party: 7
+
+== Elections ==
+- 2018-05-06 (fourth convocation)
+- 2014-05-04: the Harbour Party left the government.
 """
 
 
@@ -522,4 +531,12 @@ def test_seats_listed_after_words_that_say_so():
     assert seats == {
         ("Harbour Party", 31, "in the single-member districts"),
         ("Fisher League", 12, "in the single-member districts"),
+        ("Karl Berg", 14, None),  # a name like a person's, in a results list: a party
     }  # not the founding years, nor a number under words that do not speak of seats
+    shares = {
+        (f.value.name, dict(f.qualifiers).get("proportion")) for f in _told(facts, "participant")
+    }
+    assert ("Karl Berg", Decimal("0.218")) in shares
+    # an item that is only a date, in a section on elections, lists an election
+    dated = {f.value.iso for f in _told(facts, "pointInTime", "election")}
+    assert "2018-05-06" in dated and "2014-05-04" not in dated

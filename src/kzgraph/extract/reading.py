@@ -149,7 +149,11 @@ def _index_elections(article: Article, reading: Reading, clauses: list[Clause]) 
 def _dates_election(clause: Clause, date: DateValue) -> bool:
     """The date is an election's: an election word near it, or members elected on it; not a
     referendum's ("amendments approved in a nationwide vote on 1 July 2020")."""
-    if not (_near_election_word(clause, date) or _members_elected(clause, date)):
+    if not (
+        _near_election_word(clause, date)
+        or _members_elected(clause, date)
+        or _listed_election(clause, date)
+    ):
         return False
     return not any(
         o.kind == "referendum" and o.date.start == date.start for o in find_occasions(clause)
@@ -157,6 +161,18 @@ def _dates_election(clause: Clause, date: DateValue) -> bool:
 
 
 ELECTED = {"elect", "choose", "renew", "return", "fill"}
+
+
+def _listed_election(clause: Clause, date: DateValue) -> bool:
+    """ "- 1994-03-27 (second convocation)" in a section on elections: an item that is a
+    date (and a word on it) lists an election of the house."""
+    return bool(
+        clause.sentence.item
+        and date.start == 0
+        and date.precision == "day"
+        and ELECTION_WORDS.search(clause.sentence.section)
+        and re.fullmatch(r"\s*(?:\([^()]*\))?\s*\.?", clause.text[date.end or 0 :])
+    )
 
 
 def _members_elected(clause: Clause, date: DateValue) -> bool:
@@ -367,7 +383,8 @@ def results(article: Article, reading: Reading, clause: Clause) -> None:
 _RESULTS_INTRO = re.compile(r"\b(?:seats?|results?|won|composition|elected)\b[^.]*:\s*$", re.I)
 # "- United Russia: 126", "- Citizens' groups: 6", "- Self Reliance (Samopomich): 10.97%, 33"
 _LISTED_SEATS = re.compile(
-    r"^(?P<name>[^:()]+?)\s*(?:\([^()]*\))?:\s*(?:\d+(?:[.,]\d+)?\s*%\s*,?\s*)?(?P<n>\d+)\s*\.?$"
+    r"^(?P<name>[^:()]+?)\s*(?:\([^()]*\))?:\s*(?:(?P<pct>\d+(?:\.\d+)?)\s*%\s*,?\s*)?"
+    r"(?P<n>\d+)(?:\s+seats?)?\s*\.?$"
 )
 # how the listed seats were filled, as the introduction says ("in the party-list constituency")
 _LISTED_WAY = re.compile(
@@ -386,16 +403,21 @@ def listed_results(article: Article, reading: Reading, clause: Clause) -> None:
     m = _LISTED_SEATS.match(clause.text.strip())
     if reading.listing is None or m is None or reading.election is None:
         return
+    start = clause.sentence.start
+    if any(f.relation == "partySeats" and f.evidence.start == start for f in article.facts):
+        return  # results() read the item: its party was a name the analysis knew
     name = m.group("name").strip()
-    named = [n for n in clause.names if n.start == clause.text.find(name) and n.text == name]
-    if named and named[0].kind not in ("party", "group"):
-        return
-    start = clause.text.find(name)
-    party = named[0] if named else Name(name, "party", start, start + len(name))
+    at = clause.text.find(name)
+    # what a results list lists is a party or a group ("Self Reliance" is no person here)
+    named = [n for n in clause.names_of("party", "group") if n.start == at and n.text == name]
+    party = named[0] if named else Name(name, "party", at, at + len(name))
     value = int(m.group("n"))
     token = next(t for t in clause.doc if t.idx >= clause.text.rfind(m.group("n")))
     way = _LISTED_WAY.search(reading.listing)
     _seats(article, reading, clause, party, value, token, way.group().strip() if way else None)
+    if m.group("pct"):
+        share = next(t for t in clause.doc if t.idx >= m.start("pct"))
+        _share(article, reading, clause, party, Decimal(m.group("pct")), share)
 
 
 def _count(token: Token) -> int | None:
