@@ -540,3 +540,25 @@ def test_seats_listed_after_words_that_say_so():
     # an item that is only a date, in a section on elections, lists an election
     dated = {f.value.iso for f in _told(facts, "pointInTime", "election")}
     assert "2018-05-06" in dated and "2014-05-04" not in dated
+
+
+CHAIRED = """= Althing of Norlandia =
+
+- Country: Norlandia
+
+== Speakers ==
+The chamber was chaired by Sven Lid until 1925. Arne Dal served until 1995, when he was followed by Ilse Roos of the Harbour Party. Jon Berg presided from 1998 to 2002, and Ingrid Solberg of the Union of Greens (UG) from 2002 to 2006. The Blue Party was led by Tor Hagen.
+"""
+
+
+def test_chairs_told_passively_and_in_turn():
+    facts = _read(CHAIRED)
+    chairs = {
+        (f.value.name, tuple((k, v.iso) for k, v in f.qualifiers))
+        for f in _told(facts, "chairperson")
+        if f.subject.kind in ("chamber", "legislature")
+    }
+    assert ("Sven Lid", (("endTime", "1925"),)) in chairs
+    assert ("Ilse Roos", (("startTime", "1995"),)) in chairs
+    assert ("Ingrid Solberg", (("startTime", "2002"), ("endTime", "2006"))) in chairs
+    assert "Tor Hagen" not in {name for name, _ in chairs}  # a party's leader, not the house's

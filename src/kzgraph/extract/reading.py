@@ -601,7 +601,39 @@ def offices(article: Article, reading: Reading, clause: Clause) -> None:
             org = name_mention(clause, bodies[0])
         office = _presiding_office(article, reading, org)
         _hold(article, clause, office, before[-1], org, verb.start(), rule="chaired")
+    _chaired_by(article, reading, clause, people)
     _holder_series(article, reading, clause)
+
+
+_CHAIRED_BY = re.compile(
+    r"\b(?:was|were|has been|had been) (?:chaired|presided over|headed|led) by (?:the )?$"
+)
+
+
+def _chaired_by(article: Article, reading: Reading, clause: Clause, people: list[Name]) -> None:
+    """ "The chamber was chaired by Frīdrihs Vesmanis until 1925": the body before the verb,
+    its chair the person right after it, for the dates of that part of the sentence."""
+    text = clause.text
+    # "(also written Saidullo Khairullaev)": another spelling, not the next person
+    people = [p for p in people if text.count("(", 0, p.start) <= text.count(")", 0, p.start)]
+    for i, person in enumerate(people):
+        verb = _CHAIRED_BY.search(text[max(0, person.start - 40) : person.start])
+        if not verb:
+            continue
+        before = [n for n in clause.names if n.end <= person.start - 40 + verb.start()]
+        if before and before[-1].kind not in ("chamber", "legislature"):
+            continue  # "Respublica was led by ...": a party's leader
+        if not before and not re.search(
+            r"\b(?:chamber|house|parliament|assembly|council|senate)\b", text[: person.start], re.I
+        ):
+            continue
+        org = chamber_of(article, reading, clause, before=person.start)
+        if org.kind not in ("chamber", "legislature"):
+            continue
+        end = people[i + 1].start if i + 1 < len(people) else len(text)
+        start, finish = _segment_term(clause, person, end)
+        office = _presiding_office(article, reading, org)
+        _record(article, clause, office, person, org, start, finish, "chaired-by")
 
 
 def _holder_series(article: Article, reading: Reading, clause: Clause) -> None:
@@ -706,6 +738,8 @@ def _date_or_year(text: str) -> DateValue | None:
     return DateValue(year.group(1), "year") if year else None
 
 
+# "when he was followed by X", "and was succeeded by X": X took the office next
+_FOLLOWED_BY = re.compile(r"\b(?:followed|succeeded|replaced) by\s+$")
 _SUCCESSION = re.compile(
     r"\b(?:followed|succeeded|took over|served|held (?:the|that) (?:chair|post|office)|presided|"
     r"replaced|was elected|were elected|became|chose|elected|took office|led the|returned)\b",
@@ -720,7 +754,7 @@ _TOOK_CHAIR = re.compile(
 # "... and Boris Gryzlov of United Russia from 2003 to 2011": the next holder in a row,
 # the verb left out (an aside and a party may stand between the name and the dates)
 _IN_TURN = re.compile(
-    r"(?:\s*\([^()]*\))?(?:,?\s+of (?:the )?[A-Z][\w’'\- ]{1,40}?)?,?\s+from "
+    r"(?:\s*\([^()]*\))?(?:,?\s+of (?:the )?[A-Z][\w’'\- ]{1,40}?(?:\s*\([^()]*\))?)?,?\s+from "
     r"(?:\d{1,2} )?(?:[A-Z][a-z]+ )?(?:\d{1,2},? )?\d{4}\s+(?:to|until|till|through)\s+"
 )
 
@@ -748,6 +782,7 @@ def succession(article: Article, reading: Reading, clause: Clause) -> None:
         if not (
             _SUCCESSION.search(part[:60])
             or re.search(r"\b(?:chose|elected|passed to|gave way(?: on [^,;]+)? to)\s+$", lead)
+            or _FOLLOWED_BY.search(lead)
             or _IN_TURN.match(part)
         ):
             continue
@@ -788,7 +823,8 @@ def _segment_term(
     if again:  # "... and again from 2013": the sentence's first holder's second spell
         part_dates = [d for d in part_dates if (d.start or 0) < person.end + again.start()]
     start = finish = None
-    if re.search(r"\bwhen\s+$", text[max(0, person.start - 8) : person.start]):
+    lead = text[max(0, person.start - 40) : person.start]
+    if re.search(r"\bwhen\s+$", lead[-8:]) or re.search(r"\bwhen\s+\w+\s+was\s+\w+\s+by\s+$", lead):
         earlier = [d for d in clause.dates if (d.end or 0) <= person.start]
         if earlier:
             start = DateValue(earlier[-1].iso, earlier[-1].precision)
