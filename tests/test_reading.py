@@ -562,3 +562,17 @@ def test_chairs_told_passively_and_in_turn():
     assert ("Ilse Roos", (("startTime", "1995"),)) in chairs
     assert ("Ingrid Solberg", (("startTime", "2002"), ("endTime", "2006"))) in chairs
     assert "Tor Hagen" not in {name for name, _ in chairs}  # a party's leader, not the house's
+
+
+def test_a_party_named_after_the_republic_keeps_its_whole_name():
+    facts = _read(
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n\n"
+        "At the election of March 22, 1998, the Party of Fishers of the Republic of Norlandia "
+        "(PFRN) came first with 40 seats. The snap election of February 25, 2001, gave the "
+        "PFRN 71 seats. Olaf Dahl of the Movement for a Free and Prosperous Norlandia spoke.\n"
+    )
+    seats = {(f.subject.name, f.value) for f in _told(facts, "partySeats")}
+    assert ("Party of Fishers of the Republic of Norlandia", 40) in seats
+    assert ("PFRN", 71) in seats
+    people = {f.subject.name for f in _told(facts, "instanceOf") if f.value == "wd:Q5"}
+    assert "Prosperous Norlandia" not in people

@@ -144,8 +144,13 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
                 continue
             end = start + cut.start() + 3 + rest.end()
             text = sentence.text[start:end]
-        inside = [n for n in names if n.start < end and start < n.end]
         kind = _kind_of(article, reading, text, entity_label_at(doc, start))
+        country = _of_country(article, sentence.text, end)
+        if country and kind in ("party", "chamber", "legislature", "organization"):
+            # the model stopped before "of Moldova": "the Party of Communists of the Republic"
+            end += country
+            text = sentence.text[start:end]
+        inside = [n for n in names if n.start < end and start < n.end]
         if (
             inside
             and kind in ("party", "chamber", "legislature", "organization")
@@ -178,6 +183,9 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
     for m in _INITIALLED.finditer(sentence.text):
         if not any(n.start < m.end() and m.start() < n.end for n in names):
             names.append(Name(m.group(), "person", m.start(), m.end()))
+    country = fold(article.country_name) if article.country_name else None
+    if country:  # "Prosperous Moldova" ends a movement's name: no person is so called
+        names = [n for n in names if n.kind != "person" or country not in fold(n.text).split()]
     names.sort(key=lambda n: n.start)
     for n in names:
         short = _ABBREVIATION.match(sentence.text, n.end)
@@ -188,6 +196,15 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
             article.learn(n.text, "person")
     dates = find_dates(sentence.text)
     return Clause(sentence, doc, names, dates)
+
+
+def _of_country(article: Article, text: str, at: int) -> int:
+    """The length of " of (the Republic of) <the article's country>" right at ``at``, or 0."""
+    if not article.country_name:
+        return 0
+    name = re.escape(article.country_name)
+    m = re.match(rf" of (?:the )?(?:Republic of )?{name}\b", text[at:])
+    return m.end() if m else 0
 
 
 _CAPITALISED_NAME = re.compile(r"[A-ZÀ-Þ][\w’'\-]*(?: (?:of|the|for|[A-ZÀ-Þ][\w’'\-]*))*")
