@@ -576,3 +576,32 @@ def test_a_party_named_after_the_republic_keeps_its_whole_name():
     assert ("PFRN", 71) in seats
     people = {f.subject.name for f in _told(facts, "instanceOf") if f.value == "wd:Q5"}
     assert "Prosperous Norlandia" not in people
+
+
+PRESIDENTS = """= Althing of Norlandia =
+
+- Country: Norlandia
+
+On 14 November 1922 the deputies chose Karl Holm as the first President of Norlandia. Erik Lund, a lawyer, was elected president of the parliament on 7 July 1993. Anna Berg was elected vice-president on 2 May 1995. After winning the presidential election of 20 November 2022, Olaf Dahl dissolved the Althing on 19 January 2023. Jon Strand became foreign minister in 2001. Strand was elected President on 11 February 2007.
+"""
+
+
+def test_presidents_the_legislature_or_the_voters_elected():
+    facts = _read(PRESIDENTS)
+    elections = {(f.subject.name, f.value.iso) for f in _told(facts, "pointInTime", "election")}
+    assert elections == {
+        # named by the country's adjective when the text or mappings/demonyms.tsv has one
+        ("1922 presidential election in Norlandia", "1922-11-14"),
+        ("2022 presidential election in Norlandia", "2022-11-20"),
+        ("2007 presidential election in Norlandia", "2007-02-11"),  # "Strand": Jon Strand
+    }  # not the president of the parliament, nor a vice-president
+    held = {
+        (f.value.name, f.qualifiers[0][1].iso)
+        for f in _told(facts, "officeholder")
+        if f.subject.name == "President of Norlandia"
+    }
+    assert held == {
+        ("Karl Holm", "1922-11-14"),
+        ("Olaf Dahl", "2022-11-20"),
+        ("Jon Strand", "2007-02-11"),
+    }

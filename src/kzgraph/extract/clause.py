@@ -183,6 +183,11 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
     for m in _INITIALLED.finditer(sentence.text):
         if not any(n.start < m.end() and m.start() < n.end for n in names):
             names.append(Name(m.group(), "person", m.start(), m.end()))
+    for token in doc:  # "Berdimuhamedow was elected ...": a surname alone, named in full before
+        full = reading.surnames.get(fold(token.text)) if token.text[:1].isupper() else None
+        start, end = token.idx, token.idx + len(token.text)
+        if full and not any(n.start < end and start < n.end for n in names):
+            names.append(Name(full, "person", start, end))
     country = fold(article.country_name) if article.country_name else None
     if country:  # "Prosperous Moldova" ends a movement's name: no person is so called
         names = [n for n in names if n.kind != "person" or country not in fold(n.text).split()]
@@ -468,3 +473,27 @@ def country_adjective(article: Article) -> str | None:
     if counts:
         return max(counts, key=lambda w: counts[w])
     return article.country_adjective or None
+
+
+def record_holder(
+    article: Article,
+    clause: Clause,
+    office: Mention,
+    holder: Name,
+    org: Mention | None,
+    start: DateValue | None,
+    end: DateValue | None,
+    rule: str,
+) -> None:
+    """``holder`` held ``office`` (chairing ``org``) from ``start`` to ``end``."""
+    person = name_mention(clause, holder)
+    qualifiers: tuple = ()
+    if start:
+        qualifiers += (("startTime", start),)
+    if end:
+        qualifiers += (("endTime", end),)
+    ev = clause_evidence(article, clause, holder.start, holder.end)
+    article.add(office, "officeholder", person, ev, qualifiers, rule=rule)
+    article.add(person, "positionHeld", office, ev, qualifiers, rule=rule)
+    if org is not None:
+        article.add(org, "chairperson", person, ev, qualifiers, rule=rule)

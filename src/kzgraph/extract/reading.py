@@ -30,6 +30,7 @@ from kzgraph.extract.clause import (
     country_adjective,
     entity_label_at,
     name_mention,
+    record_holder,
 )
 from kzgraph.extract.facts import ROLE_CLASSES, DateValue, Mention, find_dates, number
 from kzgraph.extract.identity import legislature_country
@@ -46,6 +47,7 @@ from kzgraph.extract.occasions import (
     occasions,
     spoken_date,
 )
+from kzgraph.extract.presidency import presidents
 from kzgraph.extract.prose import convocation_mention
 from kzgraph.extract.seats import list_parts, seat_parts
 from kzgraph.names import fold, slugify
@@ -633,7 +635,7 @@ def _chaired_by(article: Article, reading: Reading, clause: Clause, people: list
         end = people[i + 1].start if i + 1 < len(people) else len(text)
         start, finish = _segment_term(clause, person, end)
         office = _presiding_office(article, reading, org)
-        _record(article, clause, office, person, org, start, finish, "chaired-by")
+        record_holder(article, clause, office, person, org, start, finish, "chaired-by")
 
 
 def _holder_series(article: Article, reading: Reading, clause: Clause) -> None:
@@ -680,7 +682,7 @@ def _holder_series(article: Article, reading: Reading, clause: Clause) -> None:
         else:
             continue
         if start or end:
-            _record(article, clause, office, person, org, start, end, "holder-list")
+            record_holder(article, clause, office, person, org, start, end, "holder-list")
         previous_end = end
 
 
@@ -712,7 +714,7 @@ def holder_lists(article: Article, reading: Reading, clause: Clause) -> None:
     if start is None and end is None:
         return
     org = _office_body(article, reading.office)
-    _record(article, clause, reading.office, holder, org, start, end, "holder-list")
+    record_holder(article, clause, reading.office, holder, org, start, end, "holder-list")
 
 
 def _item_term(text: str) -> tuple[DateValue | None, DateValue | None]:
@@ -738,6 +740,8 @@ def _date_or_year(text: str) -> DateValue | None:
     return DateValue(year.group(1), "year") if year else None
 
 
+# "X died on D and was succeeded as leader of the LDPR by Y": X left (another office, too)
+_LEFT = re.compile(r"[^,;]{0,40}?\b(?:died|was succeeded|was replaced|was followed|resigned)\b")
 # "when he was followed by X", "and was succeeded by X": X took the office next
 _FOLLOWED_BY = re.compile(r"\b(?:followed|succeeded|replaced) by\s+$")
 _SUCCESSION = re.compile(
@@ -790,6 +794,7 @@ def succession(article: Article, reading: Reading, clause: Clause) -> None:
             re.match(r"['’]s\b", part)
             or re.search(r"\bPresident\s+$", lead)
             or _TITLE_BEFORE.search(lead)
+            or _LEFT.match(part)
         ):
             continue  # "Mami's departure", "President Nazarbayev", "Prime Minister X": not the holder
         spells = _spells(clause.text[person.end : end])
@@ -798,13 +803,13 @@ def succession(article: Article, reading: Reading, clause: Clause) -> None:
         for start, finish in spells:
             if start is None and finish is None:
                 continue
-            _record(article, clause, office, person, org, start, finish, "succession")
+            record_holder(article, clause, office, person, org, start, finish, "succession")
         again = re.search(r"\bagain from (?P<d>(?:[^;.,]|,\s*\d)+)", clause.text[person.end : end])
         if again and people[0] is not person:
             when = find_dates(again.group("d"))
             if when:
                 spell = DateValue(when[0].iso, when[0].precision)
-                _record(article, clause, office, people[0], org, spell, None, "succession")
+                record_holder(article, clause, office, people[0], org, spell, None, "succession")
 
 
 def _office_body(article: Article, office: Mention) -> Mention | None:
@@ -863,30 +868,6 @@ def _is_end(text: str, after: int, date: DateValue) -> bool:
     return bool(
         re.search(r"\b(?:until|to|till|through)\s+(?:the\s+\w+\s+of\s+)?$|[–-]\s*$", before)
     )
-
-
-def _record(
-    article: Article,
-    clause: Clause,
-    office: Mention,
-    holder: Name,
-    org: Mention | None,
-    start: DateValue | None,
-    end: DateValue | None,
-    rule: str,
-) -> None:
-    """``holder`` held ``office`` (chairing ``org``) from ``start`` to ``end``."""
-    person = name_mention(clause, holder)
-    qualifiers: tuple = ()
-    if start:
-        qualifiers += (("startTime", start),)
-    if end:
-        qualifiers += (("endTime", end),)
-    ev = clause_evidence(article, clause, holder.start, holder.end)
-    article.add(office, "officeholder", person, ev, qualifiers, rule=rule)
-    article.add(person, "positionHeld", office, ev, qualifiers, rule=rule)
-    if org is not None:
-        article.add(org, "chairperson", person, ev, qualifiers, rule=rule)
 
 
 def _subject_of_verb(clause: Clause, at: int, people: list[Name]) -> list[Name]:
@@ -1056,7 +1037,7 @@ def government(article: Article, reading: Reading, clause: Clause) -> None:
             # "Prime Minister X" dates nothing, unless "in office since D" follows
             since = re.match(r",? in office since ([^,;.]+)", after)
             start = _date_or_year(since.group(1)) if since else None
-            _record(article, clause, office, person, None, start, None, "government")
+            record_holder(article, clause, office, person, None, start, None, "government")
             continue
         _hold(article, clause, office, person, None, person.end, rule="government")
 
@@ -1102,7 +1083,7 @@ def other_offices(article: Article, reading: Reading, clause: Clause) -> None:
         s = clause.sentence.start
         office = Mention(title, "office", s + person.end, s + person.end + m.end())
         # told in passing, the office is not dated by the sentence's other dates
-        _record(article, clause, office, person, None, None, None, "other-office")
+        record_holder(article, clause, office, person, None, None, None, "other-office")
 
 
 def _country_office(article: Article, title: str, clause: Clause, start: int, end: int) -> Mention:
@@ -1951,6 +1932,7 @@ RULES = [
     elections,
     results,
     listed_results,
+    presidents,
     offices,
     government,
     other_offices,
