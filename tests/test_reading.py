@@ -446,7 +446,7 @@ OFFICES = """= Althing of Norlandia =
 
 - Country: Norlandia
 
-The speaker from 2000 to 2017 was Jon Sigurdsson, who was at the same time mayor of Nordby. His deputy was Anna Berg, a former labour minister. Olaf Dahl, until then head of the Cabinet Secretariat, took office on 2 May 2019. Erik Holm, head of the OSCE mission, watched.
+The speaker from 2000 to 2017 was Jon Sigurdsson, who was at the same time mayor of Nordby. His deputy was Anna Berg, a former labour minister. Olaf Dahl, until then head of the Cabinet Secretariat, took office on 2 May 2019. Erik Holm, head of the OSCE mission, watched. Althing Deputy Karin Lie spoke against it.
 """
 
 
@@ -461,6 +461,7 @@ def test_other_offices_told_beside_their_holders():
         ("Mayor of Nordby", "Jon Sigurdsson", ()),  # undated: the sentence's years are the chair's
         ("Minister of Labour of Norlandia", "Anna Berg", ()),
         ("Head of the Cabinet Secretariat of Norlandia", "Olaf Dahl", ()),
+        ("Deputy of the Althing", "Karin Lie", ()),  # "Althing Deputy Karin Lie"
     } <= held
     assert not [office for office, _, _ in held if "OSCE of" in office]
 

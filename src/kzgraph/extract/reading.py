@@ -1084,6 +1084,24 @@ def other_offices(article: Article, reading: Reading, clause: Clause) -> None:
         office = Mention(title, "office", s + person.end, s + person.end + m.end())
         # told in passing, the office is not dated by the sentence's other dates
         record_holder(article, clause, office, person, None, None, None, "other-office")
+    _member_titles(clause, article)
+
+
+# "Supreme Soviet Deputy Lyudmila Filaretova", "Senate Member X": a body's member by title
+_MEMBER_TITLE = re.compile(r"^ (?P<title>Deputy|Senator|Member|MP) $")
+
+
+def _member_titles(clause: Clause, article: Article) -> None:
+    text = clause.text
+    bodies = clause.names_of("chamber", "legislature")
+    for person in clause.names_of("person"):
+        body = next((b for b in bodies if _MEMBER_TITLE.match(text[b.end : person.start])), None)
+        if body is None:
+            continue
+        title = _MEMBER_TITLE.match(text[body.end : person.start]).group("title")
+        s = clause.sentence.start
+        office = Mention(f"{title} of the {body.text}", "office", s + body.start, s + person.start)
+        record_holder(article, clause, office, person, None, None, None, "other-office")
 
 
 def _country_office(article: Article, title: str, clause: Clause, start: int, end: int) -> Mention:
