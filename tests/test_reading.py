@@ -606,3 +606,29 @@ def test_presidents_the_legislature_or_the_voters_elected():
         ("Olaf Dahl", "2022-11-20"),
         ("Jon Strand", "2007-02-11"),
     }
+
+
+TWO_HOUSES = """= Althing of Norlandia =
+
+- Country: Norlandia
+- Houses: Upper Thing (upper), Lower Thing (lower)
+
+== Chairs ==
+After 2000 the Upper Thing was led by Jon Sigurdsson (to 28 July 2003). In the Lower Thing, Erik Lund gave way on 21 November 2000 to Karl Holm, who was followed by Anna Berg (also written Ana Bergová) from 16 November 2004 to 2 October 2007; Holm then returned until 27 October 2008, the day Olaf Dahl took the chair.
+"""
+
+
+def test_a_story_of_chairs_in_the_house_it_names():
+    facts = _read(TWO_HOUSES)
+    chairs = {
+        (f.subject.name, f.value.name, tuple((k, v.iso) for k, v in f.qualifiers))
+        for f in _told(facts, "chairperson")
+    }
+    assert {
+        ("Lower Thing", "Karl Holm", (("startTime", "2000-11-21"),)),
+        ("Lower Thing", "Anna Berg", (("startTime", "2004-11-16"), ("endTime", "2007-10-02"))),
+        ("Lower Thing", "Karl Holm", (("endTime", "2008-10-27"),)),  # "Holm": Karl Holm
+        ("Lower Thing", "Olaf Dahl", (("startTime", "2008-10-27"),)),
+    } <= chairs
+    assert not [c for c in chairs if c[0] == "Upper Thing" and c[1] != "Jon Sigurdsson"]
+    assert "Ana Bergová" not in {c[1] for c in chairs}

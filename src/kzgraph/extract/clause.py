@@ -183,15 +183,9 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
     for m in _INITIALLED.finditer(sentence.text):
         if not any(n.start < m.end() and m.start() < n.end for n in names):
             names.append(Name(m.group(), "person", m.start(), m.end()))
-    for token in doc:  # "Berdimuhamedow was elected ...": a surname alone, named in full before
-        full = reading.surnames.get(fold(token.text)) if token.text[:1].isupper() else None
-        start, end = token.idx, token.idx + len(token.text)
-        if full and not any(n.start < end and start < n.end for n in names):
-            names.append(Name(full, "person", start, end))
     country = fold(article.country_name) if article.country_name else None
     if country:  # "Prosperous Moldova" ends a movement's name: no person is so called
         names = [n for n in names if n.kind != "person" or country not in fold(n.text).split()]
-    names.sort(key=lambda n: n.start)
     for n in names:
         short = _ABBREVIATION.match(sentence.text, n.end)
         if short and n.kind in BODY_KINDS:
@@ -199,6 +193,12 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
         if n.kind == "person" and " " in n.text:
             reading.surnames[fold(n.text.split()[-1])] = n.text
             article.learn(n.text, "person")
+    for token in doc:  # "Berdimuhamedow was elected ...": a surname alone, named in full before
+        full = reading.surnames.get(fold(token.text)) if token.text[:1].isupper() else None
+        start, end = token.idx, token.idx + len(token.text)
+        if full and not any(n.start < end and start < n.end for n in names):
+            names.append(Name(full, "person", start, end))
+    names.sort(key=lambda n: n.start)
     dates = find_dates(sentence.text)
     return Clause(sentence, doc, names, dates)
 

@@ -745,7 +745,7 @@ _LEFT = re.compile(r"[^,;]{0,40}?\b(?:died|was succeeded|was replaced|was follow
 # "when he was followed by X", "and was succeeded by X": X took the office next
 _FOLLOWED_BY = re.compile(r"\b(?:followed|succeeded|replaced) by\s+$")
 _SUCCESSION = re.compile(
-    r"\b(?:followed|succeeded|took over|served|held (?:the|that) (?:chair|post|office)|presided|"
+    r"\b(?:followed|succeeded|took over|took the chair|served|held (?:the|that) (?:chair|post|office)|presided|"
     r"replaced|was elected|were elected|became|chose|elected|took office|led the|returned)\b",
     re.I,
 )
@@ -777,12 +777,29 @@ def succession(article: Article, reading: Reading, clause: Clause) -> None:
         reading.office = office
     if office is None:
         return
+    text = clause.text
+    # "(Uladzimir Kanaplyou)": another spelling, not the next holder
+    people = [
+        p
+        for p in clause.names_of("person")
+        if text.count("(", 0, p.start) <= text.count(")", 0, p.start)
+    ]
+    named = [
+        b for b in clause.names_of("chamber", "legislature") if people and b.end <= people[0].start
+    ]
+    if named and re.match(r"(?:In|At|For) (?:the )?", text) and named[0].start <= 8:
+        # "In the House of Representatives, Malofeyev gave way ...": that house's chair
+        office = _presiding_office(article, reading, name_mention(clause, named[0]))
+        reading.office = office
+    elif people and re.match(r"(?:The|In the) (?:upper|lower) (?:house|chamber)\b", text):
+        # "The lower chamber was chaired by ...": the chamber the infobox calls so
+        body = chamber_of(article, reading, clause, before=people[0].start)
+        office = _presiding_office(article, reading, body)
     org = _office_body(article, office)
-    people = clause.names_of("person")
     for i, person in enumerate(people):
-        end = people[i + 1].start if i + 1 < len(people) else len(clause.text)
-        part = clause.text[person.end : end]
-        lead = clause.text[max(0, person.start - 30) : person.start]
+        end = people[i + 1].start if i + 1 < len(people) else len(text)
+        part = text[person.end : end]
+        lead = text[max(0, person.start - 30) : person.start]
         if not (
             _SUCCESSION.search(part[:60])
             or re.search(r"\b(?:chose|elected|passed to|gave way(?: on [^,;]+)? to)\s+$", lead)
@@ -829,7 +846,12 @@ def _segment_term(
         part_dates = [d for d in part_dates if (d.start or 0) < person.end + again.start()]
     start = finish = None
     lead = text[max(0, person.start - 40) : person.start]
-    if re.search(r"\bwhen\s+$", lead[-8:]) or re.search(r"\bwhen\s+\w+\s+was\s+\w+\s+by\s+$", lead):
+    gave_way = re.search(r"\bgave way (?:on|in) (?P<d>[^,;]+?) to\s+$", lead)
+    if gave_way:  # "Malofeyev gave way on 21 November 2000 to Vadim Popov"
+        start = _date_or_year(gave_way.group("d"))
+    if re.search(r"\b(?:when|the day)\s+$", lead[-9:]) or re.search(
+        r"\bwhen\s+\w+\s+was\s+\w+\s+by\s+$", lead
+    ):
         earlier = [d for d in clause.dates if (d.end or 0) <= person.start]
         if earlier:
             start = DateValue(earlier[-1].iso, earlier[-1].precision)
