@@ -632,3 +632,17 @@ def test_a_story_of_chairs_in_the_house_it_names():
     } <= chairs
     assert not [c for c in chairs if c[0] == "Upper Thing" and c[1] != "Jon Sigurdsson"]
     assert "Ana Bergová" not in {c[1] for c in chairs}
+
+
+def test_a_meeting_place_is_the_building_in_the_city_its_address_ends_with():
+    facts = _read(
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n"
+        "- Meeting Place: Thing House (Old Hall), 12 Harbour Street, Nordby; Lower Hall, Sudby\n\n"
+        "The Althing is the legislature of Norlandia.\n"
+    )
+    places = {(f.subject.name, f.value.name) for f in _told(facts, "meetingPlace")}
+    assert ("Althing of Norlandia", "Thing House") in places
+    assert ("Althing of Norlandia", "Lower Hall") in places
+    assert not [p for p in places if "Harbour Street" in p[1]]  # an address, not a place
+    located = {(f.subject.name, f.value.name) for f in _told(facts, "locatedIn")}
+    assert located == {("Thing House", "Nordby"), ("Lower Hall", "Sudby")}

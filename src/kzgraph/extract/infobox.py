@@ -17,6 +17,7 @@ from kzgraph.names import slugify
 READERS = [
     "entity",
     "entities",
+    "places",
     "concepts",
     "class",
     "date",
@@ -149,6 +150,32 @@ def _read_entities(article: Article, entry: InfoboxEntry, rule: dict) -> None:
             value = Mention(name, kind, value.start, value.end)
         ev = evidence(article, entry, value.start or 0, value.end or 0)
         article.add(subject, rule["relation"], value, ev, rule="infobox")
+
+
+def _read_places(article: Article, entry: InfoboxEntry, rule: dict) -> None:
+    """ "Parliament Building, Stefan cel Mare Boulevard, Chișinău": the building the body meets
+    in, in the city the value ends with (the street between is its address, not a place);
+    "A, Moscow; B, Moscow": two buildings."""
+    subject = _subject(article, entry, rule)
+    if subject is None:
+        return
+    at = 0
+    for part in entry.value.split(";"):
+        start = at + len(part) - len(part.lstrip())
+        at += len(part) + 1
+        items = [i.strip() for i in part.split(",")]
+        building = re.sub(r"\s*\([^()]*\)$", "", items[0])
+        place = _entity(article, entry, building, "place", start)
+        ev = evidence(article, entry, place.start or 0, place.end or 0)
+        article.add(subject, rule["relation"], place, ev, rule="infobox")
+        if len(items) < 2 or not items[-1]:
+            continue
+        city = _entity(article, entry, items[-1], "place", start + part.strip().rfind(items[-1]))
+        whole = evidence(
+            article, entry, entry.start + start, entry.start + start + len(part.strip())
+        )
+        article.add(place, "locatedIn", city, whole, rule="infobox")
+        article.add(subject, rule["relation"], city, whole, rule="infobox")
 
 
 def _items(value: str, conjunctions: bool) -> list[tuple[str, int]]:
@@ -520,6 +547,7 @@ READ: dict[str, Callable[[Article, InfoboxEntry, dict], None]] = {
     "text": _read_text,
     "chambers": _read_chambers,
     "seats": _read_seats,
+    "places": _read_places,
     "groups": _read_groups,
     "leader": _read_leader,
     "election": _read_election,
