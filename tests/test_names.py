@@ -45,6 +45,14 @@ def test_local_aliases_only_count_in_their_article():
     assert resolver.lookup("Mazhilis").slug == "majilis"  # a global alias
 
 
+def test_another_spelling_of_a_known_name_becomes_one_of_its_names():
+    resolver = Resolver(load_table(PROJECT_ROOT / "mappings" / "entities.yaml"))
+    resolver.begin_article(Mention("Mäjilis", "chamber"), "Kazakhstan")
+    koshanov = resolver.resolve("Yerlan Koshanov", "person")
+    assert koshanov.slug == "erlan-koshanov"
+    assert "Yerlan Koshanov" in koshanov.names()  # a label a reader may search by
+
+
 def test_entity_table_uses_only_confirmed_qids():
     """Every QID in the table appears in shared/wikidata-terms.md (when it is there)."""
     terms = PROJECT_ROOT.parent / "shared" / "wikidata-terms.md"

@@ -181,6 +181,7 @@ class Resolver:
         if slug is None:
             found = self.lookup(name, kind)
             if found:
+                self.learn(name, found)  # "Yerlan Koshanov" for "Erlan Koshanov": a label too
                 return found
             slug = slugify(name)
             # "Senate", "Speaker", "Agrarian Party", "Independents" exist in many countries:
