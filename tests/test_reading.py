@@ -646,3 +646,15 @@ def test_a_meeting_place_is_the_building_in_the_city_its_address_ends_with():
     assert not [p for p in places if "Harbour Street" in p[1]]  # an address, not a place
     located = {(f.subject.name, f.value.name) for f in _told(facts, "locatedIn")}
     assert located == {("Thing House", "Nordby"), ("Lower Hall", "Sudby")}
+
+
+def test_a_timeline_item_dates_the_constitution_it_tells_of():
+    facts = _read(
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n\n== Timeline ==\n"
+        "- 1996-06-28: after an all-night sitting, the Althing adopted the Constitution of "
+        "Norlandia.\n- 2004-12-08: the Althing amended the Constitution of Norlandia.\n"
+    )
+    dated = {(f.subject.name, f.value.iso) for f in _told(facts, "inception")}
+    assert dated == {("Constitution of Norlandia", "1996-06-28")}  # an amendment is no inception
+    events = {f.subject.name for f in _told(facts, "pointInTime", "event")}
+    assert not [e for e in events if e.startswith("Adoption")]  # the inception says it

@@ -290,7 +290,26 @@ def _enactments(clause: Clause) -> list[tuple[Token, DateValue]]:
             texts.append(verb.head)
         # not "a new version of the constitution adopted in 2017": that is an amendment
         found += [(t, date) for t in texts if t.lower_ == "constitution" and t.dep_ != "pobj"]
+    heading = timeline_date(clause)
+    if heading is not None and not found:
+        # "1996-06-28: after an all-night sitting, the Rada adopted the Constitution of Ukraine."
+        for verb in clause.doc:
+            if verb.lemma_.lower() in _ENACTED and verb.pos_ == "VERB":
+                found += [
+                    (t, heading)
+                    for t in verb.children
+                    if t.dep_ in ("dobj", "nsubjpass") and t.lower_ == "constitution"
+                ]
     return found
+
+
+def timeline_date(clause: Clause) -> DateValue | None:
+    """The date a timeline's item starts with ("2014-02-21: the Rada restored ..."): the
+    date of everything the item tells."""
+    first = clause.dates[0] if clause.dates else None
+    if first is None or first.start != 0:
+        return None
+    return first if clause.text[first.end or 0 :].lstrip().startswith(":") else None
 
 
 def enactments(article: Article, reading: Reading, clause: Clause) -> None:

@@ -1805,6 +1805,8 @@ def events(article: Article, reading: Reading, clause: Clause) -> None:
             what = named.text
         elif not re.search(r"\b[A-Z]", what):
             continue  # "signing of the decree", "dissolution of the chamber": not told enough
+        if noun == "Adoption" and re.match(r"(?:\d{4} )?Constitution\b", what):
+            continue  # a constitution's adoption is its inception (occasions.enactments)
         date = clause.dates[0]
         label = f"{noun} of the {what} ({spoken_date(date)})"
         s = clause.sentence.start
