@@ -658,3 +658,15 @@ def test_a_timeline_item_dates_the_constitution_it_tells_of():
     assert dated == {("Constitution of Norlandia", "1996-06-28")}  # an amendment is no inception
     events = {f.subject.name for f in _told(facts, "pointInTime", "event")}
     assert not [e for e in events if e.startswith("Adoption")]  # the inception says it
+
+
+def test_the_day_an_election_was_called_is_not_its_day():
+    facts = _read(
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n\n"
+        "The King signed the decree calling the election on 17 June 2021. In 2024 he dissolved "
+        "the Althing and called an early election for 1 September 2024. The outgoing house "
+        "voted to postpone the repeat election, setting 1 June 2022 as the latest possible date.\n"
+    )
+    dated = {f.value.iso for f in _told(facts, "pointInTime", "election")}
+    assert "2024-09-01" in dated
+    assert not dated & {"2021-06-17", "2022-06-01"}

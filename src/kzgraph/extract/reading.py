@@ -213,6 +213,13 @@ _OTHER_VOTE = re.compile(
 )
 
 
+_CALLED = re.compile(
+    r"\b(?:calling|called|call|announcing|announced|scheduling|scheduled|postpone|postponed"
+    r"|postponing)\s+(?:the\s+|an?\s+)?(?:\w+\s+)?$",
+    re.I,
+)
+
+
 def _near_election_word(clause: Clause, date: DateValue) -> bool:
     """An election word of a legislative election within a few words of the date ("the
     election of 6 November 2005", "went to the polls on 19 September", "for 1 September
@@ -221,6 +228,13 @@ def _near_election_word(clause: Clause, date: DateValue) -> bool:
     window = clause.text[max(0, start - 100) : start]
     window = re.split(r"\d{4}", window)[-1]  # not across another date
     words = list(ELECTION_WORDS.finditer(window))
+    called = words and _CALLED.search(window[: words[-1].start()])
+    if called and not re.match(r"\s+for\b", window[words[-1].end() :]):
+        # "the decree calling the election on 17 June": the decree's day; "called an
+        # election for 1 September": the vote's
+        return False
+    if re.search(r"\b(?:setting|set|fixing|fixed)\s+$", window):
+        return False  # "... setting 1 June 2021 as the latest possible date"
     if words and not _OTHER_VOTE.search(window[: words[-1].start()]):
         between = window[words[-1].end() :].lower()
         # "elections were promised ... in his address of 1 September 2022": the address's date
