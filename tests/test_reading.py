@@ -670,3 +670,13 @@ def test_the_day_an_election_was_called_is_not_its_day():
     dated = {f.value.iso for f in _told(facts, "pointInTime", "election")}
     assert "2024-09-01" in dated
     assert not dated & {"2021-06-17", "2022-06-01"}
+
+
+def test_a_body_that_took_the_place_of_another():
+    facts = _read(
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n\n"
+        "In 1995 the Althing took the place of the unicameral Supreme Council of Norlandia. "
+        "Olaf Dahl succeeded the Speaker Jon Sigurdsson in 2001.\n"
+    )
+    replaced = {(f.subject.name, f.value.name) for f in _told(facts, "replaces")}
+    assert replaced == {("Althing", "Supreme Council of Norlandia")}

@@ -129,7 +129,8 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
         names.append(Name(m.name, m.kind, start, end))
     for start, end in _entity_spans(doc):
         text = sentence.text[start:end]
-        lead = re.match(r"(?:[Tt]he|[Aa]n?)\s+", text)
+        # "the", "a", and lower-case words the model took in ("unicameral Supreme Council")
+        lead = re.match(r"(?:(?:[Tt]he|[Aa]n?|[a-z][\w\-]*)\s+)+(?=[A-ZÀ-Þ])", text)
         if lead:
             text, start = text[lead.end() :], start + lead.end()
         text = re.sub(r"(?:['’]s|\s*\(\w*|\s+\d[\d,.]*)$", "", text)  # "... of Tajikistan 60"

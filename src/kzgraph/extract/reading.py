@@ -1423,6 +1423,36 @@ def _cameral_body(clause: Clause, bodies: list, m: re.Match):
     return before[-1] if len(before) == 1 else None
 
 
+# "X took the place of the unicameral Y", "put a two-chamber X in place of the Y"
+_TOOK_THE_PLACE = re.compile(
+    r"\s+(?:\w+\s+){0,2}?(?:replaced|took the place of|in place of|superseded)\s+(?:the\s+)?"
+    r"(?:(?:unicameral|bicameral|single-chamber|two-chamber|former|old|smaller|larger),?\s+)*"
+)
+
+
+def replacements(article: Article, reading: Reading, clause: Clause) -> None:
+    """One body took the place of another, told with the two side by side."""
+    bodies = clause.names_of("chamber", "legislature")
+    text = clause.text
+    for new, old in zip(bodies, bodies[1:], strict=False):
+        if new.text != old.text and _TOOK_THE_PLACE.fullmatch(text[new.end : old.start]):
+            ev = clause_evidence(article, clause, new.start, old.end)
+            article.add(
+                name_mention(clause, new),
+                "replaces",
+                name_mention(clause, old),
+                ev,
+                rule="replaces",
+            )
+            article.add(
+                name_mention(clause, old),
+                "replacedBy",
+                name_mention(clause, new),
+                ev,
+                rule="replaces",
+            )
+
+
 _SITS = re.compile(
     r"\b(?:sits|meets|is based|is housed|is located|convenes|meet|sit)\s+in\s+", re.I
 )
@@ -2000,6 +2030,7 @@ RULES = [
     terms,
     founding,
     chamber_kinds,
+    replacements,
     legislature_country,
     places,
     party_people,
