@@ -471,7 +471,7 @@ KINDS_AND_PARTS = """= Althing of Norlandia =
 - Country: Norlandia
 - Members: Council: 60 (40 elected and 20 appointment by the King), Assembly: 90
 
-The Althing replaced the unicameral Great Council of Norlandia. The Little Diet, the country's single-chamber parliament of the north, sat in Nordby. The Fisher League (FL) came first in 2019. The FL came second with 30 seats in 2023, and the Council was a 61-seat body then. Since 2020 the Assembly has had 54 seats from party lists and the other 36 in single-member districts; 1,311 candidates stood: 1,015 on lists and 296 in the districts. In 1995, following the dissolution of the Great Council of Norlandia by the King, elections were held.
+The Althing replaced the unicameral Great Council of Norlandia. The Little Diet, the country's single-chamber parliament of the north, sat in Nordby. The Fisher League (FL) came first in 2019. The FL came second with 30 seats in 2023, and the Council was a 61-seat body then. Since 2020 the Assembly has had 54 seats from party lists and the other 36 in single-member districts; 1,311 candidates stood: 1,015 on lists and 296 in the districts. In 1995, following the dissolution of the Great Council of Norlandia by the King, elections were held. So the first Council numbered 47.
 """
 
 
@@ -489,6 +489,7 @@ def test_kinds_seat_parts_and_a_dissolution_told_in_passing():
         ("Council", 40, "elected"),
         ("Council", 20, "appointment by the King"),
         ("Council", 61, None),  # "was a 61-seat body"
+        ("Council", 47, None),  # "numbered 47"
         ("Assembly", 54, "from party lists"),
         ("Assembly", 36, "in single-member districts"),
     } <= seats

@@ -1215,7 +1215,7 @@ _SIZE = re.compile(
     rf"its|their|all|total of|numbering)\s+(?P<n>{_COUNT})\s+(?:\w+\s+)?(?P<what>deputies|members|seats|senators|representatives|MPs|people)\b"
     r"|\b(?P<m>\d+|[a-z]+)-(?:member|seat)\b"
     # "the People's Representatives shrank to forty-five": a change of size, the noun left out
-    rf"|\b(?:grew|shrank|was (?:cut|reduced|increased|enlarged)|expanded) to (?P<k>{_COUNT})\b(?! (?:percent|per cent|%)|\s+(?:\w+\s+)?(?:deputies|members|seats|senators))"
+    rf"|\b(?:(?:grew|shrank|was (?:cut|reduced|increased|enlarged)|expanded) to|numbered) (?P<k>{_COUNT})\b(?! (?:percent|per cent|%)|\s+(?:\w+\s+)?(?:deputies|members|seats|senators))"
     r")",
     re.I,
 )
