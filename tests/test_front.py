@@ -7,6 +7,7 @@ duration: availability means answers arrive, right, and never a 5xx.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import http.client
 import os
 import signal
@@ -113,6 +114,85 @@ def test_keep_alive_serves_many_requests_on_one_connection(one_worker):
             assert response.getheader("Connection", "").lower() != "close"
     finally:
         conn.close()
+
+
+def workers_socket(server) -> str:
+    """The path of the Unix socket the master's workers accept from (in its private folder)."""
+    inodes = set()
+    for fd in os.listdir(f"/proc/{server.process.pid}/fd"):
+        with contextlib.suppress(OSError):
+            target = os.readlink(f"/proc/{server.process.pid}/fd/{fd}")
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+    with open("/proc/net/unix") as table:
+        for line in table:
+            fields = line.split()
+            if len(fields) == 8 and fields[6] in inodes and fields[7].endswith("workers.sock"):
+                return fields[7]
+    raise AssertionError("the workers' socket was not found")
+
+
+def test_a_worker_keeps_the_fronts_connection_open_between_requests(seed_store, tmp_path):
+    """The front reuses its connections to the workers (web/worker.py): a worker answers
+    request after request on one connection (gunicorn's sync worker closes it after one).
+    Two workers: the front's own requests so far (one at a time) hold one of them."""
+    server = start_kzgraph(seed_store, tmp_path / "kzgraph.log", "--workers", "2")
+    sock = socket.socket(socket.AF_UNIX)
+    sock.settimeout(30)
+    sock.connect(workers_socket(server))
+    conn = http.client.HTTPConnection("workers")
+    conn.sock = sock
+    try:
+        for n in range(3):
+            conn.request("GET", "/sparql?query=" + quote(short_query(n)))
+            response = conn.getresponse()
+            assert response.status == 200 and b"true" in response.read()
+            assert not response.will_close
+    finally:
+        conn.close()
+        server.stop()
+
+
+def test_a_worker_that_ended_between_requests_costs_no_answer(one_worker):
+    """The front's idle connection to a worker that is gone (ended for a query, replaced)
+    is dropped, and the request goes to the new worker."""
+    for n in range(3):
+        assert get(one_worker, "sparql", query=short_query(n)).status_code == 200
+    for n in range(3):
+        (worker,) = one_worker.worker_pids()
+        os.kill(worker, signal.SIGKILL)
+        for _ in range(300):  # bounded: 30 s at most
+            if one_worker.worker_pids() not in ([], [worker]):
+                break
+            time.sleep(0.1)
+        r = get(one_worker, "sparql", query=short_query(10 + n))
+        assert r.status_code == 200 and r.json()["boolean"] is True, r.text[:300]
+
+
+def test_a_write_after_reads_finds_the_one_worker(seed_store, tmp_path):
+    """A write is never sent twice, so it goes on a new connection: the front closes an
+    idle one to free its worker for it (else the one worker, held by the idle connection,
+    would never accept it)."""
+    from .servers import copy_store
+
+    copy_store(seed_store, tmp_path / "store")
+    server = start_kzgraph(
+        tmp_path / "store",
+        tmp_path / "kzgraph.log",
+        "--workers",
+        "1",
+        "--update-token",
+        TOKEN,
+        "--query-timeout",
+        "20",
+    )
+    try:
+        for n in range(3):
+            assert get(server, "sparql", query=short_query(n)).status_code == 200
+        assert insert(server, "urn:one-worker").status_code == 204
+        assert get(server, "health").status_code == 200
+    finally:
+        server.stop()
 
 
 def test_the_client_may_leave_while_its_request_waits(one_worker):
