@@ -359,6 +359,13 @@ class Exchange:
         self.room.set()
         return chunk
 
+    def take_all(self) -> bytes:
+        """The whole body of a complete answer."""
+        body = b"".join(self.chunks)
+        self._drop_chunks()
+        self.room.set()
+        return body
+
     @property
     def ended_early(self) -> bool:
         return self._task.done() and not self.complete
@@ -626,7 +633,16 @@ class Front:
         headers = [
             (k, v) for k, v in exchange.headers if k not in HOP_BY_HOP or k == b"content-length"
         ]
-        await send({"type": "http.response.start", "status": exchange.status, "headers": headers})
+        start = {"type": "http.response.start", "status": exchange.status, "headers": headers}
+        if exchange.complete:  # the whole answer came with its head (a small one): one write
+            body = exchange.take_all()
+            finishing.set()
+            await send(start)
+            await send({"type": "http.response.body", "body": body, "more_body": False})
+            if etag and len(body) <= self.cache.max_entry_bytes:
+                self._keep(exchange, key, Stored(version, exchange.status, headers, body, etag))
+            return
+        await send(start)
         kept: list[bytes] | None = [] if etag else None
         size = 0
         while (chunk := await exchange.next_chunk()) is not None:
@@ -640,8 +656,14 @@ class Front:
             raise ConnectionError(exchange.failure or "the worker's answer was cut")
         finishing.set()
         await send({"type": "http.response.body", "body": b"", "more_body": False})
-        if etag and kept is not None and key is not None and exchange.request.method == "GET":
-            self.cache.put(key, Stored(version, exchange.status, headers, b"".join(kept), etag))
+        if etag and kept is not None:
+            body = b"".join(kept)
+            self._keep(exchange, key, Stored(version, exchange.status, headers, body, etag))
+
+    def _keep(self, exchange: Exchange, key: tuple | None, stored: Stored) -> None:
+        """Keep a whole answer to a GET in the shared cache."""
+        if key is not None and exchange.request.method == "GET":
+            self.cache.put(key, stored)
 
 
 class ClientLeft(Exception):

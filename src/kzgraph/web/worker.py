@@ -41,9 +41,6 @@ class KeepAliveWorker(SyncWorker):
                 if not self.handle_request(listener, req, client, addr):
                     return
                 if not self.next_request_arrives(client):
-                    # Closed at once, not drained: a request the front sent meanwhile is
-                    # left unread, and the front, told so by a reset, sends it elsewhere.
-                    client.close()
                     return
         except http.errors.NoMoreData:
             pass  # the front closed the connection between requests
@@ -55,7 +52,11 @@ class KeepAliveWorker(SyncWorker):
         except BaseException as exc:
             self.handle_error(req, client, addr, exc)
         finally:
-            util.close_graceful(client)
+            # Closed at once, not drained (gunicorn's graceful close reads what is left):
+            # a request the front sent after the last answer stays unread, so the front is
+            # told by a reset that it never ran and sends it to another worker. The answer
+            # already sent is still read first (a Unix socket keeps it for the front).
+            client.close()
 
     def next_request_arrives(self, client) -> bool:
         """Wait for the connection's next request; False when the worker is to end first
