@@ -19,6 +19,7 @@ from urllib.parse import quote, urlencode
 import pytest
 import requests
 
+from kzgraph.web.front import Connections
 from kzgraph.web.lanes import Busy, Lane, plan
 
 from .conftest import TOKEN
@@ -351,6 +352,35 @@ def test_a_client_past_its_limit_gets_429_and_others_are_served(limited):
             sock.close()
 
 
+def test_an_idle_connection_whose_worker_left_is_not_handed_out(tmp_path):
+    """Connections kept for reuse: the one whose peer closed is dropped, the live one reused."""
+    path = str(tmp_path / "workers.sock")
+
+    async def scenario() -> list[bool]:
+        peers: list[asyncio.StreamWriter] = []
+
+        async def accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            peers.append(writer)
+
+        server = await asyncio.start_unix_server(accept, path)
+        connections = Connections(path)
+        for _ in range(2):
+            connections.keep(await connections.open(deadline=time.monotonic() + 10))
+        while len(peers) < 2:
+            await asyncio.sleep(0)
+        peers[1].close()  # the worker of one of them ends
+        while not any(reader.at_eof() for reader, _ in connections.idle):
+            await asyncio.sleep(0.01)
+        (live,) = [c for c in connections.idle if not c[0].at_eof()]
+        handed = [connections.take_idle() == live, connections.take_idle() is None]
+        live[1].close()
+        peers[0].close()
+        server.close()
+        return handed
+
+    assert asyncio.run(scenario()) == [True, True]
+
+
 def test_lanes_serve_waiting_clients_in_turn():
     async def scenario() -> list[str]:
         lane = Lane("short", 1)
@@ -453,6 +483,29 @@ def test_the_shared_cache_answers_repeats_and_forgets_on_update(writable):
     after = ask()
     assert after.status_code == 200 and after.headers.get("X-Cache") != "shared"
     assert after.json()["results"]["bindings"][0]["n"]["value"] == "1"
+
+
+def test_a_streamed_answer_starts_at_once_and_is_shared_once_whole(seed_store, tmp_path):
+    """Past ``stream_after_bytes`` an answer streams (its first byte does not wait for the
+    whole result); the front's shared cache still keeps it, and replays it with a length."""
+    server = start_kzgraph(
+        seed_store,
+        tmp_path / "kzgraph.log",
+        "--workers",
+        "2",
+        env={"KZGRAPH_STREAM_AFTER_BYTES": "1000", "KZGRAPH_RESULT_CACHE_ENTRIES": "0"},
+    )
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 200"
+    try:
+        first, second = (get(server, "sparql", query=query) for _ in range(2))
+    finally:
+        server.stop()
+    assert first.status_code == second.status_code == 200
+    assert first.headers.get("X-Streamed") == "true" and "Content-Length" not in first.headers
+    assert len(first.content) > 1000
+    assert second.headers.get("X-Cache") == "shared" and "X-Streamed" not in second.headers
+    assert int(second.headers["Content-Length"]) == len(second.content)
+    assert second.content == first.content
 
 
 def test_authorised_requests_are_not_shared(writable):

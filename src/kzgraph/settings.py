@@ -51,7 +51,10 @@ class Settings:
     # went past 1,024 MiB). 2,048 MiB bounds 4 workers to 8 GiB above the data.
     worker_memory_mb: int = 2048
     result_cache_entries: int = 256
-    result_cache_max_bytes: int = 2_000_000  # a larger result is streamed, not cached
+    result_cache_max_bytes: int = 2_000_000  # a larger result is not cached
+    # A larger result is streamed as it is written (its first byte leaves after this many,
+    # not after the whole result); smaller ones are sent whole, with a Content-Length.
+    stream_after_bytes: int = 65_536
     service_allowlist: tuple[str, ...] = (WIKIDATA_SPARQL, QLEVER_WIKIDATA)
     # Where an allowlisted endpoint is really reached ("IRI=URL"): for mirrors and tests.
     service_map: tuple[str, ...] = ()

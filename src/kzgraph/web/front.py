@@ -188,7 +188,8 @@ def storable(status: int, headers: list[tuple[bytes, bytes]], max_bytes: int) ->
     control = names.get(b"cache-control", b"").lower()
     if b"no-store" in control or b"private" in control or b"set-cookie" in names:
         return None
-    if b"x-streamed" in names or int(names.get(b"content-length", b"-1")) > max_bytes:
+    # A streamed answer (no length) is kept once whole: a cut one never is (see relay).
+    if int(names.get(b"content-length", b"-1")) > max_bytes:
         return None
     vary = {v.strip().lower() for v in names.get(b"vary", b"").decode("latin-1").split(",")}
     if not vary <= VARY_KEYED | {""}:
@@ -658,7 +659,9 @@ class Front:
         await send({"type": "http.response.body", "body": b"", "more_body": False})
         if etag and kept is not None:
             body = b"".join(kept)
-            self._keep(exchange, key, Stored(version, exchange.status, headers, body, etag))
+            whole = [(k, v) for k, v in headers if k not in (b"x-streamed", b"content-length")]
+            whole.append((b"content-length", b"%d" % len(body)))
+            self._keep(exchange, key, Stored(version, exchange.status, whole, body, etag))
 
     def _keep(self, exchange: Exchange, key: tuple | None, stored: Stored) -> None:
         """Keep a whole answer to a GET in the shared cache."""
