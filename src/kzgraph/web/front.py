@@ -13,7 +13,9 @@ socket in a private folder. The front:
   ``client_max_requests`` requests in the server at once, beyond that a 429;
 - answers repeated GETs from one cache shared by all workers, keyed by the request and
   dropped when the data changes (the store's files, checked with two ``stat`` calls);
-- stops a query whose client leaves by closing its connection to the worker: the
+- keeps its connections to the workers open between requests (``Connections``; each
+  worker serves one at a time, web/worker.py): no connection is made per request;
+- stops a query whose client leaves by half-closing its connection to the worker: the
   worker's watchdog (web/watchdog.py) sees it and ends the query, as before.
 
 The workers keep every limit of their own (timeout, memory, crash answers), unchanged.
