@@ -637,13 +637,17 @@ class Front:
             (k, v) for k, v in exchange.headers if k not in HOP_BY_HOP or k == b"content-length"
         ]
         start = {"type": "http.response.start", "status": exchange.status, "headers": headers}
-        if exchange.complete:  # the whole answer came with its head (a small one): one write
+        if exchange.complete:  # the whole answer came with its head: passed on in one piece
             body = exchange.take_all()
             finishing.set()
             await send(start)
             await send({"type": "http.response.body", "body": body, "more_body": False})
             if etag and len(body) <= self.cache.max_entry_bytes:
-                self._keep(exchange, key, Stored(version, exchange.status, headers, body, etag))
+                self._keep(
+                    exchange,
+                    key,
+                    Stored(version, exchange.status, whole(headers, body), body, etag),
+                )
             return
         await send(start)
         kept: list[bytes] | None = [] if etag else None
@@ -661,14 +665,20 @@ class Front:
         await send({"type": "http.response.body", "body": b"", "more_body": False})
         if etag and kept is not None:
             body = b"".join(kept)
-            whole = [(k, v) for k, v in headers if k not in (b"x-streamed", b"content-length")]
-            whole.append((b"content-length", b"%d" % len(body)))
-            self._keep(exchange, key, Stored(version, exchange.status, whole, body, etag))
+            self._keep(
+                exchange, key, Stored(version, exchange.status, whole(headers, body), body, etag)
+            )
 
     def _keep(self, exchange: Exchange, key: tuple | None, stored: Stored) -> None:
         """Keep a whole answer to a GET in the shared cache."""
         if key is not None and exchange.request.method == "GET":
             self.cache.put(key, stored)
+
+
+def whole(headers: list[tuple[bytes, bytes]], body: bytes) -> list[tuple[bytes, bytes]]:
+    """The headers of an answer kept whole: with its length, not marked streamed."""
+    kept = [(k, v) for k, v in headers if k not in (b"x-streamed", b"content-length")]
+    return [*kept, (b"content-length", b"%d" % len(body))]
 
 
 class ClientLeft(Exception):
