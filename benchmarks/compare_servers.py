@@ -111,8 +111,18 @@ def wrk(url: str, connections: int, seconds: int) -> float:
         capture_output=True,
         text=True,
     ).stdout
-    m = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    return float(m.group(1)) if m else float("nan")
+    return answers_per_second(out)
+
+
+def answers_per_second(wrk_output: str) -> float:
+    """Successful answers a second from wrk's report: its Requests/sec counts errors too
+    (a server that fails fast would look fast), so the 4xx and 5xx are taken out."""
+    total = re.search(r"(\d+) requests in ([\d.]+)(m?s)", wrk_output)
+    if total is None:
+        return float("nan")
+    seconds = float(total.group(2)) / (1000 if total.group(3) == "ms" else 1)
+    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", wrk_output)
+    return (int(total.group(1)) - (int(failed.group(1)) if failed else 0)) / seconds
 
 
 def pct(values: list[float], q: float) -> float:

@@ -294,6 +294,7 @@ def start_nginx(upstream: str, folder: Path) -> Running:
     site = site.replace("server kzgraph:8000;", f"server {upstream[7:].strip('/')};")
     site = site.replace("listen 8080;", f"listen 127.0.0.1:{port};")
     site = site.replace("/var/cache/nginx/kzgraph", str(folder / "cache"))
+    site = site.replace("/var/log/nginx/access.log", str(folder / "access.log"))
     (folder / "site.conf").write_text(site)
     (folder / "nginx.conf").write_text(
         # As root, nginx's workers would switch to a user that cannot write the folder.
@@ -301,7 +302,7 @@ def start_nginx(upstream: str, folder: Path) -> Running:
         # One worker per core, as the official image's nginx.conf has it.
         + "worker_processes auto;\n"
         + f"pid {folder}/nginx.pid;\nerror_log {folder}/error.log;\nevents {{}}\n"
-        f"http {{\n  access_log off;\n  client_body_temp_path {folder}/body;\n"
+        f"http {{\n  client_body_temp_path {folder}/body;\n"
         f"  proxy_temp_path {folder}/proxy;\n  include {folder}/site.conf;\n}}\n"
     )
     log = folder / "nginx.log"

@@ -7,6 +7,7 @@ duration: availability means answers arrive, right, and never a 5xx.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import http.client
 import os
 import signal
@@ -18,6 +19,7 @@ from urllib.parse import quote, urlencode
 import pytest
 import requests
 
+from kzgraph.web.front import Connections
 from kzgraph.web.lanes import Busy, Lane, plan
 
 from .conftest import TOKEN
@@ -113,6 +115,85 @@ def test_keep_alive_serves_many_requests_on_one_connection(one_worker):
             assert response.getheader("Connection", "").lower() != "close"
     finally:
         conn.close()
+
+
+def workers_socket(server) -> str:
+    """The path of the Unix socket the master's workers accept from (in its private folder)."""
+    inodes = set()
+    for fd in os.listdir(f"/proc/{server.process.pid}/fd"):
+        with contextlib.suppress(OSError):
+            target = os.readlink(f"/proc/{server.process.pid}/fd/{fd}")
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+    with open("/proc/net/unix") as table:
+        for line in table:
+            fields = line.split()
+            if len(fields) == 8 and fields[6] in inodes and fields[7].endswith("workers.sock"):
+                return fields[7]
+    raise AssertionError("the workers' socket was not found")
+
+
+def test_a_worker_keeps_the_fronts_connection_open_between_requests(seed_store, tmp_path):
+    """The front reuses its connections to the workers (web/worker.py): a worker answers
+    request after request on one connection (gunicorn's sync worker closes it after one).
+    Two workers: the front's own requests so far (one at a time) hold one of them."""
+    server = start_kzgraph(seed_store, tmp_path / "kzgraph.log", "--workers", "2")
+    sock = socket.socket(socket.AF_UNIX)
+    sock.settimeout(30)
+    sock.connect(workers_socket(server))
+    conn = http.client.HTTPConnection("workers")
+    conn.sock = sock
+    try:
+        for n in range(3):
+            conn.request("GET", "/sparql?query=" + quote(short_query(n)))
+            response = conn.getresponse()
+            assert response.status == 200 and b"true" in response.read()
+            assert not response.will_close
+    finally:
+        conn.close()
+        server.stop()
+
+
+def test_a_worker_that_ended_between_requests_costs_no_answer(one_worker):
+    """The front's idle connection to a worker that is gone (ended for a query, replaced)
+    is dropped, and the request goes to the new worker."""
+    for n in range(3):
+        assert get(one_worker, "sparql", query=short_query(n)).status_code == 200
+    for n in range(3):
+        (worker,) = one_worker.worker_pids()
+        os.kill(worker, signal.SIGKILL)
+        for _ in range(300):  # bounded: 30 s at most
+            if one_worker.worker_pids() not in ([], [worker]):
+                break
+            time.sleep(0.1)
+        r = get(one_worker, "sparql", query=short_query(10 + n))
+        assert r.status_code == 200 and r.json()["boolean"] is True, r.text[:300]
+
+
+def test_a_write_after_reads_finds_the_one_worker(seed_store, tmp_path):
+    """A write is never sent twice, so it goes on a new connection: the front closes an
+    idle one to free its worker for it (else the one worker, held by the idle connection,
+    would never accept it)."""
+    from .servers import copy_store
+
+    copy_store(seed_store, tmp_path / "store")
+    server = start_kzgraph(
+        tmp_path / "store",
+        tmp_path / "kzgraph.log",
+        "--workers",
+        "1",
+        "--update-token",
+        TOKEN,
+        "--query-timeout",
+        "20",
+    )
+    try:
+        for n in range(3):
+            assert get(server, "sparql", query=short_query(n)).status_code == 200
+        assert insert(server, "urn:one-worker").status_code == 204
+        assert get(server, "health").status_code == 200
+    finally:
+        server.stop()
 
 
 def test_the_client_may_leave_while_its_request_waits(one_worker):
@@ -271,6 +352,35 @@ def test_a_client_past_its_limit_gets_429_and_others_are_served(limited):
             sock.close()
 
 
+def test_an_idle_connection_whose_worker_left_is_not_handed_out(tmp_path):
+    """Connections kept for reuse: the one whose peer closed is dropped, the live one reused."""
+    path = str(tmp_path / "workers.sock")
+
+    async def scenario() -> list[bool]:
+        peers: list[asyncio.StreamWriter] = []
+
+        async def accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            peers.append(writer)
+
+        server = await asyncio.start_unix_server(accept, path)
+        connections = Connections(path)
+        for _ in range(2):
+            connections.keep(await connections.open(deadline=time.monotonic() + 10))
+        while len(peers) < 2:
+            await asyncio.sleep(0)
+        peers[1].close()  # the worker of one of them ends
+        while not any(reader.at_eof() for reader, _ in connections.idle):
+            await asyncio.sleep(0.01)
+        (live,) = [c for c in connections.idle if not c[0].at_eof()]
+        handed = [connections.take_idle() == live, connections.take_idle() is None]
+        live[1].close()
+        peers[0].close()
+        server.close()
+        return handed
+
+    assert asyncio.run(scenario()) == [True, True]
+
+
 def test_lanes_serve_waiting_clients_in_turn():
     async def scenario() -> list[str]:
         lane = Lane("short", 1)
@@ -373,6 +483,29 @@ def test_the_shared_cache_answers_repeats_and_forgets_on_update(writable):
     after = ask()
     assert after.status_code == 200 and after.headers.get("X-Cache") != "shared"
     assert after.json()["results"]["bindings"][0]["n"]["value"] == "1"
+
+
+def test_a_streamed_answer_starts_at_once_and_is_shared_once_whole(seed_store, tmp_path):
+    """Past ``stream_after_bytes`` an answer streams (its first byte does not wait for the
+    whole result); the front's shared cache still keeps it, and replays it with a length."""
+    server = start_kzgraph(
+        seed_store,
+        tmp_path / "kzgraph.log",
+        "--workers",
+        "2",
+        env={"KZGRAPH_STREAM_AFTER_BYTES": "1000", "KZGRAPH_RESULT_CACHE_ENTRIES": "0"},
+    )
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 200"
+    try:
+        first, second = (get(server, "sparql", query=query) for _ in range(2))
+    finally:
+        server.stop()
+    assert first.status_code == second.status_code == 200
+    assert first.headers.get("X-Streamed") == "true" and "Content-Length" not in first.headers
+    assert len(first.content) > 1000
+    assert second.headers.get("X-Cache") == "shared" and "X-Streamed" not in second.headers
+    assert int(second.headers["Content-Length"]) == len(second.content)
+    assert second.content == first.content
 
 
 def test_authorised_requests_are_not_shared(writable):

@@ -12,6 +12,7 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 def count(server, graph_count_query=COUNT) -> int:
     r = requests.get(server.url + "sparql", params={"query": graph_count_query}, timeout=10)
+    assert "results" in r.json(), (r.status_code, r.text[:500])
     return int(r.json()["results"]["bindings"][0]["n"]["value"])
 
 

@@ -46,9 +46,15 @@ class Settings:
     max_query_operators: int = 500
     # Memory a worker may use above what it holds when it starts (the dataset); a query
     # that goes past it is stopped with a 503 and the worker replaced (web/watchdog.py).
-    worker_memory_mb: int = 1024
+    # An update takes the most: the store's write handle, a snapshot written, and a new
+    # in-memory copy loaded beside the old one (at 10^6 quads, a 372 MiB copy, an update
+    # went past 1,024 MiB). 2,048 MiB bounds 4 workers to 8 GiB above the data.
+    worker_memory_mb: int = 2048
     result_cache_entries: int = 256
-    result_cache_max_bytes: int = 2_000_000  # a larger result is streamed, not cached
+    result_cache_max_bytes: int = 2_000_000  # a larger result is not cached
+    # A larger result is streamed as it is written (its first byte leaves after this many,
+    # not after the whole result); smaller ones are sent whole, with a Content-Length.
+    stream_after_bytes: int = 65_536
     service_allowlist: tuple[str, ...] = (WIKIDATA_SPARQL, QLEVER_WIKIDATA)
     # Where an allowlisted endpoint is really reached ("IRI=URL"): for mirrors and tests.
     service_map: tuple[str, ...] = ()

@@ -13,7 +13,9 @@ socket in a private folder. The front:
   ``client_max_requests`` requests in the server at once, beyond that a 429;
 - answers repeated GETs from one cache shared by all workers, keyed by the request and
   dropped when the data changes (the store's files, checked with two ``stat`` calls);
-- stops a query whose client leaves by closing its connection to the worker: the
+- keeps its connections to the workers open between requests (``Connections``; each
+  worker serves one at a time, web/worker.py): no connection is made per request;
+- stops a query whose client leaves by half-closing its connection to the worker: the
   worker's watchdog (web/watchdog.py) sees it and ends the query, as before.
 
 The workers keep every limit of their own (timeout, memory, crash answers), unchanged.
@@ -119,13 +121,19 @@ class Request:
             return None
         return (self.target, *(self.header(name) for name in KEY_HEADERS))
 
+    @property
+    def repeatable(self) -> bool:
+        """Whether sending the request twice does no harm: it may be sent again when a
+        kept-alive connection turns out closed (its worker ended between requests)."""
+        return self.method in ("GET", "HEAD", "OPTIONS") or self.is_query
+
     def upstream_head(self) -> bytes:
-        """The request line and headers as sent to a worker."""
+        """The request line and headers as sent to a worker (HTTP/1.1: the connection is
+        kept open for the next request, see web/worker.py)."""
         lines = [b"%s %s HTTP/1.1" % (self.method.encode(), self.target)]
         lines += [b"%s: %s" % (k, v) for k, v in self.headers if k not in HOP_BY_HOP]
         if self.body or self.method in ("POST", "PUT"):
             lines.append(b"content-length: %d" % len(self.body))
-        lines.append(b"connection: close")
         return b"\r\n".join(lines) + b"\r\n\r\n"
 
 
@@ -182,7 +190,8 @@ def storable(status: int, headers: list[tuple[bytes, bytes]], max_bytes: int) ->
     control = names.get(b"cache-control", b"").lower()
     if b"no-store" in control or b"private" in control or b"set-cookie" in names:
         return None
-    if b"x-streamed" in names or int(names.get(b"content-length", b"-1")) > max_bytes:
+    # A streamed answer (no length) is kept once whole: a cut one never is (see relay).
+    if int(names.get(b"content-length", b"-1")) > max_bytes:
         return None
     vary = {v.strip().lower() for v in names.get(b"vary", b"").decode("latin-1").split(",")}
     if not vary <= VARY_KEYED | {""}:
@@ -190,15 +199,55 @@ def storable(status: int, headers: list[tuple[bytes, bytes]], max_bytes: int) ->
     return names.get(b"etag")
 
 
+Connection = tuple[asyncio.StreamReader, asyncio.StreamWriter]
+
+
+class Connections:
+    """The front's connections to the workers, kept open between requests.
+
+    Each worker serves one connection at a time and keeps it open after an answer
+    (web/worker.py), so an idle connection here holds a worker that is free: a request
+    that is given a worker (``Workers.take``) uses an idle connection if there is one, and
+    opens a new one otherwise, which a worker without a connection accepts at once (the
+    connections, idle and in use, never outnumber the ready workers)."""
+
+    def __init__(self, socket_path: str) -> None:
+        self.socket_path = socket_path
+        self.idle: list[Connection] = []
+
+    def take_idle(self) -> Connection | None:
+        """The most recently used idle connection still open (its worker's pages are
+        warmest), or None."""
+        while self.idle:
+            reader, writer = self.idle.pop()
+            if reader.at_eof() or reader.exception() is not None or writer.is_closing():
+                writer.close()  # its worker ended (replaced, retired) while it was idle
+                continue
+            return reader, writer
+        return None
+
+    def keep(self, connection: Connection) -> None:
+        self.idle.append(connection)
+
+    def close_idle(self, keep: int) -> None:
+        """Close idle connections beyond ``keep``: their workers go back to accepting
+        new connections."""
+        while len(self.idle) > max(0, keep):
+            self.idle.pop(0)[1].close()
+
+    async def open(self, deadline: float) -> Connection:
+        return await _connect(self.socket_path, deadline)
+
+
 class Exchange:
     """One request sent to a worker over the Unix socket, its response read ahead of
     the client. Once the worker is done with it (answered, failed, or stopped and gone:
     ``grace`` seconds at most after a stop), ``on_worker_free`` runs and ``place`` is
-    given back."""
+    given back; a connection that served a whole answer is kept for the next request."""
 
     def __init__(
         self,
-        socket_path: str,
+        connections: Connections,
         request: Request,
         buffer_bytes: int,
         grace: float,
@@ -221,8 +270,10 @@ class Exchange:
         self.started = asyncio.Event()  # the head arrived, or the exchange ended
         self.more = asyncio.Event()  # a chunk arrived, or the exchange ended
         self.room = asyncio.Event()  # the client took some of the buffered chunks
+        self.received = 0  # bytes of the answer read from the worker
+        self.reusable = False  # the worker keeps the connection open after this answer
         self._parser = httptools.HttpResponseParser(self)
-        self._task = asyncio.create_task(self._run(socket_path))
+        self._task = asyncio.create_task(self._run(connections))
 
     # --- httptools callbacks --------------------------------------------------------------
     def on_header(self, name: bytes, value: bytes) -> None:
@@ -230,6 +281,7 @@ class Exchange:
 
     def on_headers_complete(self) -> None:
         self.status = self._parser.get_status_code()
+        self.reusable = self._parser.should_keep_alive()  # read here: reset once complete
         self.started.set()
         if self.request.method == "HEAD":
             self.complete = True  # the length describes a body that never comes
@@ -243,27 +295,47 @@ class Exchange:
         self.complete = True
 
     # ---------------------------------------------------------------------------------------
-    async def _run(self, socket_path: str) -> None:
+    async def _run(self, connections: Connections) -> None:
+        kept = False
         try:
             deadline = self.request.arrived + STARTUP_SECONDS
-            reader, self._writer = await _connect(socket_path, deadline)
-            self._writer.write(self.request.upstream_head() + self.request.body)
+            reused = connections.take_idle() if self.request.repeatable else None
+            reader, self._writer = reused or await connections.open(deadline)
+            message = self.request.upstream_head() + self.request.body
+            self._writer.write(message)
             while not self.complete:
                 read = reader.read(262144)
-                data = await (asyncio.wait_for(read, self.grace) if self.stopped else read)
+                try:
+                    data = await (asyncio.wait_for(read, self.grace) if self.stopped else read)
+                except (ConnectionResetError, BrokenPipeError):
+                    if reused is None or self.received or self.stopped:
+                        raise
+                    # The worker ended between requests, before this one was read (the
+                    # kernel says so with a reset, or a broken pipe if it had closed before
+                    # the request went out; a worker that read it and died gives an end of
+                    # file instead): it never ran, send it on a new connection.
+                    self._writer.close()
+                    reused = None
+                    reader, self._writer = await connections.open(deadline)
+                    self._writer.write(message)
+                    continue
                 if not data:
                     self.failure = WORKER_DIED
                     break
+                self.received += len(data)
                 self._parser.feed_data(data)
                 if self.stopped:
                     self._drop_chunks()
                 while self.buffered > self.buffer_bytes and not self.complete and not self.stopped:
                     self.room.clear()
                     await self.room.wait()
+            kept = self.complete and not self.stopped and self.failure is None and self.reusable
         except (OSError, TimeoutError, httptools.HttpParserError) as exc:
             self.failure = f"the workers could not be reached: {exc}"
         finally:
-            if self._writer is not None:
+            if self._writer is not None and kept:
+                connections.keep((reader, self._writer))
+            elif self._writer is not None:
                 self._writer.close()
             self.started.set()
             self.more.set()
@@ -289,6 +361,13 @@ class Exchange:
         self.buffered -= len(chunk)
         self.room.set()
         return chunk
+
+    def take_all(self) -> bytes:
+        """The whole body of a complete answer."""
+        body = b"".join(self.chunks)
+        self._drop_chunks()
+        self.room.set()
+        return body
 
     @property
     def ended_early(self) -> bool:
@@ -330,7 +409,7 @@ class Front:
 
     def __init__(self, settings: Settings, socket_path: str, data_version: Callable[[], str]):
         self.settings = settings
-        self.socket_path = socket_path
+        self.connections = Connections(socket_path)
         self.data_version = data_version
         self.lanes = plan(settings.workers, settings.long_query_workers, settings.reserved_workers)
         self.long_clients: dict[str, int] = {}  # clients' queries in or waiting for the long lane
@@ -468,8 +547,12 @@ class Front:
         except BaseException:
             place.give_back()
             raise
+        if not request.repeatable:
+            # Sent on a new connection only (see Exchange._run), which a worker without
+            # one must accept: the connections never outnumber the ready workers.
+            self.connections.close_idle(len(self.workers.ready) - self.workers.open)
         return Exchange(
-            self.socket_path,
+            self.connections,
             request,
             self.settings.front_buffer_bytes,
             self.settings.query_timeout + 30,  # the workers' own hard limit (web/server.py)
@@ -553,7 +636,20 @@ class Front:
         headers = [
             (k, v) for k, v in exchange.headers if k not in HOP_BY_HOP or k == b"content-length"
         ]
-        await send({"type": "http.response.start", "status": exchange.status, "headers": headers})
+        start = {"type": "http.response.start", "status": exchange.status, "headers": headers}
+        if exchange.complete:  # the whole answer came with its head: passed on in one piece
+            body = exchange.take_all()
+            finishing.set()
+            await send(start)
+            await send({"type": "http.response.body", "body": body, "more_body": False})
+            if etag and len(body) <= self.cache.max_entry_bytes:
+                self._keep(
+                    exchange,
+                    key,
+                    Stored(version, exchange.status, whole(headers, body), body, etag),
+                )
+            return
+        await send(start)
         kept: list[bytes] | None = [] if etag else None
         size = 0
         while (chunk := await exchange.next_chunk()) is not None:
@@ -567,8 +663,22 @@ class Front:
             raise ConnectionError(exchange.failure or "the worker's answer was cut")
         finishing.set()
         await send({"type": "http.response.body", "body": b"", "more_body": False})
-        if etag and kept is not None and key is not None and exchange.request.method == "GET":
-            self.cache.put(key, Stored(version, exchange.status, headers, b"".join(kept), etag))
+        if etag and kept is not None:
+            body = b"".join(kept)
+            self._keep(
+                exchange, key, Stored(version, exchange.status, whole(headers, body), body, etag)
+            )
+
+    def _keep(self, exchange: Exchange, key: tuple | None, stored: Stored) -> None:
+        """Keep a whole answer to a GET in the shared cache."""
+        if key is not None and exchange.request.method == "GET":
+            self.cache.put(key, stored)
+
+
+def whole(headers: list[tuple[bytes, bytes]], body: bytes) -> list[tuple[bytes, bytes]]:
+    """The headers of an answer kept whole: with its length, not marked streamed."""
+    kept = [(k, v) for k, v in headers if k not in (b"x-streamed", b"content-length")]
+    return [*kept, (b"content-length", b"%d" % len(body))]
 
 
 class ClientLeft(Exception):

@@ -108,9 +108,12 @@ class Server(BaseApplication):
             # Sync workers: one connection per process at a time. (gthread with one thread
             # keeps connections alive, but its workers accept connections ahead of the one
             # they serve, and ending a worker for a runaway query then resets them all:
-            # measured under load, hundreds of valid requests were reset.) Keep-alive with
-            # clients is the front's.
-            "worker_class": "sync",
+            # measured under load, hundreds of valid requests were reset.) Behind the front,
+            # each keeps the front's connection open between requests (web/worker.py);
+            # serving clients directly, each closes it (a client kept alive would hold it).
+            "worker_class": "sync"
+            if workers_ready is None
+            else "kzgraph.web.worker.KeepAliveWorker",
             "preload_app": True,
             "timeout": int(self.settings.query_timeout) + 30,
             "graceful_timeout": 10,

@@ -5,10 +5,11 @@ It chooses the dataset, checks the text (shape, allowlist), rewrites it (the lab
 service, bind joins, the federation gateway), runs it in the egress sandbox, negotiates the
 format, and caches or streams the result.
 
-Small results (up to ``result_cache_max_bytes``) are buffered, given an ETag
+Small results (up to ``stream_after_bytes``) are buffered, given an ETag
 and a Content-Length, and kept in a per-worker cache until the data changes.
 Larger ones are streamed as pyoxigraph writes them: the first bytes leave at
-once and memory does not grow with the result. A streamed result whose client
+once and memory does not grow with the result (behind the front, its shared cache
+keeps streamed answers up to ``result_cache_max_bytes`` too). A streamed result whose client
 leaves raises in ``write``, which stops pyoxigraph's evaluation.
 """
 
@@ -185,7 +186,7 @@ class QueryService:
             )
 
         out = SpillWriter(
-            self.settings.result_cache_max_bytes if stream else float("inf"), start_streaming
+            self.settings.stream_after_bytes if stream else float("inf"), start_streaming
         )
         try:
             results.serialize(out, fmt.oxigraph)
