@@ -127,3 +127,16 @@ def test_current_values_are_preferred(graph):
     assert preferred and preferred <= {"erlan-koshanov"}
     assert graph.ask(f"ASK {{ <{E}majilis> wdt:P488 <{E}erlan-koshanov> }}")
     assert not graph.ask(f"ASK {{ <{E}majilis> wdt:P488 <{E}marat-ospanov> }}")
+
+
+def test_a_chambers_size_now_is_its_size_not_a_part_nor_a_past_one(graph):
+    # "The Mäjilis grew to 107 members: 98 elected by party list ..." is a part of 98 seats:
+    # it must not merge into the statement of the size 98 and make the whole a part, and
+    # the sizes history dates (77 in 1999, 107 in 2007) are not the size today.
+    sizes = graph.rows(f"SELECT ?n WHERE {{ <{E}majilis> wdt:P1342 ?n }}")
+    assert sizes == [{"n": "98"}]
+    parts = graph.rows(f"""
+        SELECT ?n WHERE {{ <{E}majilis> p:P1342 ?st . ?st ps:P1342 ?n ;
+          <https://w3id.org/kzgraph/prop/qualifier/seatsFilledBy> ?how ; wikibase:rank ?rank
+          FILTER(?rank = wikibase:PreferredRank) }}""")
+    assert parts == []

@@ -126,7 +126,7 @@ def group_statements(claims: list[Claim], ontology: Ontology) -> list[Statement]
         bucket = buckets[(claim.subject.slug, claim.relation, value_key(claim.value))]
         quals = dict(claim.qualifiers)
         for statement in bucket:
-            if all(
+            if _part_of(statement.qualifiers) == _part_of(quals) and all(
                 value_key(statement.qualifiers[k]) == value_key(v)
                 for k, v in quals.items()
                 if k in statement.qualifiers
@@ -157,6 +157,14 @@ def group_statements(claims: list[Claim], ontology: Ontology) -> list[Statement]
 
 TIME_QUALIFIERS = ("startTime", "pointInTime", "endTime")
 PART_QUALIFIERS = ("seatsFilledBy",)
+# what an infobox gives as it is now; its office holders and results are dated instead
+PRESENT_IN_INFOBOX = ("numberOfSeats", "termLength")
+
+
+def _part_of(qualifiers: dict) -> tuple:
+    """How a part of the seats is filled ("98 elected by party list"), () for the whole:
+    a part never merges into the whole's statement, nor the whole into a part's."""
+    return tuple(sorted((k, str(v)) for k, v in qualifiers.items() if k in PART_QUALIFIERS))
 
 
 def rank_statements(statements: list[Statement]) -> None:
@@ -174,6 +182,14 @@ def rank_statements(statements: list[Statement]) -> None:
                 s.best = False  # a part of the seats is not the chamber's size
         group = [s for s in group if s.best]
         dated = [s for s in group if any(k in s.qualifiers for k in TIME_QUALIFIERS)]
+        # An infobox tells the present ("Members: 98"): its undated value is the current
+        # one, not the latest value the history dates ("won 42 of the 77 seats" in 2004).
+        infobox = [s for s in group if s not in dated and _from_infobox(s)]
+        if dated and infobox and group[0].relation in PRESENT_IN_INFOBOX:
+            for s in group:
+                s.best = s in infobox
+                s.rank = "PreferredRank" if s.best else "NormalRank"
+            continue
         open_ended = [s for s in dated if "endTime" not in s.qualifiers]
         if len(group) < 2 or not dated or not open_ended:
             continue
@@ -184,6 +200,10 @@ def rank_statements(statements: list[Statement]) -> None:
         for s in group:
             s.rank = "PreferredRank" if id(s) in current else "NormalRank"
             s.best = id(s) in current
+
+
+def _from_infobox(st: Statement) -> bool:
+    return any(c.evidence.origin == "infobox" for c in st.claims)
 
 
 def _prefer_precise_dates(group: list[Statement]) -> None:

@@ -39,6 +39,8 @@ def seat_parts(article: Article, reading: Reading, clause: Clause) -> None:
         bodies = [n for n in clause.names_of("chamber", "legislature") if n.end <= verb.idx]
         body = name_mention(clause, bodies[-1]) if bodies else chamber_of(article, reading, clause)
         ev = clause_evidence(article, clause, subject.left_edge.idx, verb.idx + len(how))
+        if whole and value < 10:
+            continue  # "its two senators were elected": a region's, no house is so small
         # "Its 181 members were chosen ...": the whole house, its size at that time.
         qualifiers: tuple = () if whole else (("seatsFilledBy", how),)
         dates = [d for d in clause.dates if d.start is not None]

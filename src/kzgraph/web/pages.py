@@ -284,9 +284,10 @@ README_EXAMPLES = [
         "} ORDER BY DESC(?share)",
     ),
     (
-        "Where each size of the Senate comes from",
-        "SELECT DISTINCT ?seats ?quote WHERE {\n"
+        "Where each size of the Senate comes from, and the parts its seats are filled by",
+        "SELECT DISTINCT ?seats ?filledBy ?quote WHERE {\n"
         "  kz:senate p:P1342 ?st . ?st ps:P1342 ?seats ; prov:wasDerivedFrom/pr:P1683 ?quote .\n"
+        "  OPTIONAL { ?st <https://w3id.org/kzgraph/prop/qualifier/seatsFilledBy> ?filledBy }\n"
         "} ORDER BY ?seats ?quote",
     ),
 ]
