@@ -669,11 +669,11 @@ def office_holders(article: Article, sentence: Sentence) -> None:
 
 _TITLED = re.compile(rf"\b(?P<office>[A-Z][a-z]+(?: [A-Z][a-z]+)?) (?P<person>{NAME})")
 _THEN = re.compile(rf"(?P<person>{NAME}), then (?P<office>[a-z]+ of (?P<place>[A-Z][\w]+)),")
-_DEPUTY = re.compile(rf"(?P<org>[A-Z][\w ]+?) (?:Deputy|deputy|Member|member) (?P<person>{NAME})")
 
 
 def titled_people(article: Article, sentence: Sentence) -> None:
-    """ "President Nursultan Nazarbayev" (a known office), "X, then mayor of Almaty", "Supreme Soviet Deputy X"."""
+    """ "President Nursultan Nazarbayev" (a known office), "X, then mayor of Almaty" ("Supreme
+    Soviet Deputy X" is read by reading.other_offices)."""
     for m in _TITLED.finditer(sentence.text):
         if article.kind_of(m.group("office")) != "office":
             continue
@@ -689,24 +689,6 @@ def titled_people(article: Article, sentence: Sentence) -> None:
         ev = article.evidence(sentence, m.start(), m.end("office"))
         article.add(person, "positionHeld", office, ev, rule="then-office")
         article.add(office, "officeholder", person, ev, rule="then-office")
-    for m in _DEPUTY.finditer(sentence.text):
-        org_name = re.sub(r"^(?:For example, |The |the )", "", m.group("org"))
-        if article.kind_of(org_name) not in BODIES:
-            continue
-        start = m.start("org") + m.group("org").find(org_name)
-        org = article.mention_at(
-            sentence, org_name, start, article.kind_of(org_name) or "legislature"
-        )
-        position = Mention(
-            f"Member of the {org_name}",
-            "position",
-            sentence.start + start,
-            sentence.start + m.end("org") + 7,
-        )
-        person = _entity_here(article, sentence, m.group("person"), m.start("person"), "person")
-        ev = article.evidence(sentence, start, m.end())
-        article.add(person, "positionHeld", position, ev, rule="deputy")
-        article.add(position, "partOf", org, ev, rule="deputy")
 
 
 _HONORARY = re.compile(
