@@ -24,3 +24,10 @@ def number_of(word: str) -> int | None:
         return text2num(word.replace("-", " "), "en")
     except ValueError:
         return None
+
+
+def count_in(match: re.Match, *groups: str) -> int | None:
+    """The count the first matched of ``groups`` writes, or None (nor a year: 1800-2100)."""
+    raw = next((match.group(g) for g in groups if match.group(g)), None)
+    value = number_of(raw) if raw else None
+    return None if value is None or 1800 <= value <= 2100 else value

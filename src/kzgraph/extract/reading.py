@@ -36,7 +36,7 @@ from kzgraph.extract.facts import ROLE_CLASSES, DateValue, Mention, find_dates, 
 from kzgraph.extract.identity import legislature_country
 from kzgraph.extract.infobox import election_mention
 from kzgraph.extract.language import analyse
-from kzgraph.extract.numbers import number_of
+from kzgraph.extract.numbers import count_in, number_of
 from kzgraph.extract.occasions import (
     OCCASION_NOUNS,
     country_constitution,
@@ -1230,9 +1230,8 @@ def sizes(article: Article, reading: Reading, clause: Clause) -> None:
     seats", "Together the chambers seat 174 people, 64 in the upper and 110 in the lower"."""
     text = clause.text
     for m in _SIZE.finditer(text):
-        raw = m.group("n") or m.group("m") or m.group("k")
-        value = number_of(raw)
-        if value is None or value < 5 or 1800 <= value <= 2100:
+        value = count_in(m, "n", "m", "k")
+        if value is None or value < 5:
             continue
         # "64 seats in districts", "won 30 seats ... list": a part or a party's, up to the
         # phrase's end ("grew to 107 members: 98 elected by party list" is the whole)

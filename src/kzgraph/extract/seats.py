@@ -17,7 +17,7 @@ from spacy.tokens import Token
 from kzgraph.extract.article import Article
 from kzgraph.extract.clause import Clause, Reading, chamber_of, clause_evidence, name_mention
 from kzgraph.extract.facts import DateValue
-from kzgraph.extract.numbers import number_of
+from kzgraph.extract.numbers import count_in, number_of
 
 # Verbs (lemmas) that say how seats are filled.
 FILLING = {
@@ -77,9 +77,8 @@ def list_parts(article: Article, reading: Reading, clause: Clause) -> None:
     the chamber's parts: a clause that names a party before the count is left alone."""
     text = clause.text
     for m in _LIST_PART.finditer(text):
-        raw = m.group("n") or m.group("m") or m.group("k")
-        value = number_of(raw)
-        if value is None or value < 1 or 1800 <= value <= 2100:
+        value = count_in(m, "n", "m", "k")
+        if value is None or value < 1:
             continue
         if re.match(r"\s*(?:%|percent|per cent)", text[m.end("n") if m.group("n") else 0 :][:9]):
             continue
