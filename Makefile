@@ -59,9 +59,9 @@ format: install
 # (docs/extraction-quality.md).
 EVAL   ?= ../shared/eval
 eval: install
-	$(BIN)/kzgraph evaluate $(EVAL) --min-recall 0.70 --min-precision 0.82
-	$(BIN)/kzgraph evaluate evaluation/other-words --referee $(EVAL) --min-recall 0.60 --min-precision 0.84
-	$(BIN)/kzgraph evaluate evaluation/third-hand --referee $(EVAL) --min-recall 0.45 --min-precision 0.80
+	$(BIN)/kzgraph evaluate $(EVAL) --min-recall 0.73 --min-precision 0.84
+	$(BIN)/kzgraph evaluate evaluation/other-words --referee $(EVAL) --min-recall 0.66 --min-precision 0.85
+	$(BIN)/kzgraph evaluate evaluation/third-hand --referee $(EVAL) --min-recall 0.58 --min-precision 0.80
 
 bench: build
 	$(BIN)/python benchmarks/serve_latency.py
