@@ -51,6 +51,7 @@ _OTHER_PRESIDENCY = re.compile(r"^\s+of\s+(?:the\s+)?(?!Republic\b)(\w+)", re.I)
 
 
 def presidents(article: Article, reading: Reading, clause: Clause) -> None:
+    """Each person the clause says was elected the country's president, on its date."""
     text = clause.text
     for person in clause.names_of("person"):
         told = _telling(clause, person)
