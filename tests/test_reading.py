@@ -681,3 +681,13 @@ def test_a_body_that_took_the_place_of_another():
     )
     replaced = {(f.subject.name, f.value.name) for f in _told(facts, "replaces")}
     assert replaced == {("Althing", "Supreme Council of Norlandia")}
+
+
+def test_seats_written_as_hyphenated_words_are_one_number():
+    facts = _read(
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n\n"
+        "In the snap election of 17 September 2011, the Harbour Party won thirty-one seats; "
+        "the Reform Party won twenty-two, the Fisher League twenty.\n"
+    )
+    seats = {(f.subject.name, f.value) for f in _told(facts, "partySeats")}
+    assert seats == {("Harbour Party", 31), ("Reform Party", 22), ("Fisher League", 20)}

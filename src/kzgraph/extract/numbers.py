@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from spacy.tokens import Token
 from text_to_num import text2num
 
 
@@ -31,3 +32,15 @@ def count_in(match: re.Match, *groups: str) -> int | None:
     raw = next((match.group(g) for g in groups if match.group(g)), None)
     value = number_of(raw) if raw else None
     return None if value is None or 1800 <= value <= 2100 else value
+
+
+def number_at(token: Token) -> int | None:
+    """The number a token ends ("Forty-one" is three tokens: the last one counts)."""
+    if not (token.like_num or token.pos_ == "NUM"):
+        return None
+    if token.i + 1 < len(token.doc) and token.nbor(1).text == "-":
+        return None  # the number goes on ("Forty" of "Forty-one")
+    start = token.i
+    while start >= 2 and token.doc[start - 1].text == "-" and token.doc[start - 2].like_num:
+        start -= 2
+    return number_of(token.doc[start : token.i + 1].text.replace(" ", ""))

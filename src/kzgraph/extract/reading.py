@@ -36,7 +36,7 @@ from kzgraph.extract.facts import ROLE_CLASSES, DateValue, Mention, find_dates, 
 from kzgraph.extract.identity import legislature_country
 from kzgraph.extract.infobox import election_mention
 from kzgraph.extract.language import analyse
-from kzgraph.extract.numbers import count_in, number_of
+from kzgraph.extract.numbers import count_in, number_at, number_of
 from kzgraph.extract.occasions import (
     OCCASION_NOUNS,
     country_constitution,
@@ -442,7 +442,7 @@ def _count(token: Token) -> int | None:
         return None
     if token.ent_type_ in ("PERCENT",):
         return None
-    value = number_of(token.text)
+    value = number_at(token)  # "thirty-one" is three tokens: the last one counts
     if value is None or (1800 <= value <= 2100 and token.text.isdigit()):
         return None
     nxt = token.nbor(1).text if token.i + 1 < len(token.doc) else ""

@@ -17,7 +17,7 @@ from spacy.tokens import Token
 from kzgraph.extract.article import Article
 from kzgraph.extract.clause import Clause, Reading, chamber_of, clause_evidence, name_mention
 from kzgraph.extract.facts import DateValue
-from kzgraph.extract.numbers import count_in, number_of
+from kzgraph.extract.numbers import count_in, number_at
 
 # Verbs (lemmas) that say how seats are filled.
 FILLING = {
@@ -113,7 +113,7 @@ def _told(article: Article, clause: Clause, value: int) -> bool:
 def _part(token: Token) -> tuple[int, Token, Token] | None:
     """(N, the subject phrase, the verb) where ``token`` is the number of a passive subject
     that counts seats or members."""
-    value = _number(token)
+    value = number_at(token)
     if value is None or value < 1 or 1800 <= value <= 2100:
         return None
     if token.dep_ == "nummod" and token.head.lemma_.lower() in SEAT_NOUNS:
@@ -132,18 +132,6 @@ def _part(token: Token) -> tuple[int, Token, Token] | None:
     if ":" in token.doc.text[subject.idx : verb.idx]:
         return None  # "had a hundred members: eighty-four were elected": the whole, then parts
     return value, subject, verb
-
-
-def _number(token: Token) -> int | None:
-    """The number a token ends ("Forty-one" is three tokens: the last one counts)."""
-    if not (token.like_num or token.pos_ == "NUM"):
-        return None
-    if token.i + 1 < len(token.doc) and token.nbor(1).text == "-":
-        return None  # the number goes on ("Forty" of "Forty-one")
-    start = token.i
-    while start >= 2 and token.doc[start - 1].text == "-" and token.doc[start - 2].like_num:
-        start -= 2
-    return number_of(token.doc[start : token.i + 1].text.replace(" ", ""))
 
 
 def _counts_seats(token: Token) -> bool:
