@@ -549,7 +549,7 @@ CHAIRED = """= Althing of Norlandia =
 - Country: Norlandia
 
 == Speakers ==
-The chamber was chaired by Sven Lid until 1925. Arne Dal served until 1995, when he was followed by Ilse Roos of the Harbour Party. Jon Berg presided from 1998 to 2002, and Ingrid Solberg of the Union of Greens (UG) from 2002 to 2006. The Blue Party was led by Tor Hagen.
+The chamber was chaired by Sven Lid until 1925. Arne Dal served until 1995, when he was followed by Ilse Roos of the Harbour Party. Jon Berg presided from 1998 to 2002, and Ingrid Solberg of the Union of Greens (UG) from 2002 to 2006. The Blue Party was led by Tor Hagen. Karl Holm, president since 1990, led the country through the transition.
 """
 
 
@@ -564,6 +564,7 @@ def test_chairs_told_passively_and_in_turn():
     assert ("Ilse Roos", (("startTime", "1995"),)) in chairs
     assert ("Ingrid Solberg", (("startTime", "2002"), ("endTime", "2006"))) in chairs
     assert "Tor Hagen" not in {name for name, _ in chairs}  # a party's leader, not the house's
+    assert "Karl Holm" not in {name for name, _ in chairs}  # he led the country
 
 
 def test_a_party_named_after_the_republic_keeps_its_whole_name():

@@ -611,6 +611,12 @@ def offices(article: Article, reading: Reading, clause: Clause) -> None:
             re.I,
         ):
             continue
+        led = re.match(r"(?:led|headed|ran)\b", verb.group(), re.I)
+        body_next = any(
+            0 <= n.start - verb.end() <= 5 for n in clause.names_of("chamber", "legislature")
+        )
+        if led and " " not in verb.group() and not body_next:
+            continue  # "led the country through the transition": no chair of a house
         org = chamber_of(article, reading, clause)
         bodies = [n for n in clause.names_of("chamber", "legislature") if n.start >= verb.start()]
         if bodies:
@@ -760,7 +766,8 @@ _LEFT = re.compile(r"[^,;]{0,40}?\b(?:died|was succeeded|was replaced|was follow
 _FOLLOWED_BY = re.compile(r"\b(?:followed|succeeded|replaced) by\s+$")
 _SUCCESSION = re.compile(
     r"\b(?:followed|succeeded|took over|took the chair|served|held (?:the|that) (?:chair|post|office)|presided|"
-    r"replaced|was elected|were elected|became|chose|elected|took office|led the|returned)\b",
+    r"replaced|was elected|were elected|became|chose|elected|took office|returned"
+    r"|led the (?:house|chamber|assembly|council|senate|parliament))\b",
     re.I,
 )
 _CHAIR_SECTION = re.compile(r"chair|speaker|president|presiding|leader", re.I)
