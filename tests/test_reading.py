@@ -692,3 +692,15 @@ def test_seats_written_as_hyphenated_words_are_one_number():
     )
     seats = {(f.subject.name, f.value) for f in _told(facts, "partySeats")}
     assert seats == {("Harbour Party", 31), ("Reform Party", 22), ("Fisher League", 20)}
+
+
+def test_seats_of_the_whole_after_a_share():
+    facts = _read(
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n\n"
+        "At the election of 1 March 2020 the Harbour Party was credited with 50.4 percent of "
+        "the vote and 47 of the 63 seats. The Fisher League got 24.49% and eleven seats, two "
+        "more than in 2016.\n"
+    )
+    seats = {(f.subject.name, f.value) for f in _told(facts, "partySeats")}
+    assert ("Harbour Party", 47) in seats
+    assert ("Harbour Party", 63) not in seats and ("Fisher League", 2) not in seats

@@ -195,7 +195,8 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
             reading.surnames[fold(n.text.split()[-1])] = n.text
             article.learn(n.text, "person")
     for token in doc:  # "Berdimuhamedow was elected ...": a surname alone, named in full before
-        full = reading.surnames.get(fold(token.text)) if token.text[:1].isupper() else None
+        proper = token.text[:1].isupper() and token.ent_type_ not in ("DATE", "GPE", "ORG")
+        full = reading.surnames.get(fold(token.text)) if proper else None
         start, end = token.idx, token.idx + len(token.text)
         if full and not any(n.start < end and start < n.end for n in names):
             names.append(Name(full, "person", start, end))

@@ -486,6 +486,10 @@ def _owners(clause: Clause, token: Token, parties: list[Name], after: list[str])
         return []
     party = earlier[-1]
     gap = clause.text[party.end : token.idx]
+    # "credited with 50.4 percent of the vote and 47 of the 63 seats": a share is no count
+    of_seats = re.match(r"\s+of (?:the )?\d+ seats\b", clause.text[token.idx + len(token.text) :])
+    if of_seats:
+        gap = re.sub(r"\d+(?:\.\d+)?\s*(?:%|percent\b|per cent\b)", "", gap)
     if len(gap) > 60 or re.search(r"\d", gap) or ";" in gap:
         return []
     return [party]
