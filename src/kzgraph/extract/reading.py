@@ -9,8 +9,6 @@ needs is not a rule. Each fact keeps the words that state it as its evidence.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from decimal import Decimal
 
 from spacy.tokens import Token
 
@@ -36,7 +34,7 @@ from kzgraph.extract.facts import ROLE_CLASSES, DateValue, Mention, find_dates, 
 from kzgraph.extract.identity import legislature_country
 from kzgraph.extract.infobox import election_mention
 from kzgraph.extract.language import analyse
-from kzgraph.extract.numbers import count_in, number_at, number_of
+from kzgraph.extract.numbers import count_in, number_of
 from kzgraph.extract.occasions import (
     OCCASION_NOUNS,
     country_constitution,
@@ -49,6 +47,7 @@ from kzgraph.extract.occasions import (
 )
 from kzgraph.extract.presidency import presidents
 from kzgraph.extract.prose import convocation_mention
+from kzgraph.extract.results import listed_results, results
 from kzgraph.extract.seats import list_parts, seat_parts
 from kzgraph.names import fold, slugify
 
@@ -340,223 +339,6 @@ def _election_for(
         if first.iso[:7] == date.iso[:7] and (not named or owner in named):
             return first, election
     return None if exact or not known else known[0]
-
-
-# --- results: seats and shares of the vote ------------------------------------------
-
-
-def results(article: Article, reading: Reading, clause: Clause) -> None:
-    """Seats and vote shares of parties: "the YAP 61 seats and independents 46", "Nur Otan
-    won 84 seats with 82.20% of the list vote", "two went to the X Party", "Eight more
-    parties won one seat each: A, B, ..."."""
-    parties = clause.names_of("party", "group")
-    if not parties:
-        return
-    seat_sentence = any(t.lower_ in SEAT_WORDS for t in clause.doc)
-    taken: set[int] = set()
-    in_dates = [(d.start or 0, d.end or 0) for d in clause.dates]
-    for token in clause.doc:
-        value = _count(token)
-        if value is None or token.idx in taken:
-            continue
-        if any(a <= token.idx < b for a, b in in_dates):
-            continue  # the day of "on 10 December 1994"
-        after = [t.lower_ for t in clause.doc[token.i + 1 : token.i + 4]]
-        before = clause.doc[token.i - 1].lower_ if token.i > 0 else ""
-        if before in ("of", "from", "all", "the") and after[:1] and after[0] in SEAT_WORDS:
-            continue  # "42 of the 77 seats", "from 107 to 98"
-        if any(
-            w
-            in (
-                "%",
-                "percent",
-                "per",
-                "votes",
-                "candidates",
-                "constituencies",
-                "districts",
-                "years",
-                "year",
-                "names",
-                "observers",
-                "voters",
-            )
-            for w in after[:1]
-        ):
-            continue
-        if before in ("from",) or (after[:1] == ["to"] and not seat_sentence):
-            continue
-        owners = _owners(clause, token, parties, after)
-        if not owners or not (seat_sentence or after[:1] and after[0] in SEAT_WORDS):
-            continue
-        for party in owners:
-            _seats(article, reading, clause, party, value, token)
-        taken.add(token.idx)
-    for party, share, token in _shares(clause, parties):
-        _share(article, reading, clause, party, share, token)
-
-
-_RESULTS_INTRO = re.compile(r"\b(?:seats?|results?|won|composition|elected)\b[^.]*:\s*$", re.I)
-# "- United Russia: 126", "- Citizens' groups: 6", "- Self Reliance (Samopomich): 10.97%, 33"
-_LISTED_SEATS = re.compile(
-    r"^(?P<name>[^:()]+?)\s*(?:\([^()]*\))?:\s*(?:(?P<pct>\d+(?:\.\d+)?)\s*%\s*,?\s*)?"
-    r"(?P<n>\d+)(?:\s+seats?)?\s*\.?$"
-)
-# how the listed seats were filled, as the introduction says ("in the party-list constituency")
-_LISTED_WAY = re.compile(
-    r"\b(?:in|from|by) (?:the )?(?:single-member|single-mandate|party-list|party list|national list"
-    r"|proportional|district|constituenc)[\w\- ]*",
-    re.I,
-)
-
-
-def listed_results(article: Article, reading: Reading, clause: Clause) -> None:
-    """Seats given as a list after words that say so: "Seats won in the party-list
-    constituency:" then "- United Russia: 126" (the seat word left out of the items)."""
-    if not clause.sentence.item:
-        reading.listing = clause.text if _RESULTS_INTRO.search(clause.text) else None
-        return
-    m = _LISTED_SEATS.match(clause.text.strip())
-    if reading.listing is None or m is None or reading.election is None:
-        return
-    start = clause.sentence.start
-    if any(f.relation == "partySeats" and f.evidence.start == start for f in article.facts):
-        return  # results() read the item: its party was a name the analysis knew
-    name = m.group("name").strip()
-    at = clause.text.find(name)
-    # what a results list lists is a party or a group ("Self Reliance" is no person here)
-    named = [n for n in clause.names_of("party", "group") if n.start == at and n.text == name]
-    party = named[0] if named else Name(name, "party", at, at + len(name))
-    value = int(m.group("n"))
-    token = next(t for t in clause.doc if t.idx >= clause.text.rfind(m.group("n")))
-    way = _LISTED_WAY.search(reading.listing)
-    _seats(article, reading, clause, party, value, token, way.group().strip() if way else None)
-    if m.group("pct"):
-        share = next(t for t in clause.doc if t.idx >= m.start("pct"))
-        _share(article, reading, clause, party, Decimal(m.group("pct")), share)
-
-
-def _count(token: Token) -> int | None:
-    """A count written in digits or words, not a year, a date or a percentage."""
-    if token.ent_type_ in ("DATE", "PERCENT", "TIME", "MONEY", "ORDINAL") and not token.like_num:
-        return None
-    if token.ent_type_ in ("PERCENT",):
-        return None
-    value = number_at(token)  # "thirty-one" is three tokens: the last one counts
-    if value is None or (1800 <= value <= 2100 and token.text.isdigit()):
-        return None
-    nxt = token.nbor(1).text if token.i + 1 < len(token.doc) else ""
-    if nxt in ("%", ".") and token.i + 2 < len(token.doc) and token.nbor(2).like_num:
-        return None
-    if "." in token.text or "," in token.text and value < 1000:
-        return None
-    return value
-
-
-def _owners(clause: Clause, token: Token, parties: list[Name], after: list[str]) -> list[Name]:
-    """Which parties a seat count belongs to."""
-    doc = clause.doc
-    following = doc[token.i + 1 : token.i + 8]
-    words = [t.lower_ for t in following]
-    # "two went to the X Party", "five seats for the OSDP"
-    for i, w in enumerate(words[:5]):
-        if w in ("to", "for") and (
-            i == 0 or words[i - 1] in SEAT_WORDS or words[i - 1] in ("went", "go", "seats")
-        ):
-            start = following[i].idx
-            nxt = [p for p in parties if p.start > start]
-            if nxt and nxt[0].start - start < 12:
-                return [nxt[0]]
-    # "40 deputies had no party"
-    m = re.match(
-        r"\s+(?:deputies|members|candidates|seats)\s+(?:had no party|without (?:a )?party|went to independents)",
-        clause.text[token.idx + len(token.text) :],
-    )
-    if m:
-        return [Name("Independents", "group", token.idx, token.idx + len(token.text) + m.end())]
-    # "... one seat each: the A, the B ..."
-    if "each" in words[:3]:
-        colon = clause.text.find(":", token.idx)
-        if colon != -1:
-            return [p for p in parties if p.start > colon]
-        return [p for p in parties if p.end <= token.idx][-2:]
-    # "the YAP 72 seats", "independents took 55", "Ak Zhol 12 on 10.95 percent"
-    earlier = [p for p in parties if p.end <= token.idx]
-    if not earlier:
-        return []
-    party = earlier[-1]
-    gap = clause.text[party.end : token.idx]
-    # "credited with 50.4 percent of the vote and 47 of the 63 seats": a share is no count
-    of_seats = re.match(r"\s+of (?:the )?\d+ seats\b", clause.text[token.idx + len(token.text) :])
-    if of_seats:
-        gap = re.sub(r"\d+(?:\.\d+)?\s*(?:%|percent\b|per cent\b)", "", gap)
-    if len(gap) > 60 or re.search(r"\d", gap) or ";" in gap:
-        return []
-    return [party]
-
-
-def _seats(
-    article: Article,
-    reading: Reading,
-    clause: Clause,
-    party: Name,
-    value: int,
-    token: Token,
-    way: str | None = None,
-) -> None:
-    """``party`` won ``value`` seats at the paragraph's election (``way``: those filled so,
-    a part of its seats)."""
-    chamber = chamber_of(article, reading, clause)
-    start = min(party.start, token.idx)
-    end = max(party.end, token.idx + len(token.text))
-    ev = clause_evidence(article, clause, start, end)
-    qualifiers: tuple = (("legislativeBody", chamber),)
-    if reading.election_date is not None:
-        qualifiers += (("pointInTime", reading.election_date),)
-    if way:
-        qualifiers += (("seatsFilledBy", way),)
-    subject = name_mention(clause, party)
-    article.add(subject, "partySeats", value, ev, qualifiers, rule="seats")
-    if reading.election is not None:
-        article.add(reading.election, "participant", subject, ev, (("seats", value),), rule="seats")
-
-
-_SHARE = re.compile(r"(?P<pct>\d+(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)")
-
-
-def _shares(clause: Clause, parties: list[Name]) -> Iterator[tuple[Name, Decimal, Token]]:
-    """A party's share of the vote: the percentage after its name, before the next party."""
-    text = clause.text
-    for m in _SHARE.finditer(text):
-        lead = text[max(0, m.start() - 30) : m.start()].lower()
-        if any(w in lead for w in ("turnout", "threshold", "barrier", "at least", "favour", "yes")):
-            continue
-        earlier = [p for p in parties if p.end <= m.start()]
-        if not earlier or re.search(r"turnout|threshold", text[earlier[-1].end : m.start()], re.I):
-            continue
-        party = earlier[-1]
-        between = text[party.end : m.start()]
-        if len(between) > 70 or _SHARE.search(between):
-            continue
-        token = next((t for t in clause.doc if t.idx >= m.start()), clause.doc[-1])
-        yield party, Decimal(m.group("pct")), token
-
-
-def _share(
-    article: Article, reading: Reading, clause: Clause, party: Name, pct: Decimal, token: Token
-) -> None:
-    if reading.election is None:
-        return
-    ev = clause_evidence(article, clause, party.start, token.idx + len(token.text) + 8)
-    subject = name_mention(clause, party)
-    article.add(
-        reading.election,
-        "participant",
-        subject,
-        ev,
-        (("proportion", pct / 100),),
-        rule="vote-share",
-    )
 
 
 # --- offices and their holders -------------------------------------------------------
