@@ -164,7 +164,7 @@ PRESENT_IN_INFOBOX = ("numberOfSeats", "termLength")
 def _part_of(qualifiers: dict) -> tuple:
     """How a part of the seats is filled ("98 elected by party list"), () for the whole:
     a part never merges into the whole's statement, nor the whole into a part's."""
-    return tuple(sorted((k, str(v)) for k, v in qualifiers.items() if k in PART_QUALIFIERS))
+    return tuple(sorted((k, value_key(v)) for k, v in qualifiers.items() if k in PART_QUALIFIERS))
 
 
 def rank_statements(statements: list[Statement]) -> None:
@@ -182,12 +182,13 @@ def rank_statements(statements: list[Statement]) -> None:
                 s.best = False  # a part of the seats is not the chamber's size
         group = [s for s in group if s.best]
         dated = [s for s in group if any(k in s.qualifiers for k in TIME_QUALIFIERS)]
+        undated = [s for s in group if not any(k in s.qualifiers for k in TIME_QUALIFIERS)]
         # An infobox tells the present ("Members: 98"): its undated value is the current
         # one, not the latest value the history dates ("won 42 of the 77 seats" in 2004).
-        infobox = [s for s in group if s not in dated and _from_infobox(s)]
+        infobox = {id(s) for s in undated if _from_infobox(s)}
         if dated and infobox and group[0].relation in PRESENT_IN_INFOBOX:
             for s in group:
-                s.best = s in infobox
+                s.best = id(s) in infobox
                 s.rank = "PreferredRank" if s.best else "NormalRank"
             continue
         open_ended = [s for s in dated if "endTime" not in s.qualifiers]

@@ -275,10 +275,12 @@ def _ordinal_spelled(name: str) -> str | None:
     """ "7th convocation of the X" in words ("seventh convocation of the X"), as texts and
     reference works write it; None unless the name starts with an ordinal in digits."""
     m = re.match(r"(\d+)(?:st|nd|rd|th)\b", name)
-    words = {i: w for w, i in ORDINAL_WORDS.items()}
-    if m is None or int(m.group(1)) not in words:
+    if m is None or int(m.group(1)) not in _ORDINALS_SPELLED:
         return None
-    return words[int(m.group(1))] + name[m.end() :]
+    return _ORDINALS_SPELLED[int(m.group(1))] + name[m.end() :]
+
+
+_ORDINALS_SPELLED = {i: w for w, i in ORDINAL_WORDS.items()}
 
 
 def learn_aliases(facts: list[Fact], resolver: Resolver) -> None:
