@@ -704,3 +704,50 @@ def test_seats_of_the_whole_after_a_share():
     seats = {(f.subject.name, f.value) for f in _told(facts, "partySeats")}
     assert ("Harbour Party", 47) in seats
     assert ("Harbour Party", 63) not in seats and ("Fisher League", 2) not in seats
+
+
+def test_a_house_elected_told_through_which_it_and_months():
+    facts = _read(
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n\n"
+        "The Althing grew out of the Great Council of Norlandia, the last of which was elected "
+        "on 4 March 1990. It was last elected in May and June 1986, when it had 300 seats. "
+        "The People's Chamber of the Norlandian SSR was elected in the autumn of 1980. Karl Holm was "
+        "elected in 1975 and served as a judge.\n"
+    )
+    dated = {f.value.iso for f in _told(facts, "pointInTime", "election")}
+    assert dated == {"1990-03-04", "1986-05", "1980"}  # a person's election is none
+    names = {f.value for f in _told(facts, "alias", "election")}
+    assert "1980 Norlandian People's Chamber election" in names  # not "... of the Norlandian SSR"
+
+
+SUCCESSORS = """= Althing of Norlandia =
+
+- Country: Norlandia
+
+Arne Dal served as chairman until 3 May 1995; he was followed in the chair by Ilse Roos, a historian.
+
+Roos, who wanted union with the north, resigned on 2 February 1999. Olaf Dahl, a former judge, succeeded her two days later and served until he himself won the presidency at the end of 2004.
+
+Jon Berg took the chair in 2001 and was followed by Anna Holm in 2005, Holm by Maria Lindqvist in 2009, and Lindqvist, after the election of 1 March 2013, by Erik Sand. Tor Hagen of the Harbour Party was elected president of the parliament in 2016. The Fisher League, whose chairman is Lars Vik, came second. The Blue Party was renamed the Blue People's Party at its congress in 2018, when Ole Nes was elected party chairman. Harald Nygaard (who changed his surname to Gaard in 2007) chaired the house until 1990.
+"""
+
+
+def test_successors_told_by_pronoun_ellipsis_and_in_the_chair():
+    facts = _read(SUCCESSORS)
+    chairs = {
+        (f.value.name, tuple((k, v.iso) for k, v in f.qualifiers))
+        for f in _told(facts, "chairperson")
+        if f.subject.kind in ("chamber", "legislature")
+    }
+    assert ("Ilse Roos", (("startTime", "1995-05-03"),)) in chairs  # from the day Dal left
+    assert ("Olaf Dahl", (("endTime", "2004"),)) in chairs  # "until ... at the end of 2004"
+    assert ("Maria Lindqvist", (("startTime", "2009"),)) in chairs  # "Holm by M. L. in 2009"
+    assert "Erik Sand" in {name for name, _ in chairs}
+    assert "Tor Hagen" in {name for name, _ in chairs}  # "president of the parliament"
+    assert (
+        "Harald Nygaard",
+        (("endTime", "1990"),),
+    ) in chairs  # 2007 is his name's, not his term's
+    assert not {"Lars Vik", "Ole Nes"} & {name for name, _ in chairs}  # parties' chairs
+    parties = {(f.subject.name, f.value.name) for f in _told(facts, "chairperson", "party")}
+    assert {("Fisher League", "Lars Vik"), ("Blue People's Party", "Ole Nes")} <= parties

@@ -146,6 +146,8 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
             end = start + cut.start() + 3 + rest.end()
             text = sentence.text[start:end]
         kind = _kind_of(article, reading, text, entity_label_at(doc, start))
+        if kind is None and entity_label_at(doc, start) == "FAC" and _acts_as_person(doc, start):
+            kind = "person"
         country = _of_country(article, sentence.text, end)
         if country and kind in ("party", "chamber", "legislature", "organization"):
             # the model stopped before "of Moldova": "the Party of Communists of the Republic"
@@ -269,9 +271,33 @@ def _entity_spans(doc: Doc) -> list[tuple[int, int]]:
         ):
             i += 1
             end = ents[i].end_char
+            if (
+                i + 1 < len(ents)
+                and ents[i].label_ == "NORP"
+                and ents[i + 1].label_ in ("ORG", "GPE")
+                and doc.text[end : ents[i + 1].start_char] == " "
+            ):  # "of the" + "Armenian" + "SSR"
+                i += 1
+                end = ents[i].end_char
         spans.append((start, end))
         i += 1
     return spans
+
+
+# Verbs whose object or subject is a person: "elected Eugenia Ostapciuc", "X resigned"
+_PERSON_VERBS = {"elect", "appoint", "choose", "succeed", "replace", "resign", "die", "nominate"}
+
+
+def _acts_as_person(doc: Doc, start: int) -> bool:
+    """A name the model took for a building ("Eugenia Ostapciuc") that a verb of people
+    governs: two or three capitalised words, the subject or object of "elect", "resign"..."""
+    span = next((e for e in doc.ents if e.start_char == start), None)
+    if span is None or not 2 <= len(span) <= 3:
+        return False
+    if not all(t.text[:1].isupper() and t.pos_ == "PROPN" for t in span):
+        return False
+    root = span.root
+    return root.dep_ in ("nsubj", "nsubjpass", "dobj") and root.head.lemma_ in _PERSON_VERBS
 
 
 def entity_label_at(doc: Doc, start: int) -> str:

@@ -73,7 +73,8 @@ class Fact:
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
-_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+_MONTH = rf"(?P<month>{_MONTH_NAMES})\.?"
 _DATE_PATTERNS = [
     re.compile(r"\b(?P<year>\d{4})-(?P<mm>\d{2})-(?P<day>\d{2})\b"),
     # "17–19 September 2021", "September 17–19, 2021": a vote over days dates from its first
@@ -83,6 +84,8 @@ _DATE_PATTERNS = [
         rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)? (?:of )?{_MONTH},? (?P<year>\d{{4}})\b", re.I
     ),
     re.compile(rf"\b{_MONTH} (?P<day>\d{{1,2}})(?:st|nd|rd|th)?,? (?P<year>\d{{4}})\b", re.I),
+    # "in September and October 1990", "February–March 2005": from the first month
+    re.compile(rf"\b{_MONTH}(?: and |[–-])(?:{_MONTH_NAMES})\.?,? (?P<year>\d{{4}})\b", re.I),
     re.compile(rf"\b{_MONTH},? (?P<year>\d{{4}})\b", re.I),
     re.compile(
         r"\b(?:in|In|since|Since|until|Until|by|By|from|From|of|year) (?P<year>1[6-9]\d\d|20\d\d)\b"

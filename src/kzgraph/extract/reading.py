@@ -119,7 +119,9 @@ _YEAR_ELECTION = re.compile(
 
 def _election_dates(clause: Clause) -> list[DateValue]:
     """Dates an election sentence gives its vote: "on 9 and 23 December 1995" is two."""
-    dates = [d for d in clause.dates if d.precision != "year"]
+    dates = [
+        d for d in clause.dates if d.precision != "year" or _members_elected(clause, d)
+    ]  # "was elected in the spring and summer of 1990"
     # "the 2016 election", "at the 2009 vote", "the 2007 and 2011 elections"
     for m in _YEAR_ELECTION.finditer(clause.text):
         for group in ("a", "b"):
@@ -197,10 +199,21 @@ def _members_elected(clause: Clause, date: DateValue) -> bool:
         elected = [verb.head]
     bodies = [(n.start, n.end) for n in clause.names_of("chamber", "legislature")]
     for phrase in elected:
+        if phrase.lower_ == "it" and phrase.dep_ == "nsubjpass" and clause.sentence.start > 0:
+            return True  # "It was last elected in September and October 1990": the house
         for t in phrase.subtree:
             if t.lower_ in ELECTED_WHAT or any(a <= t.idx < b for a, b in bodies):
                 return True
+            if t.tag_ == "WDT" and _after_body(clause, phrase, bodies):
+                return True  # "the Supreme Soviet, the last of which was elected on D"
     return False
+
+
+def _after_body(clause: Clause, phrase, bodies: list[tuple[int, int]]) -> bool:
+    """The relative clause starting at ``phrase`` follows a body's name ("the Supreme
+    Soviet of the Turkmen SSR, the last of which ...", "the Seventh Saeima, which ...")."""
+    begin = min(t.idx for t in phrase.subtree)
+    return any(re.fullmatch(r"\s*,?\s*", clause.text[b:begin]) for _, b in bodies)
 
 
 ELECTED_WHAT = MEMBER_WORDS | SEAT_WORDS | BODY_WORDS | {"senator", "deputy", "member", "mp"}
@@ -282,8 +295,10 @@ def _conventional_names(article: Article, election: Mention, date: DateValue) ->
     owner = election.owner
     if owner is not None and (_is_upper_house(article, owner) or _is_other_body(article, owner)):
         # "Senate of Kazakhstan" -> "2014 Kazakh Senate election"
+        # "Supreme Soviet of the Armenian SSR" -> "1990 Armenian Supreme Soviet election"
         body = re.sub(
-            rf"\s+of\s+(?:the\s+)?(?:Republic\s+of\s+)?{re.escape(article.country_name)}$",
+            rf"\s+of\s+(?:the\s+)?(?:Republic\s+of\s+)?"
+            rf"(?:{re.escape(article.country_name)}|{re.escape(adjective)}\s+SSR)$",
             "",
             owner.name,
         )
@@ -345,11 +360,13 @@ def _election_for(
 
 _TITLE = re.compile(
     r"\b(?P<deputy>(?:first )?deputy |vice[- ])?(?P<title>speaker|chairman|chairwoman|chairperson|chair|president)\b"
-    r"(?: of (?:the )?(?P<org>(?:\d+(?:st|nd|rd|th) )?(?-i:[A-Z])[\w’'\- ]+?(?= (?:and|from|until|in|on|since|who|when|with|for|was|is)\b|[,.;)]|$)))?",
+    r"(?: of (?:the )?(?:(?P<org>(?:\d+(?:st|nd|rd|th) )?(?-i:[A-Z])[\w’'\- ]+?(?= (?:and|from|until|in|on|since|who|when|with|for|was|is)\b|[,.;)]|$))"
+    r"|(?P<house>(?-i:parliament|house|chamber|assembly)\b)))?",
     re.I,
 )
 _CHAIRED = re.compile(
-    r"\b(?:chaired|presided(?: over)?|led|headed|ran)\b(?: (?:the|its) (?:house|chamber|assembly|council|senate))?",
+    r"\b(?:chaired|presided(?: over)?|preside over|led|headed|ran)\b"
+    r"(?: (?:the|its) (?:house|chamber|assembly|council|senate))?",
     re.I,
 )
 _SPAN = re.compile(
@@ -366,10 +383,18 @@ def offices(article: Article, reading: Reading, clause: Clause) -> None:
         return
     for title in _TITLE.finditer(text):
         word = title.group("title").lower()
+        party = _party_of_title(clause, title.start())
+        if party is not None:  # "whose chairman is X", "X was elected party chairman"
+            lead = re.search(r"\b[Pp]arty\s+$", text[: title.start()])
+            at = lead.start() if lead else title.start()
+            holder = _holder_for(clause, people, at, title.end())
+            if holder is not None:
+                _party_person(article, clause, party, holder, chair=True, rule="party-chair")
+            continue
         holder = _holder_for(clause, people, title.start(), title.end())
         if holder is None:
             continue
-        if word == "president" and not title.group("org"):
+        if word == "president" and not title.group("org") and not title.group("house"):
             if title.group("deputy") or not text[title.end() : title.end() + 2].startswith(" "):
                 continue
             if holder.start != title.end() + 1:
@@ -384,7 +409,7 @@ def offices(article: Article, reading: Reading, clause: Clause) -> None:
         chair = (
             not title.group("deputy")
             and word != "president"
-            or (word == "president" and title.group("org") is not None)
+            or (word == "president" and (title.group("org") or title.group("house")) is not None)
         )
         _hold(article, clause, office, holder, org if chair else None, title.start(), rule="office")
     for verb in _CHAIRED.finditer(text):
@@ -411,6 +436,15 @@ def offices(article: Article, reading: Reading, clause: Clause) -> None:
         _hold(article, clause, office, before[-1], org, verb.start(), rule="chaired")
     _chaired_by(article, reading, clause, people)
     _holder_series(article, reading, clause)
+
+
+def _party_of_title(clause: Clause, at: int) -> Name | None:
+    """The party a title at ``at`` belongs to: "the PDPT, whose chairman is ...", "was
+    elected party chairman" (the party the sentence names last before it)."""
+    if not re.search(r"\b(?:[Pp]arty|whose)\s+$", clause.text[max(0, at - 12) : at]):
+        return None
+    parties = [n for n in clause.names_of("party") if n.end <= at]
+    return parties[-1] if parties else None
 
 
 _CHAIRED_BY = re.compile(
@@ -549,7 +583,12 @@ def _date_or_year(text: str) -> DateValue | None:
 # "X died on D and was succeeded as leader of the LDPR by Y": X left (another office, too)
 _LEFT = re.compile(r"[^,;]{0,40}?\b(?:died|was succeeded|was replaced|was followed|resigned)\b")
 # "when he was followed by X", "and was succeeded by X": X took the office next
-_FOLLOWED_BY = re.compile(r"\b(?:followed|succeeded|replaced) by\s+$")
+# "he was followed in the chair by X", "succeeded as speaker by X"
+_FOLLOWED_BY = re.compile(
+    r"\b(?:followed|succeeded|replaced)(?: (?:in|as) (?:the )?[a-z]+(?: [a-z]+)?)? by\s+$"
+)
+# "Lupu was followed by Igor Corman in 2013, Corman by Andrian Candu in 2015": the verb left out
+_FOLLOWED_TOO = re.compile(r"[,;]\s+(?:and\s+)?[A-Z][\w’'\-]+(?:,[^;]{1,60}?,)?\s+by\s+$")
 _SUCCESSION = re.compile(
     r"\b(?:followed|succeeded|took over|took the chair|served|held (?:the|that) (?:chair|post|office)|presided|"
     r"replaced|was elected|were elected|became|chose|elected|took office|returned"
@@ -558,7 +597,7 @@ _SUCCESSION = re.compile(
 )
 _CHAIR_SECTION = re.compile(r"chair|speaker|president|presiding|leader", re.I)
 _TOOK_CHAIR = re.compile(
-    r"\b(?:held|took|kept|assumed) the (?:chair|speakership)\b"
+    r"\b(?:held|took|kept|assumed) the (?:chair|speakership)\b|\bin the chair\b"
     r"|\b(?:chaired|presided over) (?:the )?(?=[A-Z])"
     r"|\b(?:chaired|presided over|led|headed) (?:the|its) (?:upper |lower )?(?:house|chamber)\b"
 )
@@ -582,6 +621,8 @@ def succession(article: Article, reading: Reading, clause: Clause) -> None:
         body = chamber_of(article, reading, clause)
         office = _presiding_office(article, reading, body)
         reading.office = office
+    if office is None and _SUCCEEDED_PRONOUN.search(clause.text):
+        office = _office_left(article, clause)
     if office is None:
         return
     text = clause.text
@@ -611,11 +652,14 @@ def succession(article: Article, reading: Reading, clause: Clause) -> None:
             _SUCCESSION.search(part[:60])
             or re.search(r"\b(?:chose|elected|passed to|gave way(?: on [^,;]+)? to)\s+$", lead)
             or _FOLLOWED_BY.search(lead)
+            or _FOLLOWED_TOO.search(text[max(0, person.start - 90) : person.start])
+            and re.search(r"\b(?:followed|succeeded|replaced) by\b", text[: person.start])
             or _IN_TURN.match(part)
         ):
             continue
         if (
             re.match(r"['’]s\b", part)
+            or re.match(r"\W*(?:was |were )?(?:elected|became|named) (?:the )?party\b", part)
             or re.search(r"\bPresident\s+$", lead)
             or _TITLE_BEFORE.search(lead)
             or _LEFT.match(part)
@@ -636,6 +680,22 @@ def succession(article: Article, reading: Reading, clause: Clause) -> None:
                 record_holder(article, clause, office, people[0], org, spell, None, "succession")
 
 
+_SUCCEEDED_PRONOUN = re.compile(r"\b(?:succeeded|replaced|followed) (?:him|her)\b")
+
+
+def _office_left(article: Article, clause: Clause) -> Mention | None:
+    """ "Moșanu ... resigned on February 2, 1993. Petru Lucinschi succeeded him": the office
+    of the last holder the sentence or the one before names."""
+    sentence = clause.sentence
+    before = fold(article.doc.text[max(0, sentence.start - 400) : sentence.start + 60])
+    for fact in reversed(article.facts):
+        if fact.relation == "officeholder" and isinstance(fact.value, Mention):
+            surname = fold(fact.value.name.split()[-1])
+            if re.search(rf"\b{re.escape(surname)}\b", before):
+                return fact.subject
+    return None
+
+
 def _office_body(article: Article, office: Mention) -> Mention | None:
     """The body an office presides over: its owner, or the body the infobox gave it."""
     return office.owner or next((b for b, o in article.offices if o is office), None)
@@ -647,7 +707,11 @@ def _segment_term(
     """Start and end of one person's tenure from their part of a sentence: "from A to B",
     "(A – B)", "on A ... until B", "since A"; "X took over" at the date just before."""
     text = clause.text
-    part_dates = [d for d in clause.dates if person.end <= (d.start or 0) < end]
+    part_dates = [
+        d
+        for d in clause.dates
+        if person.end <= (d.start or 0) < end and not _in_aside(text, d.start or 0)
+    ]
     again = re.search(r"\b(?:and )?again\b", text[person.end : end])
     if again:  # "... and again from 2013": the sentence's first holder's second spell
         part_dates = [d for d in part_dates if (d.start or 0) < person.end + again.start()]
@@ -669,7 +733,32 @@ def _segment_term(
             finish = finish or value
         elif start is None:
             start = value
+    if start is None and _FOLLOWED_BY.search(lead):
+        # "X served until D; he was followed in the chair by Y": Y from the day X left
+        left = [d for d in clause.dates if (d.end or 0) <= person.start and _is_end(text, 0, d)]
+        if left:
+            start = DateValue(left[-1].iso, left[-1].precision)
+    window = max(0, person.start - 90)
+    ellipsis = _FOLLOWED_TOO.search(text[window : person.start])
+    if start is None and ellipsis:
+        # "... and Candu, after the election of February 24, 2019, by Zinaida Greceanîi"
+        within = [
+            d for d in clause.dates if window + ellipsis.start() <= (d.start or 0) < person.start
+        ]
+        if within:
+            start = DateValue(within[-1].iso, within[-1].precision)
     return start, finish
+
+
+def _in_aside(text: str, at: int) -> bool:
+    """``at`` lies in a bracketed aside, not a term: "(who shortened his surname to Rahmon
+    in 2007)", "(also written ...)"."""
+    opening = text.rfind("(", 0, at)
+    return (
+        opening >= 0
+        and text.find(")", opening) >= at
+        and bool(re.match(r"\((?:who|which|also|later|then|now|born|he|she|it)\b", text[opening:]))
+    )
 
 
 _FROM_TO = re.compile(
@@ -694,8 +783,11 @@ def _spells(text: str) -> list[tuple[DateValue | None, DateValue | None]]:
 def _is_end(text: str, after: int, date: DateValue) -> bool:
     """The date closes a tenure: "until D", "to D", "– D"."""
     before = text[max(after, (date.start or 0) - 12) : date.start or 0].lower()
+    # "served until he himself won the presidency at the end of 1996"
+    until = text[max(after, (date.start or 0) - 60) : date.start or 0]
     return bool(
         re.search(r"\b(?:until|to|till|through)\s+(?:the\s+\w+\s+of\s+)?$|[–-]\s*$", before)
+        or re.search(r"\buntil\b[^,;.\d]*$", until)
     )
 
 
