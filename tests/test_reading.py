@@ -751,3 +751,66 @@ def test_successors_told_by_pronoun_ellipsis_and_in_the_chair():
     assert not {"Lars Vik", "Ole Nes"} & {name for name, _ in chairs}  # parties' chairs
     parties = {(f.subject.name, f.value.name) for f in _told(facts, "chairperson", "party")}
     assert {("Fisher League", "Lars Vik"), ("Blue People's Party", "Ole Nes")} <= parties
+
+
+WINNERS = """= Althing of Norlandia =
+
+- Country: Norlandia
+
+== Elections ==
+The Fisher League of Norlandia (FLN) won the election of 27 February 1994 outright, with 43.18% of the vote and 56 seats. The election of 31 October 2000 was won by the Harbour Party with 48.22 percent of the list vote and 90 seats. Under new rules the election of 6 November 2005 gave the FLN 61 seats and independents 46. The Greens got 24.49% and eleven seats, two more than in 2001.
+
+The mixed system came back in 2009, when voters went to the polls on 19 September and, for the runoffs, on 3 October; the Blue Union took 42 of the 77 seats. At the election of 18 August 2013 the Blue Union, as the Blue Party had been renamed, took every one of the 98 elected seats. The vote of 24 June 2017 was a landslide for the Northern People's Party (NPP), the successor of the old ruling fishermen's party, which took 62 of the 76 seats.
+
+=== 2021 ===
+The Harbour Party won the election of 21 July 2021, the first single-party majority.
+- Harbour Party: 254 (124 list, 130 district)
+- Fisher League: 43
+"""
+
+
+def test_seats_of_the_winner_however_the_sentence_runs():
+    facts = _read(WINNERS)
+    seats = {(f.subject.name, f.value) for f in _told(facts, "partySeats")}
+    assert {
+        ("Fisher League of Norlandia", 56),  # after a share, the subject far before
+        ("Harbour Party", 90),  # "was won by ... with ... and 90 seats"
+        ("FLN", 61),  # "gave the FLN 61 seats"
+        ("Independents", 46),
+        ("Greens", 11),
+        ("Blue Union", 42),
+        ("Blue Union", 98),  # not the Blue Party named in the aside
+        ("Northern People's Party", 62),
+    } <= seats
+    assert not {("Greens", 2), ("Blue Union", 1), ("Blue Party", 98)} & seats
+    assert not [s for s in seats if s[0] == s[0].lower()]  # "fishermen's party" is no name
+
+
+def test_a_runoff_is_the_second_day_of_its_election():
+    facts = _read(WINNERS)
+    days = {f.subject.slug: [] for f in _told(facts, "pointInTime", "election")}
+    for f in _told(facts, "pointInTime", "election"):
+        days[f.subject.slug].append(f.value.iso)
+    assert [sorted(set(d)) for d in days.values() if d[0].startswith("2009")] == [
+        ["2009-09-19", "2009-10-03"]  # one election, both days
+    ]
+    when = {
+        dict(f.qualifiers)["pointInTime"].iso for f in _told(facts, "partySeats") if f.value == 42
+    }
+    assert when == {"2009-09-19"}
+
+
+def test_seats_listed_in_a_section_on_one_election_with_their_parts():
+    facts = _read(WINNERS)
+    listed = {
+        (f.value, dict(f.qualifiers).get("seatsFilledBy"))
+        for f in _told(facts, "partySeats")
+        if f.subject.name == "Harbour Party" and f.evidence.text.startswith("Harbour Party:")
+    }
+    assert listed == {(254, None), (124, "list"), (130, "district")}
+    taking_part = {
+        (f.value.name, dict(f.qualifiers).get("seats"))
+        for f in _told(facts, "participant", "election")
+        if f.evidence.text.endswith(")") or f.evidence.text.endswith("43")
+    }
+    assert taking_part == {("Harbour Party", 254), ("Fisher League", 43)}  # parts are no entry

@@ -122,6 +122,33 @@ class Clause:
 # --- names ---------------------------------------------------------------------------
 
 
+# "on 19 September", "of June 5": a day whose year the sentence gives elsewhere
+_DAY_WITHOUT_YEAR = re.compile(
+    r"\b(?:on|of) (?:(?P<d1>\d{1,2}) (?P<m1>[A-Z][a-z]+)|(?P<m2>[A-Z][a-z]+) (?P<d2>\d{1,2}))\b"
+    r"(?!,? \d)"
+)
+
+
+def _days_without_year(text: str, dates: list[DateValue]) -> list[DateValue]:
+    """ "in 2004, when voters went to the polls on 19 September": the day in the one year
+    the sentence names."""
+    years = {d.iso[:4] for d in dates}
+    if len(years) != 1:
+        return dates
+    year = years.pop()
+    out = list(dates)
+    for m in _DAY_WITHOUT_YEAR.finditer(text):
+        if any((d.start or 0) < m.end() and m.start() < (d.end or 0) for d in dates):
+            continue
+        day, month = (
+            (m.group("d1"), m.group("m1")) if m.group("d1") else (m.group("d2"), m.group("m2"))
+        )
+        found = find_dates(f"{day} {month} {year}")
+        if found:
+            out.append(DateValue(found[0].iso, "day", m.start() + 3, m.end()))
+    return sorted(out, key=lambda d: d.start or 0)
+
+
 def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: Doc) -> Clause:
     names: list[Name] = []
     for m in article.mentions(sentence):
@@ -135,6 +162,8 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
             text, start = text[lead.end() :], start + lead.end()
         text = re.sub(r"(?:['’]s|\s*\(\w*|\s+\d[\d,.]*)$", "", text)  # "... of Tajikistan 60"
         end = start + len(text)
+        if text == text.lower() and article.kind_of(text) is None:
+            continue  # "the old ruling communist party": a description, not a name
         cut = re.search(r" of(?: the)?$", text)
         if cut:  # the model stopped at "the Supreme Soviet of": the name goes on
             rest = re.match(
@@ -203,7 +232,7 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
         if full and not any(n.start < end and start < n.end for n in names):
             names.append(Name(full, "person", start, end))
     names.sort(key=lambda n: n.start)
-    dates = find_dates(sentence.text)
+    dates = _days_without_year(sentence.text, find_dates(sentence.text))
     return Clause(sentence, doc, names, dates)
 
 
@@ -348,7 +377,8 @@ _INITIALLED = re.compile(r"(?<![\w.])[A-Z]\. ?[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?\b"
 # "Prosperous Armenia, with 3.95 percent, ...".
 _SEATS_WON = re.compile(
     r"^(?:['’]s (?:\d+|[a-z]+(?:-[a-z]+)?) (?:seats|mandates)\b"
-    r"| (?:won|took|got|gained|secured|received|held) (?:\d+|[a-z]+(?:-[a-z]+)?) (?:seats|mandates)\b)"
+    r"| (?:won|took|got|gained|secured|received|held) (?:\d+|[a-z]+(?:-[a-z]+)?)"
+    r"(?: of the (?:\d+|[a-z]+(?:-[a-z]+)?))? (?:seats|mandates)\b)"  # "won 42 of the 77 seats"
 )
 _SHARE_WON = re.compile(
     r"^(?:,? with| (?:won|took|got|gained|received|polled|secured)) \d+(?:\.\d+)? ?(?:%|percent\b|per cent\b)"

@@ -139,7 +139,12 @@ def _election_dates(clause: Clause) -> list[DateValue]:
 def _index_elections(article: Article, reading: Reading, clauses: list[Clause]) -> None:
     """First pass: every dated election of the article, so a later "the 2005 election" or
     an earlier "in 2005" finds the same election."""
-    found = [(c, d) for c in clauses for d in _election_dates(c) if _dates_election(c, d)]
+    found = [
+        (c, d)
+        for c in clauses
+        for d in _election_dates(c)
+        if _dates_election(c, d) and not _is_runoff(c, d)
+    ]
     # Days first: "the 2021 election" is the one held on 10 January 2021 told elsewhere.
     found.sort(key=lambda cd: -len(cd[1].iso))
     for clause, date in found:
@@ -147,6 +152,15 @@ def _index_elections(article: Article, reading: Reading, clauses: list[Clause]) 
         known = reading.elections.setdefault(date.iso[:4], [])
         if _election_for(reading, date, clause, exact=True) is None:
             known.append((date, election_mention(date, chamber, None, None)))
+
+
+_RUNOFF = re.compile(r"\b(?:run-?offs?|second round)\b[^.;\d]{0,30}$", re.I)
+
+
+def _is_runoff(clause: Clause, date: DateValue) -> bool:
+    """ "when voters went to the polls on 19 September and, for the runoffs, on 3 October":
+    the second round of the election, not an election of its own."""
+    return bool(_RUNOFF.search(clause.text[max(0, (date.start or 0) - 40) : date.start or 0]))
 
 
 def _dates_election(clause: Clause, date: DateValue) -> bool:

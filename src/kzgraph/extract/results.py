@@ -62,10 +62,15 @@ def results(article: Article, reading: Reading, clause: Clause) -> None:
                 "names",
                 "observers",
                 "voters",
+                "more",
+                "fewer",
+                "less",
             )
             for w in after[:1]
         ):
-            continue
+            continue  # "two more than in 2016": a difference, not a count
+        if before == "every" and after[:1] == ["of"]:
+            continue  # "took every one of the 98 seats"
         if before in ("from",) or (after[:1] == ["to"] and not seat_sentence):
             continue
         owners = _owners(clause, token, parties, after)
@@ -82,8 +87,14 @@ _RESULTS_INTRO = re.compile(r"\b(?:seats?|results?|won|composition|elected)\b[^.
 # "- United Russia: 126", "- Citizens' groups: 6", "- Self Reliance (Samopomich): 10.97%, 33"
 _LISTED_SEATS = re.compile(
     r"^(?P<name>[^:()]+?)\s*(?:\([^()]*\))?:\s*(?:(?P<pct>\d+(?:\.\d+)?)\s*%\s*,?\s*)?"
-    r"(?P<n>\d+)(?:\s+seats?)?\s*\.?$"
+    r"(?P<n>\d+)(?:\s+seats?)?\s*(?:\((?P<parts>[^()]*)\))?\s*\.?$"
 )
+# "- Servant of the People: 254 (124 list, 130 district)": the parts of the whole
+_LISTED_PART = re.compile(
+    r"\b(?P<n>\d+) (?P<way>(?:party[- ])?list|districts?|constituenc\w*|single-\w+)"
+)
+# A section of one election's results: "=== 2019 ===", "== Results =="
+_RESULTS_SECTION = re.compile(r"^\s*\d{4}\s*$|\belections?\b|\bresults?\b", re.I)
 # how the listed seats were filled, as the introduction says ("in the party-list constituency")
 _LISTED_WAY = re.compile(
     r"\b(?:in|from|by) (?:the )?(?:single-member|single-mandate|party-list|party list|national list"
@@ -99,7 +110,10 @@ def listed_results(article: Article, reading: Reading, clause: Clause) -> None:
         reading.listing = clause.text if _RESULTS_INTRO.search(clause.text) else None
         return
     m = _LISTED_SEATS.match(clause.text.strip())
-    if reading.listing is None or m is None or reading.election is None:
+    listing = reading.listing
+    if listing is None and _RESULTS_SECTION.search(clause.sentence.section):
+        listing = ""  # the items of a section on one election's results, without a lead-in
+    if listing is None or m is None or reading.election is None:
         return
     start = clause.sentence.start
     if any(f.relation == "partySeats" and f.evidence.start == start for f in article.facts):
@@ -111,8 +125,13 @@ def listed_results(article: Article, reading: Reading, clause: Clause) -> None:
     party = named[0] if named else Name(name, "party", at, at + len(name))
     value = int(m.group("n"))
     token = next(t for t in clause.doc if t.idx >= clause.text.rfind(m.group("n")))
-    way = _LISTED_WAY.search(reading.listing)
+    way = _LISTED_WAY.search(listing)
     _seats(article, reading, clause, party, value, token, way.group().strip() if way else None)
+    for part in _LISTED_PART.finditer(m.group("parts") or ""):
+        at = clause.text.find(part.group(), m.start("parts"))
+        part_token = next(t for t in clause.doc if t.idx >= at)
+        count = int(part.group("n"))
+        _seats(article, reading, clause, party, count, part_token, part.group("way"), part=True)
     if m.group("pct"):
         share = next(t for t in clause.doc if t.idx >= m.start("pct"))
         _share(article, reading, clause, party, Decimal(m.group("pct")), share)
@@ -162,8 +181,15 @@ def _owners(clause: Clause, token: Token, parties: list[Name], after: list[str])
         if colon != -1:
             return [p for p in parties if p.start > colon]
         return [p for p in parties if p.end <= token.idx][-2:]
+    winner = _winner(clause, token, parties)
+    if winner is not None and not any(
+        winner.end <= p.start and p.end <= token.idx and not _in_aside(clause.text, winner, p)
+        for p in parties
+    ):  # not "A won 30 seats, B 13": B's, though the analysis hangs 13 on "won"
+        return [winner]
     # "the YAP 72 seats", "independents took 55", "Ak Zhol 12 on 10.95 percent"
     earlier = [p for p in parties if p.end <= token.idx]
+    earlier = [p for p in earlier if not any(_in_aside(clause.text, q, p) for q in earlier)]
     if not earlier:
         return []
     party = earlier[-1]
@@ -172,9 +198,60 @@ def _owners(clause: Clause, token: Token, parties: list[Name], after: list[str])
     of_seats = re.match(r"\s+of (?:the )?\d+ seats\b", clause.text[token.idx + len(token.text) :])
     if of_seats:
         gap = re.sub(r"\d+(?:\.\d+)?\s*(?:%|percent\b|per cent\b)", "", gap)
+    # "the MPP, the successor of the old ruling party, which took 62": the aside left out
+    gap = re.sub(r"^\)?\s*(?:\([^()]*\))?,\s*(?:the|a|an)\s+[a-z][^,;\d]*,(?=\s+which\b)", "", gap)
     if len(gap) > 60 or re.search(r"\d", gap) or ";" in gap:
         return []
     return [party]
+
+
+def _in_aside(text: str, winner: Name, other: Name) -> bool:
+    """``other`` is named in an aside right after the winner: "Nur Otan, as Otan had been
+    renamed, took ..."."""
+    opening = re.match(
+        r"\s*(?:\([^()]*\))?,\s*(?:(?:as|which|who|once|formerly|then)\b|(?:the|a|an)\s+[a-z])[^,]*$",
+        text[winner.end : other.start],
+    )
+    return bool(opening) and "," in text[other.end :]
+
+
+_GAVE = {"give", "hand", "award", "bring"}
+
+
+def _winner(clause: Clause, token: Token, parties: list[Name]) -> Name | None:
+    """The party the analysis makes the winner of a seat count, however far before it:
+    "The Agrarian Party (PDAM), ..., won an outright majority, with 43.18% of the vote and 56
+    seats", "was won by Georgian Dream with ... and 90 seats", "gave the YAP 61 seats"."""
+    word = token
+    for _ in range(6):  # the count, its noun, "and", "with", up to the verb
+        if word.pos_ in ("VERB", "AUX") and word.dep_ != "amod" or word.head is word:
+            break
+        word = word.head
+    if word.pos_ not in ("VERB", "AUX"):
+        return None
+    if word.lemma_.lower() in _GAVE:
+        roles = ("dative",)
+    elif word.lemma_.lower() in _WON:
+        roles = ("nsubj", "agent")
+    else:
+        return None
+    # "the PCRM, legal again since the mid-1990s, came first": the model may hang the
+    # subject on the aside
+    asides = [c for c in word.children if c.dep_ == "advcl" and c.i < word.i]
+    for child in [*word.children, *(g for a in asides for g in a.children)]:
+        if child.dep_ not in roles:
+            continue
+        heads = (
+            [child] if child.dep_ != "agent" else [c for c in child.children if c.dep_ == "pobj"]
+        )
+        for head in heads:
+            found = [p for p in parties if p.start <= head.idx < p.end]
+            if found:
+                return found[0]
+    return None
+
+
+_WON = {"win", "take", "get", "gain", "secure", "receive", "come", "finish", "capture", "obtain"}
 
 
 def _seats(
@@ -185,9 +262,10 @@ def _seats(
     value: int,
     token: Token,
     way: str | None = None,
+    part: bool = False,
 ) -> None:
-    """``party`` won ``value`` seats at the paragraph's election (``way``: those filled so,
-    a part of its seats)."""
+    """``party`` won ``value`` seats at the paragraph's election (``way``: those filled so;
+    ``part``: a part of the seats it won, told beside the whole)."""
     chamber = chamber_of(article, reading, clause)
     start = min(party.start, token.idx)
     end = max(party.end, token.idx + len(token.text))
@@ -199,7 +277,7 @@ def _seats(
         qualifiers += (("seatsFilledBy", way),)
     subject = name_mention(clause, party)
     article.add(subject, "partySeats", value, ev, qualifiers, rule="seats")
-    if reading.election is not None:
+    if reading.election is not None and not part:
         article.add(reading.election, "participant", subject, ev, (("seats", value),), rule="seats")
 
 
