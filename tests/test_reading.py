@@ -814,3 +814,41 @@ def test_seats_listed_in_a_section_on_one_election_with_their_parts():
         if f.evidence.text.endswith(")") or f.evidence.text.endswith("43")
     }
     assert taking_part == {("Harbour Party", 254), ("Fisher League", 43)}  # parts are no entry
+
+
+PARTY_PEOPLE = """= Althing of Norlandia =
+
+- Country: Norlandia
+
+President Karl Holm, whose Harbour Party (Hamnpartiet Norlandia, HAP) has been the largest in every house, took office in 2004. The election of 6 November 2005 gave the HAP 61 seats. Jon Berg of the Movement for a Free and Prosperous Norlandia was elected in 2009, with Sven Dahl of the Our Coalition alliance and Ilse Roos of the Democratic Party "Saimnieks". Her Party of Action and Solidarity won in 2020. Blue Way, the party of the banker Olaf Dahl, won thirty-six seats in 2010. The Coalition for Change was formed by Akhali (the party of Anna Berg and Erik Lund) and others. The Labour Party and Kantor (the original party of Lars Vik) each stayed under 2 percent.
+"""
+
+
+def test_parties_the_sentence_itself_names_and_their_people():
+    facts = _read(PARTY_PEOPLE)
+    members = {(f.subject.name, f.value.name) for f in _told(facts, "memberOfParty")}
+    assert {
+        ("Karl Holm", "Harbour Party"),  # "whose"
+        ("Jon Berg", "Movement for a Free and Prosperous Norlandia"),
+        ("Sven Dahl", "Our Coalition"),
+        ("Ilse Roos", 'Democratic Party "Saimnieks"'),
+        ("Olaf Dahl", "Blue Way"),  # "X, the party of the banker Y"
+        ("Anna Berg", "Akhali"),
+        ("Erik Lund", "Akhali"),  # "(the party of A and B)"
+        ("Lars Vik", "Kantor"),  # not "Labour Party and Kantor"
+    } <= members
+    seats = {(f.subject.name, f.value) for f in _told(facts, "partySeats")}
+    assert {("HAP", 61), ("Blue Way", 36)} <= seats  # "(native name, HAP)" names it too
+    parties = {f.subject.name for f in _told(facts, "instanceOf", "party")}
+    assert "Labour Party and Kantor" not in parties
+
+
+def test_the_elder_half_of_a_joined_party_name_is_a_party():
+    facts = _read(
+        "= 2021 Norlandian general election =\n\n- Election Date: 19 September 2021\n"
+        "- Party1: A Fair Norlandia — For Truth\n\n"
+        "A Fair Norlandia — For Truth was formed that year, when A Fair Norlandia, led by Jon "
+        "Strand, merged with the Patriots.\n"
+    )
+    chairs = {(f.subject.name, f.value.name) for f in _told(facts, "chairperson", "party")}
+    assert chairs == {("A Fair Norlandia", "Jon Strand")}

@@ -41,6 +41,9 @@ class Article:
             kind = "country"  # "Kyrgyzstan" alone is the country, not the tail of a party's name
         self.names.setdefault(fold(name), kind)
         self.originals.setdefault(fold(name), name)
+        first = re.split(r" [–—] ", name)[0] if kind == "party" else name
+        if first != name and " " in first and fold(first) not in self.names:
+            self.learn(first, kind)  # "A Just Russia — For Truth" grew out of "A Just Russia"
 
     def original_name(self, key: str) -> str:
         """A learned name as the article wrote it (``key`` is folded)."""

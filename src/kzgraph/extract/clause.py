@@ -157,7 +157,9 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
     for start, end in _entity_spans(doc):
         text = sentence.text[start:end]
         # "the", "a", and lower-case words the model took in ("unicameral Supreme Council")
-        lead = re.match(r"(?:(?:[Tt]he|[Aa]n?|[a-z][\w\-]*)\s+)+(?=[A-ZÀ-Þ])", text)
+        # ("A Just Russia" keeps its "A" inside a sentence)
+        article_word = r"[Tt]he|[Aa]n?" if start == 0 else r"[Tt]he|an?"
+        lead = re.match(rf"(?:(?:{article_word}|[a-z][\w\-]*)\s+)+(?=[A-ZÀ-Þ])", text)
         if lead:
             text, start = text[lead.end() :], start + lead.end()
         text = re.sub(r"(?:['’]s|\s*\(\w*|\s+\d[\d,.]*)$", "", text)  # "... of Tajikistan 60"
@@ -218,6 +220,8 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
     country = fold(article.country_name) if article.country_name else None
     if country:  # "Prosperous Moldova" ends a movement's name: no person is so called
         names = [n for n in names if n.kind != "person" or country not in fold(n.text).split()]
+    names = _parties_of_people(article, sentence.text, names)
+    names = _parties_told_so(article, sentence.text, names)
     for n in names:
         short = _ABBREVIATION.match(sentence.text, n.end)
         if short and n.kind in BODY_KINDS:
@@ -246,7 +250,10 @@ def _of_country(article: Article, text: str, at: int) -> int:
 
 
 _CAPITALISED_NAME = re.compile(r"[A-ZÀ-Þ][\w’'\-]*(?: (?:of|the|for|[A-ZÀ-Þ][\w’'\-]*))*")
-_ABBREVIATION = re.compile(r"\s*\(([A-ZÀ-Þ][A-ZÀ-Þa-z\-]{0,2}[A-ZÀ-Þ][A-ZÀ-Þ\-]{0,6})\)")
+# "(SDPK)", "(Yeni Azərbaycan Partiyası, YAP)": a short name after the name in full
+_ABBREVIATION = re.compile(
+    r"\s*\((?:[^()]*?[,;]\s*)?([A-ZÀ-Þ][A-ZÀ-Þa-z\-]{0,2}[A-ZÀ-Þ][A-ZÀ-Þ\-]{0,6})\)"
+)
 BODY_KINDS = ("party", "chamber", "legislature", "organization", "place", "country")
 TITLE_WORDS = {
     "minister", "president", "speaker", "chairman", "chairwoman", "chair", "deputy", "prime",
@@ -418,6 +425,72 @@ def _parties_by_role(article: Article, doc: Doc, names: list[Name]) -> list[Name
         out.append(Name(text[start : m.start()], "party", start, m.start()))
         article.learn(text[start : m.start()], "party")
     return out
+
+
+# "Dumitru Diacov of the Movement for a Democratic and Prosperous Moldova", "S. Ganbaatar of
+# the Our Coalition alliance", "Dastan Jumabekov, of the Kyrgyzstan party"
+_OF_PARTY = re.compile(
+    r",? of (?:the )?(?P<name>[A-ZÀ-Þ][\w’'\-/]*(?: (?:[A-ZÀ-Þ][\w’'\-/]*|and|for|a|of|the))*"
+    r"(?: [\"“][^\"”]{1,30}[\"”])?)"  # 'the Democratic Party "Saimnieks"'
+    r"(?: (?P<word>party|alliance|bloc|coalition|movement|list))?(?=[\s,.;:)]|$)"
+)
+
+
+def _parties_of_people(article: Article, text: str, names: list[Name]) -> list[Name]:
+    """A person "of" a name with a party's word in it (or after it) is of that party."""
+    out = list(names)
+    for person in [n for n in names if n.kind == "person"]:
+        m = _OF_PARTY.match(text, person.end)
+        if m is None:
+            continue
+        name = re.sub(r"(?: (?:and|for|a|of|the))+$", "", m.group("name"))
+        words = {fold(w) for w in re.findall(r"[\w’'\-]+", name)}
+        if not (m.group("word") or words & PARTY_WORDS):
+            continue
+        start = m.start("name")
+        end = start + len(name)
+        if any(n.kind == "party" and n.start == start and n.end == end for n in out):
+            continue
+        out = [n for n in out if not (n.start < end and start < n.end)]
+        out.append(Name(name, "party", start, end))
+        article.learn(name, "party")
+    return sorted(out, key=lambda n: n.start)
+
+
+# "For Truth, the party of the writer Zakhar Prilepin", "Akhali (the party of ...)"
+_TOLD_PARTY = re.compile(
+    r"(?P<name>[A-ZÀ-Þ][\w’'\-]*(?: (?:[A-ZÀ-Þ][\w’'\-]*|for|of|the|–|—))*)"
+    r"(?:,| \() ?the (?:[a-z]+ )?(?:party|alliance|bloc) (?:of|led by|founded by)\b"
+)
+# "the Labour Party and Girchi": two parties the model took for one
+_TWO_PARTIES = re.compile(
+    rf"^(?P<a>.+ (?:{'|'.join(w.title() for w in PARTY_WORDS)})) and (?P<b>[A-Z].+)$"
+)
+
+
+def _parties_told_so(article: Article, text: str, names: list[Name]) -> list[Name]:
+    """Names the sentence itself calls parties, and two parties joined by "and"."""
+    out = []
+    for n in names:
+        two = _TWO_PARTIES.match(n.text) if n.kind == "party" else None
+        if two:
+            b = n.start + two.start("b")
+            out += [Name(two.group("a"), "party", n.start, n.start + len(two.group("a")))]
+            out += [Name(two.group("b"), "party", b, n.end)]
+            article.learn(two.group("b"), "party")
+        else:
+            out.append(n)
+    for m in _TOLD_PARTY.finditer(text):
+        start, end = m.start("name"), m.end("name")
+        if start > 0 and text[start - 1] not in " (":
+            continue
+        name = re.sub(r"^(?:For|Of|The) (?=[a-z])", "", m.group("name"))
+        if any(n.kind == "party" and n.start == start and n.end == end for n in out):
+            continue
+        out = [n for n in out if not (n.start < end and start < n.end)]
+        out.append(Name(name, "party", start, end))
+        article.learn(name, "party")
+    return sorted(out, key=lambda n: n.start)
 
 
 _WIN = {"win", "take", "get", "gain", "secure", "receive", "hold", "capture", "carry"}

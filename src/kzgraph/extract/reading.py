@@ -1390,9 +1390,14 @@ _LED_BY = re.compile(
 # what may stand between a party and "led by": "the CPRF (KPRF), which is led by"
 _LED_GAP = re.compile(r"(?:\s*\([^()]*\))?,?\s*(?:(?:and|which|that|is|was|now|then|also)\s+)*")
 # "Ak Jol, the party of President Kurmanbek Bakiyev", "the LDPR of Vladimir Zhirinovsky"
+# "Lelo, the party of the banker Mamuka Khazaradze", "Akhali (the party of A and B)",
+# "Girchi (the original party of X)"
 _PARTY_OF = re.compile(
-    rf"^(?:\s*\([^()]*\))?,?\s+(?:the (?:party|bloc|alliance) )?of\s+{_TITLED}", re.I
+    r"^(?:(?:\s*\([^()]*\))?,?\s+|\s*\()(?:the (?:[a-z]+ )?(?:party|bloc|alliance) )?of\s+",
+    re.I,
 )
+# what may stand between "the party of" and its person: a title, "the banker"
+_OF_TITLE = re.compile(rf"(?i:{_TITLED})|(?:the\s+)?(?:[a-z]+\s+){{1,2}}")
 # "Nurlanbek Turgunbek uulu, the leader of the Ata-Jurt group", "Oyun-Erdene, chairman of the"
 _LEADER_OF = re.compile(
     r",\s+(?:the\s+)?(?:(?:onetime|former|then)\s+)?(?P<role>leader|chairman|chairwoman|chair|head)"
@@ -1418,9 +1423,15 @@ def party_people(article: Article, reading: Reading, clause: Clause) -> None:
         of = _PARTY_OF.match(text[party.end :])
         if of:
             at = party.end + of.end()
-            person = next((p for p in people if p.start == at), None)
-            if person is not None:
+            person = next(
+                (p for p in people if p.start >= at and _OF_TITLE.fullmatch(text[at : p.start])),
+                None,
+            )
+            while person is not None:
                 _party_person(article, clause, party, person, chair=False, rule="party-of")
+                also = re.match(r",?\s+and\s+", text[person.end :])
+                at = person.end + also.end() if also else -1
+                person = next((p for p in people if p.start == at), None)
         lead = text[max(0, party.start - 40) : party.start]
         before = [p for p in people if p.end <= party.start]
         if re.search(r"(?:\bof (?:the )?|\(|,\s)$", lead[-12:]) and before:
@@ -1434,6 +1445,13 @@ def party_people(article: Article, reading: Reading, clause: Clause) -> None:
             and 0 <= (party.start - len(lead) + leader.start()) - before[-1].end <= 1
         ):
             _party_person(article, clause, party, before[-1], chair=True, rule="party-leader")
+        whose = re.search(r"(?:,\s+whose|\b(?P<own>his|her))\s+$", lead)
+        if (
+            whose
+            and before
+            and (not whose.group("own") and party.start - before[-1].end <= 9 or len(before) == 1)
+        ):  # "President Ilham Aliyev, whose New Azerbaijan Party", "her Party of Action"
+            _party_person(article, clause, party, before[-1], chair=False, rule="party-of")
         owner = re.search(r"['’]s\s+$", text[max(0, party.start - 4) : party.start])
         if (
             owner and before and party.start - before[-1].end <= 4

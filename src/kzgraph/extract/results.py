@@ -123,6 +123,7 @@ def listed_results(article: Article, reading: Reading, clause: Clause) -> None:
     # what a results list lists is a party or a group ("Self Reliance" is no person here)
     named = [n for n in clause.names_of("party", "group") if n.start == at and n.text == name]
     party = named[0] if named else Name(name, "party", at, at + len(name))
+    article.learn(party.text, party.kind)  # so later sentences agree
     value = int(m.group("n"))
     token = next(t for t in clause.doc if t.idx >= clause.text.rfind(m.group("n")))
     way = _LISTED_WAY.search(listing)
