@@ -648,6 +648,8 @@ def test_a_meeting_place_is_the_building_in_the_city_its_address_ends_with():
     assert not [p for p in places if "Harbour Street" in p[1]]  # an address, not a place
     located = {(f.subject.name, f.value.name) for f in _told(facts, "locatedIn")}
     assert located == {("Thing House", "Nordby"), ("Lower Hall", "Sudby")}
+    addresses = {(f.subject.name, f.value) for f in _told(facts, "address")}
+    assert addresses == {("Thing House", "Thing House (Old Hall), 12 Harbour Street, Nordby")}
 
 
 def test_a_timeline_item_dates_the_constitution_it_tells_of():

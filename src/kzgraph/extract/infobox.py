@@ -176,6 +176,8 @@ def _read_places(article: Article, entry: InfoboxEntry, rule: dict) -> None:
         )
         article.add(place, "locatedIn", city, whole, rule="infobox")
         article.add(subject, rule["relation"], city, whole, rule="infobox")
+        if len(items) > 2:  # a street between: the whole is the building's address
+            article.add(place, "address", part.strip(), whole, rule="infobox")
 
 
 def _items(value: str, conjunctions: bool) -> list[tuple[str, int]]:
