@@ -854,3 +854,13 @@ def test_the_elder_half_of_a_joined_party_name_is_a_party():
     )
     chairs = {(f.subject.name, f.value.name) for f in _told(facts, "chairperson", "party")}
     assert chairs == {("A Fair Norlandia", "Jon Strand")}
+
+
+def test_a_soviet_body_keeps_its_republic_in_its_name():
+    facts = _read(
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n\n"
+        "Under Soviet rule the republic's representative body was the Supreme Soviet of the "
+        "Nordic SSR, whose 230 deputies were last elected in February 1990.\n"
+    )
+    sizes = {(f.subject.name, f.value) for f in _told(facts, "numberOfSeats")}
+    assert sizes == {("Supreme Soviet of the Nordic SSR", 230)}

@@ -179,6 +179,10 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
         kind = _kind_of(article, reading, text, entity_label_at(doc, start))
         if kind is None and entity_label_at(doc, start) == "FAC" and _acts_as_person(doc, start):
             kind = "person"
+        republic = _SOVIET_REPUBLIC.match(sentence.text, end)
+        if republic and kind in ("chamber", "legislature"):
+            end = republic.end()  # "the Supreme Soviet" + " of the Tajik SSR"
+            text = sentence.text[start:end]
         country = _of_country(article, sentence.text, end)
         if country and kind in ("party", "chamber", "legislature", "organization"):
             # the model stopped before "of Moldova": "the Party of Communists of the Republic"
@@ -238,6 +242,9 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
     names.sort(key=lambda n: n.start)
     dates = _days_without_year(sentence.text, find_dates(sentence.text))
     return Clause(sentence, doc, names, dates)
+
+
+_SOVIET_REPUBLIC = re.compile(r" of the (?:[A-ZÀ-Þ][\w\-]+ )+(?:SSR|ASSR)\b")
 
 
 def _of_country(article: Article, text: str, at: int) -> int:
