@@ -864,3 +864,23 @@ def test_a_soviet_body_keeps_its_republic_in_its_name():
     )
     sizes = {(f.subject.name, f.value) for f in _told(facts, "numberOfSeats")}
     assert sizes == {("Supreme Soviet of the Nordic SSR", 230)}
+
+
+def test_events_of_the_country_dated_by_their_own_verb():
+    facts = _read(
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n\n"
+        "On 9 September 1991 the Supreme Council declared the independence of the republic. "
+        "On 5 July 2000, parliament amended the constitution so that the president would be "
+        "elected by parliament. King Olaf signed the decree calling the election on 17 June "
+        "2021. After winning the presidential election of 20 November 2022, Jon Berg signed a "
+        "decree on 19 January 2023 that dissolved the Althing of the 7th convocation, which had "
+        "been elected on 10 January 2021.\n"
+    )
+    events = {(f.subject.name, f.value.iso) for f in _told(facts, "pointInTime", "event")}
+    assert {
+        ("Declaration of the Independence of Norlandia (9 September 1991)", "1991-09-09"),
+        ("Amendment of the Constitution of Norlandia (5 July 2000)", "2000-07-05"),
+        ("Signing of the decree calling the election (17 June 2021)", "2021-06-17"),
+        ("Dissolution of the Althing of the 7th convocation (19 January 2023)", "2023-01-19"),
+    } <= events  # the date is no part of a name; the dissolving verb's date, not the first
+    assert not [f for f in _told(facts, "dissolved") if f.subject.name == "Althing"]

@@ -1742,6 +1742,14 @@ EVENT_NOUNS = {
 }
 
 
+# What a country has one of: "its independence", "the sovereignty of the republic"
+_NATIONAL = re.compile(
+    r"(?:(?:the )?(?:country|republic|nation|state)['’]s )?(?P<what>independence|sovereignty|constitution)"
+    r"(?: of the (?:country|republic|state))?",
+    re.I,
+)
+
+
 def events(article: Article, reading: Reading, clause: Clause) -> None:
     """An event named after what happened to what: "Dissolution of the Supreme Soviet
     (1993)", dated by the sentence's own date."""
@@ -1755,19 +1763,35 @@ def events(article: Article, reading: Reading, clause: Clause) -> None:
         if not objects or objects[0].pos_ == "PRON":
             continue
         obj = objects[0]
-        span = clause.doc[obj.left_edge.i : obj.right_edge.i + 1]
+        end = obj.right_edge.i + 1
+        when = [  # "Moldova's independence on August 27, 1991": the date is not the name
+            t.i - 1
+            for t in clause.doc[obj.i + 1 : end]
+            if t.ent_type_ == "DATE" and clause.doc[t.i - 1].lower_ in ("on", "in", "at", "since")
+        ]
+        span = clause.doc[obj.left_edge.i : when[0] if when else end]
         what = re.sub(r"^(?:the|a|an|its|their|his|her)\s+", "", span.text, flags=re.I)
         what = re.sub(r"\s*\([^)]*\)", "", what)  # an aside is not part of the name
         if not what or len(what) > 60 or not re.search(r"[A-Za-z]", what):
             continue
+        told = what
         named = next((n for n in clause.names if n.start <= obj.idx < n.end), None)
+        national = _NATIONAL.fullmatch(what)
         if named is not None:
-            what = named.text
-        elif not re.search(r"\b[A-Z]", what):
+            # "the Mäjilis of the 7th convocation, which ...": the convocation, not the house
+            of = re.match(rf"{re.escape(named.text)} of the [^,;]*\bconvocation\b", told)
+            what = of.group() if of else named.text
+        elif national and article.country_name:
+            # "declared the sovereignty of the republic", "amended the constitution"
+            what = f"{national.group('what').title()} of {article.country_name}"
+        elif not re.search(r"\b[A-Z]|\b(?:election|referendum)s?\b", what):
             continue  # "signing of the decree", "dissolution of the chamber": not told enough
         if noun == "Adoption" and re.match(r"(?:\d{4} )?Constitution\b", what):
             continue  # a constitution's adoption is its inception (occasions.enactments)
-        date = clause.dates[0]
+        tied = _dates_of(clause, token)
+        if not tied and len(clause.dates) > 1:
+            continue  # which of the sentence's dates is the event's is not said
+        date = (tied or clause.dates)[0]
         label = f"{noun} of the {what} ({spoken_date(date)})"
         s = clause.sentence.start
         slug = f"event-{date.iso}-{noun}-{what}".lower()
@@ -1782,7 +1806,7 @@ def events(article: Article, reading: Reading, clause: Clause) -> None:
             return
         article.add(event, "concerns", name_mention(clause, named), ev, rule="event")
         ended = noun in ("Dissolution", "Abolition") and named.kind in ("chamber", "legislature")
-        if ended and not re.search(r"\bconvocation\b", what, re.I):
+        if ended and not re.search(r"\bconvocation\b", told, re.I):
             # "Yeltsin issued a decree dissolving the Supreme Soviet": the body ended then
             when = DateValue(date.iso, date.precision)
             article.add(name_mention(clause, named), "dissolved", when, ev, rule="event")
