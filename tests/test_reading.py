@@ -884,3 +884,14 @@ def test_events_of_the_country_dated_by_their_own_verb():
         ("Dissolution of the Althing of the 7th convocation (19 January 2023)", "2023-01-19"),
     } <= events  # the date is no part of a name; the dissolving verb's date, not the first
     assert not [f for f in _told(facts, "dissolved") if f.subject.name == "Althing"]
+
+
+def test_independents_hold_seats_but_take_no_part_as_such():
+    facts = _read(
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n\n"
+        "The election of 1 March 2020 gave the Harbour Party 40 seats and independents 12.\n"
+    )
+    seats = {(f.subject.name, f.value) for f in _told(facts, "partySeats")}
+    assert seats == {("Harbour Party", 40), ("Independents", 12)}
+    taking_part = {f.value.name for f in _told(facts, "participant", "election")}
+    assert taking_part == {"Harbour Party"}

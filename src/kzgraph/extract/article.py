@@ -14,6 +14,15 @@ from kzgraph.names import fold, key_variants
 _WORD = re.compile(r"\w+(?:[’'\-.]\w+)*")
 MAX_NAME_WORDS = 9
 
+# Types before facts: what a relation's value may be, whatever a rule read. Independents
+# and parliamentary groups take no part in an election as such; only people hold offices.
+VALUE_KINDS = {
+    "participant": {"party", "person"},
+    "memberOfParty": {"party"},
+    "chairperson": {"person"},
+    "officeholder": {"person"},
+}
+
 
 @dataclass
 class Article:
@@ -64,6 +73,9 @@ class Article:
         qualifiers: tuple[tuple[str, Value], ...] = (),
         rule: str = "",
     ) -> None:
+        allowed = VALUE_KINDS.get(relation)
+        if allowed and isinstance(value, Mention) and value.kind not in allowed:
+            return
         self.facts.append(Fact(subject, relation, value, evidence, qualifiers, rule))
 
     # --- spotting names in prose -------------------------------------------------------
