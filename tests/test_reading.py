@@ -895,3 +895,25 @@ def test_independents_hold_seats_but_take_no_part_as_such():
     assert seats == {("Harbour Party", 40), ("Independents", 12)}
     taking_part = {f.value.name for f in _told(facts, "participant", "election")}
     assert taking_part == {"Harbour Party"}
+
+
+def test_renamed_parties_in_asides_and_a_years_section():
+    facts = _read(
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n\n"
+        "In the partial election of 1 October 2014, sixteen seats were at stake, and the Harbour "
+        "League (renamed Harbour Union in 2022) won all 16 of them. In the election of 18 August "
+        "2007, the Blue Union, as the Blue Party had been renamed, took every one of the 98 "
+        "elected seats.\n\n=== 2024 ===\nThe vote of 28 June 2024 renewed the whole house.\n\n"
+        "=== 2007 ===\nThe results were confirmed later:\n\n"
+        "Blue Union — 98 seats | Harbour Union — 0\n"
+    )
+    seats = {(f.subject.name, f.value) for f in _told(facts, "partySeats")}
+    assert ("Harbour League", 16) in seats  # not the name in brackets
+    former = {(f.subject.name, f.value) for f in _told(facts, "formerName")}
+    assert ("Blue Union", "Blue Party") in former
+    dated = {
+        (f.value, dict(f.qualifiers)["pointInTime"].iso)
+        for f in _told(facts, "partySeats")
+        if f.subject.name == "Blue Union"
+    }
+    assert dated == {(98, "2007-08-18")}  # the section's year, not the last election told

@@ -469,6 +469,10 @@ _TOLD_PARTY = re.compile(
     r"(?P<name>[A-ZÀ-Þ][\w’'\-]*(?: (?:[A-ZÀ-Þ][\w’'\-]*|for|of|the|–|—))*)"
     r"(?:,| \() ?the (?:[a-z]+ )?(?:party|alliance|bloc) (?:of|led by|founded by)\b"
 )
+_RENAMED_PARTY = re.compile(
+    r"(?P<name>[A-ZÀ-Þ][\w’'\-]*(?: [A-ZÀ-Þ][\w’'\-]*)*),? as (?:the )?(?P<old>[A-ZÀ-Þ])"
+    r"[^,;]*? (?:had been|was|has been) renamed\b"
+)
 # "the Labour Party and Girchi": two parties the model took for one
 _TWO_PARTIES = re.compile(
     rf"^(?P<a>.+ (?:{'|'.join(w.title() for w in PARTY_WORDS)})) and (?P<b>[A-Z].+)$"
@@ -487,11 +491,14 @@ def _parties_told_so(article: Article, text: str, names: list[Name]) -> list[Nam
             article.learn(two.group("b"), "party")
         else:
             out.append(n)
-    for m in _TOLD_PARTY.finditer(text):
-        start, end = m.start("name"), m.end("name")
+    told = [(m.start("name"), m.end("name"), m.group("name")) for m in _TOLD_PARTY.finditer(text)]
+    for m in _RENAMED_PARTY.finditer(text):  # "the Blue Union, as the Blue Party had been renamed"
+        if any(n.kind == "party" and n.start == m.start("old") for n in out):
+            told.append((m.start("name"), m.end("name"), m.group("name")))
+    for start, end, found in told:
         if start > 0 and text[start - 1] not in " (":
             continue
-        name = re.sub(r"^(?:For|Of|The) (?=[a-z])", "", m.group("name"))
+        name = re.sub(r"^(?:For|Of|The) (?=[a-z])", "", found)
         if any(n.kind == "party" and n.start == start and n.end == end for n in out):
             continue
         out = [n for n in out if not (n.start < end and start < n.end)]

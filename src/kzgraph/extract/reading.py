@@ -271,6 +271,12 @@ def _near_election_word(clause: Clause, date: DateValue) -> bool:
 
 def elections(article: Article, reading: Reading, clause: Clause) -> None:
     """An election and its date(s), and the chamber it filled."""
+    # "=== 2024 ===", "== 2019 election ==": the section is about that year's election
+    heading = re.fullmatch(r"\s*(\d{4})(?: (?:\w+ )?elections?)?\s*", clause.sentence.section, re.I)
+    if heading and (reading.election_date is None or reading.election_date.iso[:4] != heading[1]):
+        known = reading.elections.get(heading[1])
+        if known:
+            reading.election_date, reading.election = known[0]
     for date in _election_dates(clause):
         if not _dates_election(clause, date):
             continue
@@ -1512,6 +1518,13 @@ def renames(article: Article, reading: Reading, clause: Clause) -> None:
         old, new = (after, before[-1]) if old_first else (before[-1], after)
         dated = [d for d in clause.dates if (d.start or 0) >= m.start()]
         _renamed(article, clause, new, old, dated[0] if dated else None, ev)
+    for i, p in enumerate(parties[:-1]):
+        # "Nur Otan, as Otan had been renamed, ...": the later name first
+        m = re.match(r",?\s+as\s+(?:the\s+)?$", text[p.end : parties[i + 1].start])
+        after = re.match(r"\s+(?:had been|was|has been) renamed\b", text[parties[i + 1].end :])
+        if m and after:
+            ev = clause_evidence(article, clause, p.start, parties[i + 1].end)
+            _renamed(article, clause, p, parties[i + 1], None, ev)
     for p in parties:
         m = re.match(r"\s*\((?:its|the party's) name until ([^)]+)\)", text[p.end :])
         newest = [q for q in parties if q is not p]

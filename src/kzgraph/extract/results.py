@@ -213,6 +213,8 @@ def _in_aside(text: str, winner: Name, other: Name) -> bool:
         r"\s*(?:\([^()]*\))?,\s*(?:(?:as|which|who|once|formerly|then)\b|(?:the|a|an)\s+[a-z])[^,]*$",
         text[winner.end : other.start],
     )
+    if re.fullmatch(r"\s*\([^()]*", text[winner.end : other.start]):
+        return ")" in text[other.end :]  # "Nur Otan (renamed Amanat in 2022) won all 16"
     return bool(opening) and "," in text[other.end :]
 
 
