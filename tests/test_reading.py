@@ -917,3 +917,26 @@ def test_renamed_parties_in_asides_and_a_years_section():
         if f.subject.name == "Blue Union"
     }
     assert dated == {(98, "2007-08-18")}  # the section's year, not the last election told
+
+
+def test_a_results_day_and_counts_of_each():
+    facts = _read(
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n"
+        "- Political Groups1: |Fisher League (64), |Harbour Party (29)\n\n"
+        "At the election of 20 October 2024 the Fisher League of Norlandia (FLN) finished first "
+        "with 42.7% of the vote. The FLN had also come first in December 2019, when it won 53 "
+        "seats, ahead of the Harbour Party with 36. In 2025 the Blue Party again took seven "
+        "seats, the Party of Reforms five, and the Socialist and Democratic parties one each. "
+        "The Șerban Party, with 7.18%, and the Green Party, with 7.14%, took three seats each.\n"
+    )
+    dated = {
+        (f.subject.name, f.value, dict(f.qualifiers)["pointInTime"].iso)
+        for f in _told(facts, "partySeats")
+        if "pointInTime" in dict(f.qualifiers)
+    }
+    assert {("FLN", 53, "2019-12"), ("Harbour Party", 36, "2019-12")} <= dated
+    seats = {(f.subject.name, f.value) for f in _told(facts, "partySeats")}
+    assert ("Blue Party", 1) not in seats and ("Party of Reforms", 1) not in seats
+    assert {("Șerban Party", 3), ("Green Party", 3)} <= seats  # "the" is no part of a name
+    shares = {f.subject.name for f in _told(facts, "instanceOf", "party")}
+    assert "Fisher League of Norlandia" in shares  # the name goes on over "of Norlandia"

@@ -159,7 +159,9 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
         # "the", "a", and lower-case words the model took in ("unicameral Supreme Council")
         # ("A Just Russia" keeps its "A" inside a sentence)
         article_word = r"[Tt]he|[Aa]n?" if start == 0 else r"[Tt]he|an?"
-        lead = re.match(rf"(?:(?:{article_word}|[a-z][\w\-]*)\s+)+(?=[A-ZÀ-Þ])", text)
+        lead = re.match(rf"(?:(?:{article_word}|[a-z][\w\-]*)\s+)+(?=[^\W\d_])", text)
+        if lead and not text[lead.end()].isupper():
+            lead = None
         if lead:
             text, start = text[lead.end() :], start + lead.end()
         text = re.sub(r"(?:['’]s|\s*\(\w*|\s+\d[\d,.]*)$", "", text)  # "... of Tajikistan 60"
@@ -195,6 +197,7 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
             and all(n.start >= start and n.end <= end and n.text != text for n in inside)
             and (
                 any(n.kind in ("country", "place") for n in inside)
+                or 0 < _of_country(article, sentence.text, inside[-1].end) == end - inside[-1].end
                 or kind in ("chamber", "legislature")
                 and _CAPITALISED_NAME.fullmatch(text)
                 and all(n.kind in ("chamber", "legislature") for n in inside)

@@ -170,6 +170,7 @@ def _dates_election(clause: Clause, date: DateValue) -> bool:
         _near_election_word(clause, date)
         or _members_elected(clause, date)
         or _listed_election(clause, date)
+        or _results_day(clause, date)
     ):
         return False
     return not any(
@@ -178,6 +179,26 @@ def _dates_election(clause: Clause, date: DateValue) -> bool:
 
 
 ELECTED = {"elect", "choose", "renew", "return", "fill"}
+_CAME = {"come", "finish", "win", "take"}
+
+
+def _results_day(clause: Clause, date: DateValue) -> bool:
+    """ "The LDPU had also come first in December 2019, when it won 53 seats": a party
+    came first or won on that day, and the sentence counts seats."""
+    root = clause.date_root(date)
+    if root is None or root.dep_ != "pobj" or date.precision == "year":
+        return False
+    verb = root.head.head
+    parties = clause.names_of("party", "group")
+    return (
+        verb.pos_ == "VERB"
+        and verb.lemma_.lower() in _CAME
+        and any(
+            c.dep_ == "nsubj" and any(n.start <= c.idx < n.end for n in parties)
+            for c in verb.children
+        )
+        and re.search(r"\b\d+ seats\b", clause.text) is not None
+    )
 
 
 def _listed_election(clause: Clause, date: DateValue) -> bool:

@@ -181,7 +181,14 @@ def _owners(clause: Clause, token: Token, parties: list[Name], after: list[str])
         colon = clause.text.find(":", token.idx)
         if colon != -1:
             return [p for p in parties if p.start > colon]
-        return [p for p in parties if p.end <= token.idx][-2:]
+        pair = [p for p in parties if p.end <= token.idx][-2:]
+        between = _SHARE.sub("", clause.text[pair[0].end : token.idx] if pair else "")
+        if pair and re.search(
+            r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten)\b", between
+        ):
+            return []  # "the Party of Economic Reforms five ..., and the Socialist and
+            # Democratic parties one each": not the parties named before the other counts
+        return pair
     winner = _winner(clause, token, parties)
     if winner is not None and not any(
         winner.end <= p.start and p.end <= token.idx and not _in_aside(clause.text, winner, p)
@@ -241,7 +248,12 @@ def _winner(clause: Clause, token: Token, parties: list[Name]) -> Name | None:
     # "the PCRM, legal again since the mid-1990s, came first": the model may hang the
     # subject on the aside
     asides = [c for c in word.children if c.dep_ == "advcl" and c.i < word.i]
-    for child in [*word.children, *(g for a in asides for g in a.children)]:
+    children = [*word.children, *(g for a in asides for g in a.children)]
+    if word.dep_ in ("advcl", "relcl") and any(
+        c.dep_ == "nsubj" and c.lower_ == "it" for c in word.children
+    ):  # "The LDPU had come first in 2019, when it won 53 seats": the party is "it"
+        children += [c for c in word.head.children if c.dep_ == "nsubj"]
+    for child in children:
         if child.dep_ not in roles:
             continue
         heads = (
