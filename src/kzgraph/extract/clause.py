@@ -150,6 +150,7 @@ def _days_without_year(text: str, dates: list[DateValue]) -> list[DateValue]:
 
 
 def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: Doc) -> Clause:
+    earlier = dict(reading.surnames)  # a surname alone is someone named in an earlier sentence
     names: list[Name] = []
     for m in article.mentions(sentence):
         start, end = m.start - sentence.start, m.end - sentence.start  # type: ignore[operator]
@@ -238,7 +239,7 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
             article.learn(n.text, "person")
     for token in doc:  # "Berdimuhamedow was elected ...": a surname alone, named in full before
         proper = token.text[:1].isupper() and token.ent_type_ not in ("DATE", "GPE", "ORG")
-        full = reading.surnames.get(fold(token.text)) if proper else None
+        full = earlier.get(fold(token.text)) if proper else None
         start, end = token.idx, token.idx + len(token.text)
         if full and not any(n.start < end and start < n.end for n in names):
             names.append(Name(full, "person", start, end))

@@ -47,7 +47,7 @@ _WON = re.compile(
 # "After winning the presidential election of 20 November 2022, X ..."
 _WINNING = re.compile(r"\bwinning the (?:presidential election|presidency)\b[^;]*?,\s+$", re.I)
 # "... President of the Parliament", "president of the Constitutional Court": not the country's
-_OTHER_PRESIDENCY = re.compile(r"^\s+of\s+(?:the\s+)?(?!Republic\b)(\w+)", re.I)
+_OTHER_PRESIDENCY = re.compile(r"^\s+of\s+(?:the\s+)?(?!Republic\b)([^\W\d]\w*)", re.I)
 
 
 def presidents(article: Article, reading: Reading, clause: Clause) -> None:

@@ -274,6 +274,10 @@ def _near_election_word(clause: Clause, date: DateValue) -> bool:
     start = date.start or 0
     window = clause.text[max(0, start - 100) : start]
     window = re.split(r"\d{4}", window)[-1]  # not across another date
+    # "72.97% of the vote ..., and was sworn in on 19 March": a share's vote is no election
+    window = re.sub(
+        r"(?:%|\bpercent|\bper cent) of the (?:[\w-]+ )?votes?\b", lambda m: " " * len(m[0]), window
+    )
     words = list(ELECTION_WORDS.finditer(window))
     called = words and _CALLED.search(window[: words[-1].start()])
     if called and not re.match(r"\s+for\b", window[words[-1].end() :]):
@@ -286,7 +290,10 @@ def _near_election_word(clause: Clause, date: DateValue) -> bool:
         between = window[words[-1].end() :].lower()
         # "elections were promised ... in his address of 1 September 2022": the address's date
         return not any(re.search(rf"\b{noun}s?\b", between) for noun in OCCASION_NOUNS)
-    after = re.match(r"\s*(?:\w+\s+)?(?:elections?|vote)\b", clause.text[date.end or start :])
+    # "the 2007 and 2011 elections": both years' elections
+    after = re.match(
+        r"\s*(?:and \d{4}\s+)?(?:\w+\s+)?(?:elections?|vote)\b", clause.text[date.end or start :]
+    )
     return bool(after) and not _OTHER_VOTE.search(after.group(0))
 
 
