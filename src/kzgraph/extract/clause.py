@@ -150,7 +150,7 @@ def _days_without_year(text: str, dates: list[DateValue]) -> list[DateValue]:
 
 
 def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: Doc) -> Clause:
-    earlier = dict(reading.surnames)  # a surname alone is someone named in an earlier sentence
+    earlier = dict(reading.surnames)  # a surname alone: someone named before it, not after
     names: list[Name] = []
     for m in article.mentions(sentence):
         start, end = m.start - sentence.start, m.end - sentence.start  # type: ignore[operator]
@@ -237,8 +237,14 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
         if n.kind == "person" and " " in n.text:
             reading.surnames[fold(n.text.split()[-1])] = n.text
             article.learn(n.text, "person")
+    full_names = sorted(
+        (n for n in names if n.kind == "person" and " " in n.text), key=lambda n: n.end
+    )
     for token in doc:  # "Berdimuhamedow was elected ...": a surname alone, named in full before
         proper = token.text[:1].isupper() and token.ent_type_ not in ("DATE", "GPE", "ORG")
+        for n in full_names:
+            if n.end <= token.idx:
+                earlier[fold(n.text.split()[-1])] = n.text
         full = earlier.get(fold(token.text)) if proper else None
         start, end = token.idx, token.idx + len(token.text)
         if full and not any(n.start < end and start < n.end for n in names):
