@@ -956,3 +956,24 @@ def test_presidential_wins_years_of_elections_and_a_fathers_surname():
     assert {"2007", "2011"} <= {iso for _, iso in elections}
     chairs = {f.value.name for f in _told(facts, "chairperson")}
     assert chairs == {"Gunnar Lindqvist"}  # "Lindqvist remained chairman": the one named before
+
+
+def test_holders_in_a_row_after_one_who_chaired_and_a_persons_party():
+    facts = _read(
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n\n"
+        "Nina Berg chaired parliament from 2001 to 2008 and twice served as acting president; "
+        "she was followed by Olaf Dahl (2008–2012), Anna Holm (2012–2016) and Erik Sand "
+        "(2016–2019). Gagik Lund's Prosperity Party, with 3.95 percent, was left outside.\n"
+    )
+    chairs = {
+        (f.value.name, tuple((k, v.iso) for k, v in f.qualifiers))
+        for f in _told(facts, "chairperson")
+        if f.subject.kind in ("chamber", "legislature")
+    }
+    assert {
+        ("Olaf Dahl", (("startTime", "2008"), ("endTime", "2012"))),
+        ("Anna Holm", (("startTime", "2012"), ("endTime", "2016"))),
+        ("Erik Sand", (("startTime", "2016"), ("endTime", "2019"))),
+    } <= chairs
+    leaders = {(f.subject.name, f.value.name) for f in _told(facts, "chairperson", "party")}
+    assert leaders == {("Prosperity Party", "Gagik Lund")}

@@ -482,6 +482,7 @@ def offices(article: Article, reading: Reading, clause: Clause) -> None:
             org = name_mention(clause, bodies[0])
         office = _presiding_office(article, reading, org)
         _hold(article, clause, office, before[-1], org, verb.start(), rule="chaired")
+        reading.office = office  # "...; she was followed by X (2008–2012), Y (2012–2016)"
     _chaired_by(article, reading, clause, people)
     _holder_series(article, reading, clause)
 
@@ -1490,15 +1491,15 @@ def party_people(article: Article, reading: Reading, clause: Clause) -> None:
         if (
             owner and before and party.start - before[-1].end <= 4
         ):  # "Gagik Tsarukyan's Prosperous Armenia"
-            _party_person(article, clause, party, before[-1], chair=False, rule="party-of")
+            _party_person(article, clause, party, before[-1], chair=True, rule="party-of")
         # "A Just Russia – For Truth, Sergey Mironov's party"
         after = [p for p in people if p.start >= party.end]
         if (
             after
             and re.fullmatch(r",\s+", text[party.end : after[0].start])
             and re.match(r"['’]s (?:\w+ )?party\b", text[after[0].end :])
-        ):
-            _party_person(article, clause, party, after[0], chair=False, rule="party-of")
+        ):  # a person's party is the one they lead
+            _party_person(article, clause, party, after[0], chair=True, rule="party-of")
 
 
 def _led_party(clause: Clause, at: int) -> Name | None:
