@@ -977,3 +977,19 @@ def test_holders_in_a_row_after_one_who_chaired_and_a_persons_party():
     } <= chairs
     leaders = {(f.subject.name, f.value.name) for f in _told(facts, "chairperson", "party")}
     assert leaders == {("Prosperity Party", "Gagik Lund")}
+
+
+def test_a_house_named_before_chaired_and_elected_over_two_days():
+    facts = _read(
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n\n"
+        "Once the war was over, the Norlanders elected a Constituent Assembly on 17 and 18 "
+        "April 1920. The assembly, which first met on 1 May 1920 with Jonas Berzins in the "
+        "chair, wrote the constitution of the Althing. The Social Democrat Paulis Kalnins then "
+        "presided over the Second and Third Althings. The rules applied from the Seventh "
+        "Althing onwards, which was elected on 3 October 1998.\n"
+    )
+    dated = {f.value.iso for f in _told(facts, "pointInTime", "election")}
+    assert dated == {"1920-04-17", "1998-10-03"}  # one vote over two days, from the first
+    chairs = {(f.subject.name, f.value.name) for f in _told(facts, "chairperson")}
+    assert ("Constituent Assembly", "Jonas Berzins") in chairs  # "The assembly": the one named
+    assert "Paulis Kalnins" in {name for _, name in chairs}  # not "Social Democrat Paulis ..."

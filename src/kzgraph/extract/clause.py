@@ -89,6 +89,8 @@ class Reading:
     occasions: dict[tuple[str, str], Any] = field(default_factory=dict)  # (head, year) -> Occasion
     constitution_years: set[str] = field(default_factory=set)  # years constitutions date from
     last_body: Mention | None = None  # the legislature or chamber named last, in full
+    last_body_at: int = -1  # the sentence that named it
+    body_before: Mention | None = None  # the one named last before that sentence
     listing: str | None = None  # the words that introduce a list of seats ("Seats won ...:")
 
 
@@ -180,6 +182,10 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
             end = start + cut.start() + 3 + rest.end()
             text = sentence.text[start:end]
         kind = _kind_of(article, reading, text, entity_label_at(doc, start))
+        party_word = _PARTY_MEMBER_WORD.match(text)
+        if kind == "person" and party_word and len(text[party_word.end() :].split()) >= 2:
+            # "the Social Democrat Pauls Kalniņš": the person, not his party's word
+            text, start = text[party_word.end() :], start + party_word.end()
         if kind is None and entity_label_at(doc, start) == "FAC" and _acts_as_person(doc, start):
             kind = "person"
         republic = _SOVIET_REPUBLIC.match(sentence.text, end)
@@ -254,6 +260,11 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
     return Clause(sentence, doc, names, dates)
 
 
+# What a person is called after their party: "Social Democrat X", "the Communist Y"
+_PARTY_MEMBER_WORD = re.compile(
+    r"(?:(?:Social|Christian|Liberal|National|Free) )?(?:Democrat|Republican|Socialist|Communist"
+    r"|Liberal|Conservative|Nationalist|Agrarian|Green)s? "
+)
 _SOVIET_REPUBLIC = re.compile(r" of the (?:[A-ZÀ-Þ][\w\-]+ )+(?:SSR|ASSR)\b")
 
 
@@ -588,6 +599,12 @@ def chamber_of(
     bodies = [
         n for n in clause.names_of("chamber", "legislature") if before is None or n.start < before
     ]
+    generic = re.match(r"The (assembly|council|chamber|soviet|congress)\b", clause.text)
+    last = (
+        reading.body_before if reading.last_body_at == clause.sentence.start else reading.last_body
+    )
+    if generic and last is not None and fold(last.name).split()[-1] == fold(generic[1]):
+        return last  # "The assembly, which first met ...": the Constitutional Assembly named before
     if bodies:
         return name_mention(clause, bodies[-1])
     role = _ROLE_WORDS.findall(clause.text[:before] if before is not None else clause.text)

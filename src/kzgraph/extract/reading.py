@@ -133,6 +133,9 @@ def _election_dates(clause: Clause) -> list[DateValue]:
         first = find_dates(f"{m.group('d1')} {m.group('month')} {m.group('year')}")
         if first:
             dates.append(DateValue(first[0].iso, "day", m.start(), m.start("d2")))
+            if 0 < int(m.group("d2")) - int(m.group("d1")) <= 2:
+                # "on 17 and 18 April 1920": one vote over two days, from the first
+                dates = [d for d in dates if d.start != m.start("d2")]
     return sorted(dates, key=lambda d: d.start or 0)
 
 
@@ -219,6 +222,9 @@ def _members_elected(clause: Clause, date: DateValue) -> bool:
     new parliament was elected on 11 October 1992", "voters elected the first National
     Assembly": the chamber or its members elected on that date, not a person."""
     root = clause.date_root(date)
+    for _ in range(2):  # "on 17 and 18 April 1920": the first day hangs on the month
+        if root is not None and root.dep_ in ("nummod", "conj", "cc", "compound"):
+            root = root.head
     if root is None or root.dep_ not in ("pobj", "appos", "npadvmod"):
         return False
     # up to the verb: "elected on D", "elected over three days, D", "in the spring of D"
@@ -248,7 +254,8 @@ def _after_body(clause: Clause, phrase, bodies: list[tuple[int, int]]) -> bool:
     """The relative clause starting at ``phrase`` follows a body's name ("the Supreme
     Soviet of the Turkmen SSR, the last of which ...", "the Seventh Saeima, which ...")."""
     begin = min(t.idx for t in phrase.subtree)
-    return any(re.fullmatch(r"\s*,?\s*", clause.text[b:begin]) for _, b in bodies)
+    # ("the Seventh Saeima onwards, which ...": one word may stand between)
+    return any(re.fullmatch(r"\s*(?:[a-z]+\s*)?,?\s*", clause.text[b:begin]) for _, b in bodies)
 
 
 ELECTED_WHAT = MEMBER_WORDS | SEAT_WORDS | BODY_WORDS | {"senator", "deputy", "member", "mp"}
@@ -699,6 +706,8 @@ def succession(article: Article, reading: Reading, clause: Clause) -> None:
         lead = text[max(0, person.start - 30) : person.start]
         if not (
             _SUCCESSION.search(part[:60])
+            or re.match(r"\s+in the chair\b", part)
+            and re.search(r"\bwith\s+$", lead)
             or re.search(r"\b(?:chose|elected|passed to|gave way(?: on [^,;]+)? to)\s+$", lead)
             or _FOLLOWED_BY.search(lead)
             or _FOLLOWED_TOO.search(text[max(0, person.start - 90) : person.start])
@@ -717,6 +726,10 @@ def succession(article: Article, reading: Reading, clause: Clause) -> None:
         spells = _spells(clause.text[person.end : end])
         if not spells:
             spells = [_segment_term(clause, person, end)]
+        seated = [d for d in clause.dates if (d.end or 0) <= person.start]
+        if spells == [(None, None)] and seated and re.match(r"\s+in the chair\b", part):
+            # "The assembly, which first met on 1 May 1920 with Jānis Čakste in the chair"
+            spells = [(DateValue(seated[-1].iso, seated[-1].precision), None)]
         for start, finish in spells:
             if start is None and finish is None:
                 continue
@@ -1598,7 +1611,10 @@ def body_renames(article: Article, reading: Reading, clause: Clause) -> None:
         article.add(new, "formerName", old.name, ev, ended, rule="renamed")
     named = [b for b in bodies if " " in b.text]  # "it was renamed": the body named last
     if named:
+        if reading.last_body_at != clause.sentence.start:
+            reading.body_before = reading.last_body
         reading.last_body = name_mention(clause, named[-1])
+        reading.last_body_at = clause.sentence.start
 
 
 def _renamed(
