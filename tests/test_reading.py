@@ -993,3 +993,29 @@ def test_a_house_named_before_chaired_and_elected_over_two_days():
     chairs = {(f.subject.name, f.value.name) for f in _told(facts, "chairperson")}
     assert ("Constituent Assembly", "Jonas Berzins") in chairs  # "The assembly": the one named
     assert "Paulis Kalnins" in {name for _, name in chairs}  # not "Social Democrat Paulis ..."
+
+
+def test_a_decree_of_that_year_a_party_taken_over_and_a_far_subjects_share():
+    facts = _read(
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n- Political Groups1: |New Folk (13)\n\n"
+        "The crisis began in 1993. On 21 September of that year President Karl Holm issued "
+        "Decree No. 14, dissolving the Congress of People's Deputies and the Supreme Council of "
+        "Norlandia. After the leader's death in April 2022, Jon Strand took over the Harbour "
+        "Party. At the election of 19 September 2021, New Folk, founded in 2020 by the "
+        "businessman Olaf Dahl, became the first new party in the chamber for almost two "
+        "decades, with 5.32 percent and 13 seats.\n"
+    )
+    ended = {(f.subject.name, f.value.iso) for f in _told(facts, "dissolved")}
+    assert {
+        ("Congress of People's Deputies", "1993-09-21"),
+        ("Supreme Council of Norlandia", "1993-09-21"),  # joined by "and"
+    } <= ended
+    leaders = {(f.subject.name, f.value.name) for f in _told(facts, "chairperson", "party")}
+    assert ("Harbour Party", "Jon Strand") in leaders
+    seats = {(f.subject.name, f.value) for f in _told(facts, "partySeats") if f.rule == "seats"}
+    assert seats == {("New Folk", 13)}  # not the "two decades"
+    shares = {
+        (f.value.name, dict(f.qualifiers).get("proportion"))
+        for f in _told(facts, "participant", "election")
+    }
+    assert ("New Folk", Decimal("0.0532")) in shares

@@ -91,6 +91,7 @@ class Reading:
     last_body: Mention | None = None  # the legislature or chamber named last, in full
     last_body_at: int = -1  # the sentence that named it
     body_before: Mention | None = None  # the one named last before that sentence
+    last_year: str = ""  # the year of the last date read ("in September of that year")
     listing: str | None = None  # the words that introduce a list of seats ("Seats won ...:")
 
 
@@ -126,15 +127,17 @@ class Clause:
 
 # "on 19 September", "of June 5": a day whose year the sentence gives elsewhere
 _DAY_WITHOUT_YEAR = re.compile(
-    r"\b(?:on|of) (?:(?P<d1>\d{1,2}) (?P<m1>[A-Z][a-z]+)|(?P<m2>[A-Z][a-z]+) (?P<d2>\d{1,2}))\b"
+    r"\b(?:[Oo]n|of) (?:(?P<d1>\d{1,2}) (?P<m1>[A-Z][a-z]+)|(?P<m2>[A-Z][a-z]+) (?P<d2>\d{1,2}))\b"
     r"(?!,? \d)"
 )
 
 
-def _days_without_year(text: str, dates: list[DateValue]) -> list[DateValue]:
+def _days_without_year(text: str, dates: list[DateValue], last_year: str) -> list[DateValue]:
     """ "in 2004, when voters went to the polls on 19 September": the day in the one year
-    the sentence names."""
+    the sentence names; "On 21 September of that year": the year the text named last."""
     years = {d.iso[:4] for d in dates}
+    if not years and last_year and re.search(r"\bof that year\b", text):
+        years = {last_year}
     if len(years) != 1:
         return dates
     year = years.pop()
@@ -256,7 +259,9 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
         if full and not any(n.start < end and start < n.end for n in names):
             names.append(Name(full, "person", start, end))
     names.sort(key=lambda n: n.start)
-    dates = _days_without_year(sentence.text, find_dates(sentence.text))
+    dates = _days_without_year(sentence.text, find_dates(sentence.text), reading.last_year)
+    if dates:
+        reading.last_year = dates[-1].iso[:4]
     return Clause(sentence, doc, names, dates)
 
 

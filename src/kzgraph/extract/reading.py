@@ -1493,6 +1493,10 @@ def party_people(article: Article, reading: Reading, clause: Clause) -> None:
             and 0 <= (party.start - len(lead) + leader.start()) - before[-1].end <= 1
         ):
             _party_person(article, clause, party, before[-1], chair=True, rule="party-leader")
+        took = re.search(r"\btook over (?:the leadership of |as leader of )?(?:the )?$", lead)
+        if took and before and max(0, party.start - 40) + took.start() - before[-1].end <= 3:
+            # "Leonid Slutsky took over the LDPR"
+            _party_person(article, clause, party, before[-1], chair=True, rule="party-leader")
         whose = re.search(r"(?:,\s+whose|\b(?P<own>his|her))\s+$", lead)
         if (
             whose
@@ -2004,10 +2008,14 @@ def _dates_of(clause: Clause, token: Token) -> list[DateValue]:
 
 
 def _dissolved_objects(token: Token) -> list[Token]:
+    """What a dissolving word dissolves, with what is joined to it by "and"."""
     if token.pos_ == "VERB":
-        return [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
-    of = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-    return [c for c in of.children if c.dep_ == "pobj"] if of is not None else []
+        found = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
+    else:
+        of = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        found = [c for c in of.children if c.dep_ == "pobj"] if of is not None else []
+    # "dissolving the Congress of People's Deputies and the Supreme Soviet of Russia"
+    return found + [c for o in found for c in o.children if c.dep_ == "conj"]
 
 
 RULES = [

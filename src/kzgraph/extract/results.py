@@ -59,6 +59,13 @@ def results(article: Article, reading: Reading, clause: Clause) -> None:
                 "districts",
                 "years",
                 "year",
+                "decades",
+                "months",
+                "weeks",
+                "days",
+                "times",
+                "rounds",
+                "terms",
                 "names",
                 "observers",
                 "voters",
@@ -266,7 +273,10 @@ def _winner(clause: Clause, token: Token, parties: list[Name]) -> Name | None:
     return None
 
 
-_WON = {"win", "take", "get", "gain", "secure", "receive", "come", "finish", "capture", "obtain"}
+_WON = {
+    "win", "take", "get", "gain", "secure", "receive", "come", "finish", "capture", "obtain",
+    "become", "poll", "score",
+}  # fmt: skip
 
 
 def _seats(
@@ -311,9 +321,15 @@ def _shares(clause: Clause, parties: list[Name]) -> Iterator[tuple[Name, Decimal
             continue
         party = earlier[-1]
         between = text[party.end : m.start()]
-        if len(between) > 70 or _SHARE.search(between):
-            continue
         token = next((t for t in clause.doc if t.idx >= m.start()), clause.doc[-1])
+        if len(between) > 70:
+            # "New People, founded in 2020 by ..., became the first new party ..., with 5.32
+            # percent": the party the analysis makes the subject
+            party = _winner(clause, token, parties)
+            if party is None:
+                continue
+        elif _SHARE.search(between):
+            continue
         yield party, Decimal(m.group("pct")), token
 
 
