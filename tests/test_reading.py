@@ -1019,3 +1019,18 @@ def test_a_decree_of_that_year_a_party_taken_over_and_a_far_subjects_share():
         for f in _told(facts, "participant", "election")
     }
     assert ("New Folk", Decimal("0.0532")) in shares
+
+
+def test_what_a_body_or_a_president_issued_is_an_event():
+    facts = _read(
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n\n"
+        "On November 16, 1993, the Nordby District Council (Soviet) of Nordby issued an appeal "
+        "to deputies at all levels. On 21 September 1993 President Karl Holm issued Decree No. "
+        "1400, dissolving the Supreme Council of Norlandia.\n"
+    )
+    events = {(f.subject.name, f.value.iso) for f in _told(facts, "pointInTime", "event")}
+    assert {
+        ("Appeal of the Nordby District Council of Nordby (16 November 1993)", "1993-11-16"),
+        ("Decree No. 1400 (21 September 1993)", "1993-09-21"),
+    } <= events
+    assert not [f for f in _told(facts, "participant") if f.subject.kind == "event"]

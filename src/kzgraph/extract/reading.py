@@ -1875,6 +1875,56 @@ def events(article: Article, reading: Reading, clause: Clause) -> None:
         return
 
 
+# What a body or a person issues that is an event of its own: "issued an appeal", "issued
+# Decree No. 1400"
+_ISSUED = {"appeal", "decree", "statement", "declaration", "ultimatum", "resolution", "address"}
+
+
+def issued(article: Article, reading: Reading, clause: Clause) -> None:
+    """ "On November 16, 1993, the Alatau District Council of Almaty issued an appeal to
+    deputies": "Appeal of the Alatau District Council (16 November 1993)"; "Yeltsin issued
+    Decree No. 1400": the decree by its name."""
+    for token in clause.doc:
+        if token.lemma_.lower() != "issue" or token.pos_ != "VERB":
+            continue
+        objects = [c for c in token.children if c.dep_ == "dobj"]
+        # ("Decree No. 1400": the model may take "No" for the object)
+        obj = next((t for o in objects[:1] for t in o.subtree if t.lemma_.lower() in _ISSUED), None)
+        if obj is None:
+            continue
+        dates = _dates_of(clause, token) or (clause.dates if len(clause.dates) == 1 else [])
+        if not dates:
+            continue
+        date = dates[0]
+        named = re.match(r"[A-Z][\w.]*(?: (?:No\.|[A-Z\d][\w.\-/]*))+", clause.text[obj.idx :])
+        subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+        by = next(
+            (n for n in clause.names if subject is not None and n.start <= subject.idx < n.end),
+            None,
+        )
+        if named:
+            what = named.group()  # "Decree No. 1400"
+        elif by is not None and by.kind != "person":
+            # the issuer as the sentence names it: "the Alatau District Council (Soviet) of Almaty"
+            issuer = clause.doc[subject.left_edge.i : subject.right_edge.i + 1].text
+            issuer = re.sub(r"\s*\([^()]*\)|^(?:the|a|an)\s+", "", issuer, flags=re.I)
+            if not issuer.startswith(by.text) or len(issuer) > 60:
+                issuer = by.text
+            what = f"{obj.lemma_.title()} of the {issuer}"
+        else:
+            continue
+        label = f"{what} ({spoken_date(date)})"
+        s = clause.sentence.start
+        slug = slugify(f"event-{date.iso}-{what}".lower())
+        event = Mention(label, "event", s + token.idx, s + obj.idx + len(obj.text), slug=slug)
+        lo = by.start if by is not None else token.idx  # the issuer, the verb and what it issued
+        ev = clause_evidence(article, clause, lo, obj.idx + (len(what) if named else len(obj.text)))
+        article.add(event, "pointInTime", DateValue(date.iso, date.precision), ev, rule="issued")
+        article.add(event, "alias", what, ev, rule="issued")
+        if by is not None and by.kind != "person":
+            article.add(event, "concerns", name_mention(clause, by), ev, rule="issued")
+
+
 # "X, running as part of the Y alliance", "Y, built around the X": X is part of Y
 _PART_OF = re.compile(
     r"^,?\s+(?:running|standing|which ran|ran) (?:as part of|within) (?:the )?$|^,?\s+part of (?:the )?$"
@@ -2045,6 +2095,7 @@ RULES = [
     body_renames,
     selection,
     events,
+    issued,
     dissolutions,
     occasions,
     enactments,
