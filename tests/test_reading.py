@@ -1034,3 +1034,16 @@ def test_what_a_body_or_a_president_issued_is_an_event():
         ("Decree No. 1400 (21 September 1993)", "1993-09-21"),
     } <= events
     assert not [f for f in _told(facts, "participant") if f.subject.kind == "event"]
+
+
+def test_a_quoted_party_name_and_its_chairman_told_with_as():
+    facts = _read(
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n\n"
+        'The newest of them, the Norlandian Party "Whitewater", had been founded on 18 March '
+        "2023 from a public association of 2007, with Oleg Berg as chairman. The Althing was "
+        "then chaired by Anna Holm, with Erik Sand as deputy chairman.\n"
+    )
+    parties = {(f.subject.name, f.value.name) for f in _told(facts, "chairperson", "party")}
+    assert parties == {('Norlandian Party "Whitewater"', "Oleg Berg")}
+    houses = {f.value.name for f in _told(facts, "chairperson") if f.subject.kind != "party"}
+    assert "Oleg Berg" not in houses

@@ -490,6 +490,24 @@ def _parties_of_people(article: Article, text: str, names: list[Name]) -> list[N
     return sorted(out, key=lambda n: n.start)
 
 
+_QUOTED = re.compile(r' ["“][^"”]{1,30}["”]')
+
+
+def _quoted_party_names(article: Article, text: str, names: list[Name]) -> list[Name]:
+    """'the Belarusian Party "Belaya Rus"': a party's name goes on over the quoted word."""
+    out = []
+    for n in names:
+        quoted = _QUOTED.match(text, n.end) if n.kind == "party" else None
+        if quoted:
+            n = Name(text[n.start : quoted.end()], "party", n.start, quoted.end())
+            article.learn(n.text, "party")
+            out = [m for m in out if not (m.start < n.end and n.start < m.end)]
+        elif any(m.start < n.end and n.start < m.end for m in out):
+            continue
+        out.append(n)
+    return out
+
+
 # "For Truth, the party of the writer Zakhar Prilepin", "Akhali (the party of ...)"
 _TOLD_PARTY = re.compile(
     r"(?P<name>[A-ZÀ-Þ][\w’'\-]*(?: (?:[A-ZÀ-Þ][\w’'\-]*|for|of|the|–|—))*)"
@@ -508,7 +526,7 @@ _TWO_PARTIES = re.compile(
 def _parties_told_so(article: Article, text: str, names: list[Name]) -> list[Name]:
     """Names the sentence itself calls parties, and two parties joined by "and"."""
     out = []
-    for n in names:
+    for n in _quoted_party_names(article, text, names):
         two = _TWO_PARTIES.match(n.text) if n.kind == "party" else None
         if two:
             b = n.start + two.start("b")

@@ -496,11 +496,17 @@ def offices(article: Article, reading: Reading, clause: Clause) -> None:
 
 def _party_of_title(clause: Clause, at: int) -> Name | None:
     """The party a title at ``at`` belongs to: "the PDPT, whose chairman is ...", "was
-    elected party chairman" (the party the sentence names last before it)."""
-    if not re.search(r"\b(?:[Pp]arty|whose)\s+$", clause.text[max(0, at - 12) : at]):
-        return None
+    elected party chairman" (the party the sentence names last before it); "the X Party,
+    founded in 2023, with Oleg Romanov as chairman" (a sentence about a party, no house)."""
+    lead = clause.text[max(0, at - 60) : at]
     parties = [n for n in clause.names_of("party") if n.end <= at]
-    return parties[-1] if parties else None
+    if re.search(r"\b(?:[Pp]arty|whose)\s+$", lead[-12:]):
+        return parties[-1] if parties else None
+    with_as = re.search(r"\bwith\s+[A-ZÀ-Þ][^,;()]*?\s+as\s+(?:its\s+)?$", lead)
+    houses = [n for n in clause.names_of("chamber", "legislature") if n.end <= at]
+    if with_as and parties and not houses:
+        return parties[0]
+    return None
 
 
 _CHAIRED_BY = re.compile(
