@@ -1047,3 +1047,16 @@ def test_a_quoted_party_name_and_its_chairman_told_with_as():
     assert parties == {('Norlandian Party "Whitewater"', "Oleg Berg")}
     houses = {f.value.name for f in _told(facts, "chairperson") if f.subject.kind != "party"}
     assert "Oleg Berg" not in houses
+
+
+def test_a_house_elected_in_passing_is_not_the_paragraphs_election():
+    facts = _read(
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n\n"
+        "The snap election of 19 March 2023 was called after Jon Berg signed a decree on 19 "
+        "January 2023 that dissolved the Althing of the 7th convocation, which had been elected "
+        "on 10 January 2021. The Harbour Party won 40 seats.\n"
+    )
+    dated = {f.value.iso for f in _told(facts, "pointInTime", "election")}
+    assert {"2023-03-19", "2021-01-10"} <= dated
+    when = {dict(f.qualifiers)["pointInTime"].iso for f in _told(facts, "partySeats")}
+    assert when == {"2023-03-19"}

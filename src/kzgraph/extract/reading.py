@@ -255,7 +255,10 @@ def _after_body(clause: Clause, phrase, bodies: list[tuple[int, int]]) -> bool:
     Soviet of the Turkmen SSR, the last of which ...", "the Seventh Saeima, which ...")."""
     begin = min(t.idx for t in phrase.subtree)
     # ("the Seventh Saeima onwards, which ...": one word may stand between)
-    return any(re.fullmatch(r"\s*(?:[a-z]+\s*)?,?\s*", clause.text[b:begin]) for _, b in bodies)
+    between = (
+        r"\s*(?:of the \w+ convocation\s*)?(?:[a-z]+\s*)?,?\s*"  # "the Mäjilis of the 7th ..."
+    )
+    return any(re.fullmatch(between, clause.text[b:begin]) for _, b in bodies)
 
 
 ELECTED_WHAT = MEMBER_WORDS | SEAT_WORDS | BODY_WORDS | {"senator", "deputy", "member", "mp"}
@@ -328,6 +331,12 @@ def elections(article: Article, reading: Reading, clause: Clause) -> None:
             article.add(election, "alias", conventional, ev, rule="election-name")
         if election.owner is not None:
             article.add(election, "electionFor", election.owner, ev, rule="election-date")
+        aside = re.search(
+            r"\bwhich\s+(?:had\s+)?(?:been\s+|was\s+)?\w*\s*elected\s+(?:on|in)\s+$",
+            clause.text[:start],
+        )
+        if aside:
+            continue  # "the Mäjilis ..., which had been elected on 10 January 2021": in passing
         if reading.election is None or reading.election.slug != election.slug:
             reading.election, reading.election_date = election, held
     if reading.election is None or not clause.dates:
