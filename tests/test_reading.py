@@ -948,10 +948,12 @@ def test_presidential_wins_years_of_elections_and_a_fathers_surname():
         "Gunnar Lindqvist chaired the Althing from 2019. Lindqvist remained chairman, and his "
         "son Erik Lindqvist won the presidential election of 12 March 2022, with 72.97% of the "
         "vote against eight other candidates, and was sworn in on 19 March 2022. The 2007 and 2011 "
-        "elections were run purely on lists.\n"
+        "elections were run purely on lists. Sven Dahl went on to win the presidential election "
+        "of June 2025.\n"
     )
     elections = {(f.subject.name, f.value.iso) for f in _told(facts, "pointInTime", "election")}
     assert ("2022 presidential election in Norlandia", "2022-03-12") in elections
+    assert ("2025 presidential election in Norlandia", "2025-06") in elections  # "of June 2025"
     assert not [e for e in elections if e[1] == "2022-03-19"]  # a swearing-in, no election
     assert {"2007", "2011"} <= {iso for _, iso in elections}
     chairs = {f.value.name for f in _told(facts, "chairperson")}

@@ -59,8 +59,9 @@ def presidents(article: Article, reading: Reading, clause: Clause) -> None:
             continue
         start, end = told
         other = _OTHER_PRESIDENCY.match(text[end:])
-        if other and other.group(1) not in article.country_name.split():
-            continue
+        dated = other and any(d.start == end + other.start(1) for d in clause.dates)
+        if other and not dated and other.group(1) not in article.country_name.split():
+            continue  # "President of the Parliament", not "the presidential election of June 2021"
         if re.search(r"\b(?:vice|acting|interim)[- ]\w*$", text[:end]):
             continue
         when = _date_near(clause, start, end)
