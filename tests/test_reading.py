@@ -1062,3 +1062,17 @@ def test_a_house_elected_in_passing_is_not_the_paragraphs_election():
     assert {"2023-03-19", "2021-01-10"} <= dated
     when = {dict(f.qualifiers)["pointInTime"].iso for f in _told(facts, "partySeats")}
     assert when == {"2023-03-19"}
+
+
+def test_a_prime_minister_after_an_aside_and_a_president_who_resigned():
+    facts = _read(
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n\n"
+        "Karl Holm resigned the presidency on 15 October 2020. Sadyr Lund, freed from prison "
+        "by protesters during the unrest, became prime minister and then acting head of state.\n"
+    )
+    held = {
+        (f.subject.name, f.value.name, tuple((k, v.iso) for k, v in f.qualifiers))
+        for f in _told(facts, "officeholder")
+    }
+    assert ("President of Norlandia", "Karl Holm", (("endTime", "2020-10-15"),)) in held
+    assert ("Prime Minister of Norlandia", "Sadyr Lund", ()) in held

@@ -69,6 +69,27 @@ def presidents(article: Article, reading: Reading, clause: Clause) -> None:
             _elected(article, clause, person, when, start, end)
 
 
+# "Sooronbay Jeenbekov resigned the presidency on 15 October 2020", "resigned as president"
+_RESIGNED = re.compile(
+    r"^(?:\s*\([^()]*\))?,?\s+(?:\w+\s+)?resigned\s+(?:from\s+)?(?:the\s+presidency|as\s+president)\b"
+)
+
+
+def resignations(article: Article, reading: Reading, clause: Clause) -> None:
+    """A president who resigned held the presidency until that day."""
+    if not article.country_name:
+        return
+    for person in clause.names_of("person"):
+        m = _RESIGNED.match(clause.text[person.end :])
+        if m is None:
+            continue
+        when = _date_near(clause, person.start, person.end + m.end())
+        if when is None:
+            continue
+        office = Mention(f"President of {article.country_name}", "office")
+        record_holder(article, clause, office, person, None, None, when, "resigned")
+
+
 def _telling(clause: Clause, person: Name) -> tuple[int, int] | None:
     """Where the words that say ``person`` was elected president start and end, or None."""
     text = clause.text

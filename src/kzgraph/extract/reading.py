@@ -45,7 +45,7 @@ from kzgraph.extract.occasions import (
     occasions,
     spoken_date,
 )
-from kzgraph.extract.presidency import presidents
+from kzgraph.extract.presidency import presidents, resignations
 from kzgraph.extract.prose import convocation_mention
 from kzgraph.extract.results import listed_results, results
 from kzgraph.extract.seats import list_parts, seat_parts
@@ -1026,7 +1026,7 @@ def government(article: Article, reading: Reading, clause: Clause) -> None:
         before, after = text[: person.start], text[person.end :]
         m = _TITLE_BEFORE.search(before) or _TITLE_AFTER.match(after)
         made = _MADE.search(before) and _MADE_AS.match(after)
-        found = m or made
+        found = m or made or _became(clause, person)
         if not found:
             continue
         title = " ".join(w.capitalize() for w in re.split(r"[- ]", found.group("office").lower()))
@@ -1038,6 +1038,24 @@ def government(article: Article, reading: Reading, clause: Clause) -> None:
             record_holder(article, clause, office, person, None, start, None, "government")
             continue
         _hold(article, clause, office, person, None, person.end, rule="government")
+
+
+_GOVERNMENT_TITLE = re.compile(rf"^(?:the\s+)?{_GOVERNMENT}\b", re.I)
+
+
+def _became(clause: Clause, person: Name) -> re.Match | None:
+    """ "Sadyr Japarov, freed from prison by protesters, became prime minister": the person
+    the analysis makes the subject of "became", however long the aside between."""
+    for verb in clause.doc:
+        if verb.lemma_ != "become" or verb.idx < person.end:
+            continue
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subject is None or not person.start <= subject.idx < person.end:
+            continue
+        attr = next((c for c in verb.children if c.dep_ == "attr"), None)
+        if attr is not None:
+            return _GOVERNMENT_TITLE.match(clause.text[attr.left_edge.idx :])
+    return None
 
 
 # "X, who was at the same time mayor of Dushanbe", "X, a former labour minister", "X, until
@@ -2090,6 +2108,7 @@ RULES = [
     results,
     listed_results,
     presidents,
+    resignations,
     offices,
     government,
     other_offices,
