@@ -1076,3 +1076,16 @@ def test_a_prime_minister_after_an_aside_and_a_president_who_resigned():
     }
     assert ("President of Norlandia", "Karl Holm", (("endTime", "2020-10-15"),)) in held
     assert ("Prime Minister of Norlandia", "Sadyr Lund", ()) in held
+
+
+def test_a_partys_chair_named_by_its_short_name_and_a_former_prime_minister():
+    facts = _read(
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n\n"
+        "The Harbour Movement (HM) was founded in 2001. In 2024 the alliance was led by the HM "
+        "chair Tina Berg. For Norlandia was founded "
+        "by Giorgi Dahl, a former HM prime minister (2019–2021).\n"
+    )
+    chairs = {(f.subject.name, f.value.name) for f in _told(facts, "chairperson")}
+    assert chairs == {("HM", "Tina Berg")}  # the party's chair, no house's
+    held = {(f.subject.name, f.value.name) for f in _told(facts, "officeholder")}
+    assert ("Prime Minister of Norlandia", "Giorgi Dahl") in held

@@ -511,6 +511,8 @@ def _party_of_title(clause: Clause, at: int) -> Name | None:
     parties = [n for n in clause.names_of("party") if n.end <= at]
     if re.search(r"\b(?:[Pp]arty|whose)\s+$", lead[-12:]):
         return parties[-1] if parties else None
+    if parties and 0 <= at - parties[-1].end <= 1:
+        return parties[-1]  # "led by the UNM chair Tina Bokuchava"
     with_as = re.search(r"\bwith\s+[A-ZÀ-Þ][^,;()]*?\s+as\s+(?:its\s+)?$", lead)
     houses = [n for n in clause.names_of("chamber", "legislature") if n.end <= at]
     if with_as and parties and not houses:
@@ -1008,7 +1010,7 @@ def _office(
 _GOVERNMENT = r"(?P<office>(?:first )?deputy prime minister|prime minister|vice[- ]president)"
 _TITLE_BEFORE = re.compile(rf"\b{_GOVERNMENT}\s+$", re.I)
 _TITLE_AFTER = re.compile(
-    rf"^(?:,\s+(?:a|the|then|its|his|her)?\s*(?P<former>former\s+)?"
+    rf"^(?:,\s+(?:a|the|then|its|his|her)?\s*(?P<former>former\s+)?(?:(?-i:[A-Z]{{2,6}})\s+)?"
     rf"|\s+(?:\w+\s+)?(?:became|was (?:appointed|named|confirmed|made|elected)(?: as)?|took office as)\s+(?:the\s+)?)"
     rf"{_GOVERNMENT}\b",
     re.I,
