@@ -30,8 +30,12 @@ class ShapeError(ValueError):
 
 def check_shape(text: str, max_depth: int, max_operators: int | None) -> None:
     """Raise ShapeError past either bound (``max_operators`` None: nesting only)."""
-    if _within_bounds(text, max_depth, max_operators):
-        return
+    if not _within_bounds(text, max_depth, max_operators):
+        lexed_shape(text, max_depth, max_operators)
+
+
+def lexed_shape(text: str, max_depth: int, max_operators: int | None) -> None:
+    """The check itself, over the query's tokens."""
     depth = deepest = operators = 0
     for kind, value, _, _ in spans(text):
         if kind == "other":
