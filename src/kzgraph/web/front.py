@@ -771,6 +771,51 @@ def watch_workers(loop: asyncio.AbstractEventLoop, ready: int, workers: Workers)
     loop.add_reader(ready, on_ready)
 
 
+class OneWriteTransport:
+    """A client connection's transport whose writes made in one turn of the event loop
+    leave in one system call. uvicorn writes a response's head as soon as it is given and
+    its body apart: for a small answer, two writes to the client where one does (and a
+    client woken twice). The writes are joined and sent once the turn's callbacks have
+    run (``call_soon``); a close sends what is held first."""
+
+    __slots__ = ("_transport", "_loop", "_held")
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._held: list[bytes] | None = None
+
+    def write(self, data: bytes) -> None:
+        if self._held is None:
+            self._held = [data]
+            self._loop.call_soon(self._send)
+        else:
+            self._held.append(data)
+
+    def _send(self) -> None:
+        held, self._held = self._held, None
+        if held and not self._transport.is_closing():
+            self._transport.write(held[0] if len(held) == 1 else b"".join(held))
+
+    def close(self) -> None:
+        self._send()
+        self._transport.close()
+
+    def __getattr__(self, name: str):
+        return getattr(self._transport, name)
+
+
+def front_protocol():
+    """uvicorn's httptools protocol, writing to its clients through ``OneWriteTransport``."""
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    class FrontProtocol(HttpToolsProtocol):
+        def connection_made(self, transport) -> None:  # type: ignore[override]
+            super().connection_made(OneWriteTransport(transport, self.loop))
+
+    return FrontProtocol
+
+
 REASONS = {413: "content too large", 429: "too many requests", 503: "service unavailable"}
 
 
@@ -818,7 +863,7 @@ def run_front(
     config = uvicorn.Config(
         app,
         loop="uvloop",
-        http="httptools",
+        http=front_protocol(),
         lifespan="on",
         access_log=False,  # the workers log each request they answer
         server_header=False,

@@ -30,6 +30,12 @@ class ShapeError(ValueError):
 
 def check_shape(text: str, max_depth: int, max_operators: int | None) -> None:
     """Raise ShapeError past either bound (``max_operators`` None: nesting only)."""
+    if not _within_bounds(text, max_depth, max_operators):
+        lexed_shape(text, max_depth, max_operators)
+
+
+def lexed_shape(text: str, max_depth: int, max_operators: int | None) -> None:
+    """The check itself, over the query's tokens."""
     depth = deepest = operators = 0
     for kind, value, _, _ in spans(text):
         if kind == "other":
@@ -50,3 +56,18 @@ def check_shape(text: str, max_depth: int, max_operators: int | None) -> None:
             f"the query has {operators} operators, path steps, UNIONs, OPTIONALs and MINUSes; "
             f"the limit is {max_operators}: use VALUES or IN (...) for long lists of alternatives"
         )
+
+
+def _within_bounds(text: str, max_depth: int, max_operators: int | None) -> bool:
+    """Whether counts over the raw text, which can only exceed the lexer's (every bracket
+    and operator character counts, in strings, IRIs and comments too, and every
+    occurrence of a keyword's letters in any case), already keep the query within both
+    bounds: a short query then skips the lexer (measured: 4-6% of a worker's Python time
+    per short query). Anything beyond them is read by the lexer as before."""
+    if sum(text.count(c) for c in "([{") > max_depth:
+        return False
+    if max_operators is None:
+        return True
+    upper = text.upper()
+    operators = sum(text.count(c) for c in OPERATORS) + sum(upper.count(k) for k in KEYWORDS)
+    return operators <= max_operators

@@ -159,9 +159,26 @@ def _client_gone(sock: socket.socket) -> bool:
         return sock.fileno() >= 0
 
 
+_statm = -1  # this process's /proc/PID/statm, kept open: read on every request
+
+
+def _forget_statm() -> None:
+    """After a fork: the descriptor names the parent's file (/proc/self was resolved at
+    open), so the child opens its own."""
+    global _statm
+    _statm = -1
+
+
+os.register_at_fork(after_in_child=_forget_statm)
+
+
 def resident_bytes() -> int:
-    with open("/proc/self/statm", "rb") as statm:
-        return int(statm.read().split()[1]) * PAGE
+    """This process's resident size. Read at the end of every request and by the watching
+    thread: one ``pread`` on a kept descriptor, not an open, a read and a close."""
+    global _statm
+    if _statm < 0:
+        _statm = os.open(f"/proc/{os.getpid()}/statm", os.O_RDONLY | os.O_CLOEXEC)
+    return int(os.pread(_statm, 128, 0).split()[1]) * PAGE
 
 
 def _limit_address_space(extra: int) -> None:
