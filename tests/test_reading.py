@@ -1089,3 +1089,13 @@ def test_a_partys_chair_named_by_its_short_name_and_a_former_prime_minister():
     assert chairs == {("HM", "Tina Berg")}  # the party's chair, no house's
     held = {(f.subject.name, f.value.name) for f in _told(facts, "officeholder")}
     assert ("Prime Minister of Norlandia", "Giorgi Dahl") in held
+
+
+def test_an_office_told_by_who_had_headed_it():
+    facts = _read(
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n\n"
+        "On 1 February 2022 Erik Lund, who had headed the Presidential Administration, was "
+        "elected speaker.\n"
+    )
+    held = {(f.subject.name, f.value.name) for f in _told(facts, "officeholder")}
+    assert ("Head of the Presidential Administration of Norlandia", "Erik Lund") in held

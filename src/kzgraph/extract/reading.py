@@ -1072,6 +1072,13 @@ _APPOSED_OFFICE = re.compile(
 )
 
 
+# "Koshanov, who had headed the Presidential Administration, was elected"
+_HEADED = re.compile(
+    r"^,\s+who (?:had )?headed (?P<the>the )?"
+    r"(?P<of>(?-i:[A-Z])[\w’'\-]*(?: (?:of |the )?(?-i:[A-Z])[\w’'\-]*)*)"
+)
+
+
 def other_offices(article: Article, reading: Reading, clause: Clause) -> None:
     """Offices other than a chair's or the government's, told beside their holder: "mayor of
     Dushanbe", "head of the Presidential Administration", "a former labour minister". An
@@ -1079,12 +1086,15 @@ def other_offices(article: Article, reading: Reading, clause: Clause) -> None:
     text = clause.text
     country = article.country_name
     for person in clause.names_of("person"):
-        m = _APPOSED_OFFICE.match(text[person.end :])
+        m = _APPOSED_OFFICE.match(text[person.end :]) or _HEADED.match(text[person.end :])
         if m is None:
             continue
-        if m.group("field") and m.group("field").lower() in ("prime", "deputy", "first"):
+        if m.re is _HEADED:
+            title = f"Head of {m.group('the') or ''}{m.group('of')}"
+            national = m.group("the") and country and country not in m.group("of")
+        elif m.group("field") and m.group("field").lower() in ("prime", "deputy", "first"):
             continue  # the government's offices are read by government()
-        if m.group("title"):
+        elif m.group("title"):
             title = f"{m.group('title').capitalize()} of {m.group('the') or ''}{m.group('of')}"
             national = (
                 m.group("the")
