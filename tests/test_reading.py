@@ -1099,3 +1099,16 @@ def test_an_office_told_by_who_had_headed_it():
     )
     held = {(f.subject.name, f.value.name) for f in _told(facts, "officeholder")}
     assert ("Head of the Presidential Administration of Norlandia", "Erik Lund") in held
+
+
+def test_an_infobox_prime_minister_is_the_countrys_and_a_remark_is_no_name():
+    facts = _read(
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n- Leader1 Type: Chairman\n"
+        "- Leader1: Anna Holm (acting)\n- Leader2 Type: Prime Minister\n- Leader2: Erik Lund\n\n"
+        "The Althing is the parliament of Norlandia.\n"
+    )
+    held = {(f.subject.name, f.value.name) for f in _told(facts, "officeholder")}
+    assert ("Prime Minister of Norlandia", "Erik Lund") in held
+    assert ("Chairman of the {}", "Anna Holm") in held
+    chairs = {f.value.name for f in _told(facts, "chairperson")}
+    assert chairs == {"Anna Holm"}  # the prime minister chairs no house

@@ -353,7 +353,14 @@ def _read_leader(article: Article, entry: InfoboxEntry, rule: dict) -> None:
     m = re.search(r"\bof (?:the )?(?P<org>.+)$", type_entry.value)
     org_kind = (article.kind_of(m.group("org")) or "chamber") if m else "chamber"
     org = _entity(article, type_entry, m.group("org"), org_kind, m.start("org")) if m else None
-    if org is None and not article.chamber_by_index:
+    government = re.fullmatch(
+        r"(?:(?:first )?deputy )?prime minister", type_entry.value.strip(), re.I
+    )
+    if government and article.country_name:
+        # "Leader2 Type: Prime Minister": the country's head of government, no chair of the house
+        title = " ".join(w.capitalize() for w in type_entry.value.split())
+        office = Mention(f"{title} of {article.country_name}", "office", office.start, office.end)
+    elif org is None and not article.chamber_by_index:
         # "Speaker" of a unicameral legislature: the Speaker of the National Assembly of X.
         org = article.legislature
         title = type_entry.value.strip()
@@ -367,7 +374,8 @@ def _read_leader(article: Article, entry: InfoboxEntry, rule: dict) -> None:
     if org:
         article.add(org, "officeOfHead", office, ev, rule="leader")
         article.add(office, "organizationDirected", org, ev, rule="leader")
-    person = _entity(article, entry, entry.value.strip(), "person")
+    # "Bulgantuya Khurelbaatar (acting)": the person, not the remark
+    person = _entity(article, entry, re.sub(r"\s*\([^()]*\)$", "", entry.value.strip()), "person")
     both = _lines(article, type_entry, entry)
     qualifiers: tuple = ()
     since = doc.entry("Election", entry.index)
