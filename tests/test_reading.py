@@ -977,8 +977,9 @@ def test_holders_in_a_row_after_one_who_chaired_and_a_persons_party():
         ("Anna Holm", (("startTime", "2012"), ("endTime", "2016"))),
         ("Erik Sand", (("startTime", "2016"), ("endTime", "2019"))),
     } <= chairs
-    leaders = {(f.subject.name, f.value.name) for f in _told(facts, "chairperson", "party")}
-    assert leaders == {("Prosperity Party", "Gagik Lund")}
+    members = {(f.subject.name, f.value.name) for f in _told(facts, "memberOfParty")}
+    assert ("Gagik Lund", "Prosperity Party") in members
+    assert not _told(facts, "chairperson", "party")  # "X's party": not always X's to lead
 
 
 def test_a_house_named_before_chaired_and_elected_over_two_days():
@@ -1112,3 +1113,47 @@ def test_an_infobox_prime_minister_is_the_countrys_and_a_remark_is_no_name():
     assert ("Chairman of the {}", "Anna Holm") in held
     chairs = {f.value.name for f in _told(facts, "chairperson")}
     assert chairs == {"Anna Holm"}  # the prime minister chairs no house
+
+
+TRAPS = """= Althing of Norlandia =
+
+- Country: Norlandia
+
+In March, the party of President Karl Holm won 40 seats. The Harbour Party won the 2019 election to the Althing, whose chairman is Jon Berg. In 2005 the Harbour Party set up a commission of inquiry with Lars Vik as chairman.
+
+Anna Holm chaired the Althing from 1991 to 1996. She was succeeded as party leader by Erik Sand in 1997. Olaf Dahl, a lawyer, was president of the chamber of commerce from 1998 to 2004.
+
+In 1998 Holm named Ingrid Solberg minister of justice. She resigned in 1999 and Per Olsen succeeded her in 1999.
+
+On 5 May 2010 the Harbour Party amended its constitution. On 1 May 1992 the eastern province declared its independence. On 5 May 1993 the Supreme Council issued a warning about the president's decree.
+
+Norlandia joined the United Nations in 1992. It was elected to the Security Council in 2009. The Althing elected in 1995 was dissolved by the president on 12 May.
+
+Its leader, Tor Hagen, took over the Harbour Party's youth wing in 2005. Sven Lid criticised the coalition, whose Fisher League partners had voted against him. Nils Berg accused the prime minister of betraying her Blue Party.
+
+== Elections ==
+- Single-member constituencies: 28
+"""
+
+
+def test_traps_for_the_rules_of_this_release_yield_nothing():
+    facts = _read(TRAPS)
+    parties = {f.subject.name for f in _told(facts, "instanceOf", "party")}
+    assert not parties & {"In March", "Single-member constituencies"}
+    chairs = {(f.subject.name, f.value.name) for f in _told(facts, "chairperson")}
+    assert ("Harbour Party", "Jon Berg") not in chairs  # "whose" follows the Althing
+    assert not {name for _, name in chairs} & {
+        "Lars Vik",
+        "Erik Sand",
+        "Olaf Dahl",
+        "Per Olsen",
+        "Tor Hagen",
+    }
+    events = {f.subject.name for f in _told(facts, "pointInTime", "event")}
+    assert not [e for e in events if "Norlandia" in e or "Decree" in e]
+    elections = {f.value.iso for f in _told(facts, "pointInTime", "election")}
+    assert "2009" not in elections  # the Security Council's
+    assert not [f for f in _told(facts, "dissolved") if f.value.iso == "1995-05-12"]
+    members = {(f.subject.name, f.value.name) for f in _told(facts, "memberOfParty")}
+    assert not members & {("Sven Lid", "Fisher League"), ("Nils Berg", "Blue Party")}
+    assert not [f for f in _told(facts, "partySeats") if f.value == 28]

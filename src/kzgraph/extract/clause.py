@@ -136,7 +136,8 @@ def _days_without_year(text: str, dates: list[DateValue], last_year: str) -> lis
     """ "in 2004, when voters went to the polls on 19 September": the day in the one year
     the sentence names; "On 21 September of that year": the year the text named last."""
     years = {d.iso[:4] for d in dates}
-    if not years and last_year and re.search(r"\bof that year\b", text):
+    that_year = not years and last_year and re.search(r"\bof that year\b", text)
+    if that_year:
         years = {last_year}
     if len(years) != 1:
         return dates
@@ -145,6 +146,12 @@ def _days_without_year(text: str, dates: list[DateValue], last_year: str) -> lis
     for m in _DAY_WITHOUT_YEAR.finditer(text):
         if any((d.start or 0) < m.end() and m.start() < (d.end or 0) for d in dates):
             continue
+        earlier = [d for d in dates if (d.end or 0) <= m.start()]
+        told = earlier and (
+            earlier[-1].precision != "year" or "when" in text[earlier[-1].end or 0 : m.start()]
+        )  # "on 27 March 2023, and on 29 March", "in 2004, when ... on 19 September"
+        if not (that_year or told):
+            continue  # "the Althing elected in 1995 was dissolved on 12 May": which year, unsaid
         day, month = (
             (m.group("d1"), m.group("m1")) if m.group("d1") else (m.group("d2"), m.group("m2"))
         )
@@ -517,6 +524,11 @@ _RENAMED_PARTY = re.compile(
     r"(?P<name>[A-ZÀ-Þ][\w’'\-]*(?: [A-ZÀ-Þ][\w’'\-]*)*),? as (?:the )?(?P<old>[A-ZÀ-Þ])"
     r"[^,;]*? (?:had been|was|has been) renamed\b"
 )
+# Capitalised words that open a sentence, not a name: "In March, the party of ..."
+_NOT_A_NAME = re.compile(
+    r"(?:In|On|At|By|After|Before|During|Since|When|While|As|From|Under|With|Until|Then|Also"
+    r"|Later|Meanwhile|Its|Their|His|Her|This|That|These|Those)\b"
+)
 # "the Labour Party and Girchi": two parties the model took for one
 _TWO_PARTIES = re.compile(
     rf"^(?P<a>.+ (?:{'|'.join(w.title() for w in PARTY_WORDS)})) and (?P<b>[A-Z].+)$"
@@ -540,9 +552,12 @@ def _parties_told_so(article: Article, text: str, names: list[Name]) -> list[Nam
         if any(n.kind == "party" and n.start == m.start("old") for n in out):
             told.append((m.start("name"), m.end("name"), m.group("name")))
     for start, end, found in told:
-        if start > 0 and text[start - 1] not in " (":
-            continue
-        name = re.sub(r"^(?:For|Of|The) (?=[a-z])", "", found)
+        if start > 0 and text[start - 1] not in " (" or _NOT_A_NAME.match(found):
+            continue  # "In March, the party of ...": a sentence's opening words
+        article_word = re.match(r"The ", found)
+        if article_word:
+            found, start = found[article_word.end() :], start + article_word.end()
+        name = found
         if any(n.kind == "party" and n.start == start and n.end == end for n in out):
             continue
         out = [n for n in out if not (n.start < end and start < n.end)]

@@ -241,7 +241,9 @@ def _members_elected(clause: Clause, date: DateValue) -> bool:
     bodies = [(n.start, n.end) for n in clause.names_of("chamber", "legislature")]
     for phrase in elected:
         if phrase.lower_ == "it" and phrase.dep_ == "nsubjpass" and clause.sentence.start > 0:
-            return True  # "It was last elected in September and October 1990": the house
+            # "It was last elected in September and October 1990": the house; not "It was
+            # elected to the Security Council"
+            return not any(c.dep_ == "prep" and c.lower_ == "to" for c in verb.children)
         for t in phrase.subtree:
             if t.lower_ in ELECTED_WHAT or any(a <= t.idx < b for a, b in bodies):
                 return True
@@ -425,7 +427,13 @@ def _election_for(
 _TITLE = re.compile(
     r"\b(?P<deputy>(?:first )?deputy |vice[- ])?(?P<title>speaker|chairman|chairwoman|chairperson|chair|president)\b"
     r"(?: of (?:the )?(?:(?P<org>(?:\d+(?:st|nd|rd|th) )?(?-i:[A-Z])[\w’'\- ]+?(?= (?:and|from|until|in|on|since|who|when|with|for|was|is)\b|[,.;)]|$))"
-    r"|(?P<house>(?-i:parliament|house|chamber|assembly)\b)))?",
+    r"|(?P<house>(?-i:parliament|house|chamber|assembly)\b(?! of\b))))?",
+    re.I,
+)
+# Bodies other than a house that a sentence may give a chairman
+_OTHER_BODY = re.compile(
+    r"\b(?:commission|committee|board|foundation|company|bank|association|union|inquiry"
+    r"|congress of the party)\b",
     re.I,
 )
 _CHAIRED = re.compile(
@@ -466,6 +474,8 @@ def offices(article: Article, reading: Reading, clause: Clause) -> None:
             office = _country_office(article, "President", clause, title.start(), title.end())
             _hold(article, clause, office, holder, None, title.start(), rule="office")
             continue
+        if not title.group("org") and _OTHER_BODY.search(text[: title.start()]):
+            continue  # "set up a commission of inquiry with X as chairman": not the house's
         org = _office_org(article, reading, clause, title)
         if org is None:
             continue
@@ -509,14 +519,23 @@ def _party_of_title(clause: Clause, at: int) -> Name | None:
     founded in 2023, with Oleg Romanov as chairman" (a sentence about a party, no house)."""
     lead = clause.text[max(0, at - 60) : at]
     parties = [n for n in clause.names_of("party") if n.end <= at]
-    if re.search(r"\b(?:[Pp]arty|whose)\s+$", lead[-12:]):
+    if re.search(r"\b[Pp]arty\s+$", lead[-12:]):
         return parties[-1] if parties else None
+    whose = re.search(r",\s+whose\s+$", clause.text[:at])
+    if whose:  # "the PDPT, whose chairman is ...": the party named right before
+        named = [n for n in clause.names if n.end <= whose.start()]
+        return (
+            named[-1]
+            if named and named[-1].kind == "party" and whose.start() - named[-1].end <= 8
+            else None
+        )
     if parties and 0 <= at - parties[-1].end <= 1:
         return parties[-1]  # "led by the UNM chair Tina Bokuchava"
     with_as = re.search(r"\bwith\s+[A-ZÀ-Þ][^,;()]*?\s+as\s+(?:its\s+)?$", lead)
     houses = [n for n in clause.names_of("chamber", "legislature") if n.end <= at]
-    if with_as and parties and not houses:
-        return parties[0]
+    founded = re.search(r"\b(?:founded|formed|registered|created|established)\b", clause.text[:at])
+    if with_as and parties and not houses and founded and parties[0].end <= founded.start():
+        return parties[0]  # "the X Party ... had been founded ..., with Y as chairman"
     return None
 
 
@@ -658,7 +677,8 @@ _LEFT = re.compile(r"[^,;]{0,40}?\b(?:died|was succeeded|was replaced|was follow
 # "when he was followed by X", "and was succeeded by X": X took the office next
 # "he was followed in the chair by X", "succeeded as speaker by X"
 _FOLLOWED_BY = re.compile(
-    r"\b(?:followed|succeeded|replaced)(?: (?:in|as) (?:the )?[a-z]+(?: [a-z]+)?)? by\s+$"
+    r"\b(?:followed|succeeded|replaced)(?: in the (?:chair|post|office)"
+    r"| as (?:the )?(?:speaker|chairman|chairwoman|chair|president))? by\s+$"
 )
 # "Lupu was followed by Igor Corman in 2013, Corman by Andrian Candu in 2015": the verb left out
 _FOLLOWED_TOO = re.compile(r"[,;]\s+(?:and\s+)?[A-Z][\w’'\-]+(?:,[^;]{1,60}?,)?\s+by\s+$")
@@ -762,16 +782,25 @@ def succession(article: Article, reading: Reading, clause: Clause) -> None:
 _SUCCEEDED_PRONOUN = re.compile(r"\b(?:succeeded|replaced|followed) (?:him|her)\b")
 
 
+_LEFT_OFFICE = re.compile(r"\b(?:resigned|died|stepped down|was dismissed|was removed)\b")
+
+
 def _office_left(article: Article, clause: Clause) -> Mention | None:
     """ "Moșanu ... resigned on February 2, 1993. Petru Lucinschi succeeded him": the office
-    of the last holder the sentence or the one before names."""
-    sentence = clause.sentence
-    before = fold(article.doc.text[max(0, sentence.start - 400) : sentence.start + 60])
+    of a holder the sentence before names and says left; none if that is not said."""
+    sentences = article.doc.sentences
+    index = next((i for i, s in enumerate(sentences) if s.start == clause.sentence.start), 0)
+    if index == 0:
+        return None
+    previous = sentences[index - 1].text
+    left = _LEFT_OFFICE.search(previous)
+    if left is None:
+        return None
     for fact in reversed(article.facts):
         if fact.relation == "officeholder" and isinstance(fact.value, Mention):
             surname = fold(fact.value.name.split()[-1])
-            if re.search(rf"\b{re.escape(surname)}\b", before):
-                return fact.subject
+            if re.search(rf"\b{re.escape(surname)}\b", fold(previous[: left.start()])):
+                return fact.subject  # the one who left
     return None
 
 
@@ -1539,29 +1568,32 @@ def party_people(article: Article, reading: Reading, clause: Clause) -> None:
         ):
             _party_person(article, clause, party, before[-1], chair=True, rule="party-leader")
         took = re.search(r"\btook over (?:the leadership of |as leader of )?(?:the )?$", lead)
-        if took and before and max(0, party.start - 40) + took.start() - before[-1].end <= 3:
+        owned = re.match(r"['’]s\b", text[party.end :])  # "took over the X Party's youth wing"
+        if (
+            took
+            and before
+            and not owned
+            and max(0, party.start - 40) + took.start() - before[-1].end <= 3
+        ):
             # "Leonid Slutsky took over the LDPR"
             _party_person(article, clause, party, before[-1], chair=True, rule="party-leader")
-        whose = re.search(r"(?:,\s+whose|\b(?P<own>his|her))\s+$", lead)
-        if (
-            whose
-            and before
-            and (not whose.group("own") and party.start - before[-1].end <= 9 or len(before) == 1)
-        ):  # "President Ilham Aliyev, whose New Azerbaijan Party", "her Party of Action"
+        whose = re.search(r",\s+whose\s+$", lead)
+        if whose and before and party.start - before[-1].end <= 9:
+            # "President Ilham Aliyev, whose New Azerbaijan Party": the person right before
             _party_person(article, clause, party, before[-1], chair=False, rule="party-of")
         owner = re.search(r"['’]s\s+$", text[max(0, party.start - 4) : party.start])
         if (
             owner and before and party.start - before[-1].end <= 4
         ):  # "Gagik Tsarukyan's Prosperous Armenia"
-            _party_person(article, clause, party, before[-1], chair=True, rule="party-of")
+            _party_person(article, clause, party, before[-1], chair=False, rule="party-of")
         # "A Just Russia – For Truth, Sergey Mironov's party"
         after = [p for p in people if p.start >= party.end]
         if (
             after
             and re.fullmatch(r",\s+", text[party.end : after[0].start])
             and re.match(r"['’]s (?:\w+ )?party\b", text[after[0].end :])
-        ):  # a person's party is the one they lead
-            _party_person(article, clause, party, after[0], chair=True, rule="party-of")
+        ):  # a person's party: theirs, though not always theirs to lead
+            _party_person(article, clause, party, after[0], chair=False, rule="party-of")
 
 
 def _led_party(clause: Clause, at: int) -> Name | None:
@@ -1857,6 +1889,26 @@ _NATIONAL = re.compile(
 )
 
 
+_FOR_COUNTRY = {"parliament", "deputy", "assembly", "council", "soviet", "legislature", "country",
+                "republic", "nation", "state", "people", "voter", "government"}  # fmt: skip
+
+
+def _acts_for_country(clause: Clause, verb: Token, country: str) -> bool:
+    """The subject of ``verb`` speaks for the country: a house, the country, its people."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None:  # "once independence had been declared": by no one named
+        return not any(c.dep_ == "agent" for c in verb.children)
+    if fold(subject.text) == fold(country):
+        return True  # "Turkmenistan declared its independence"
+    if any(
+        n.start <= subject.idx < n.end for n in clause.names_of("chamber", "legislature", "country")
+    ):
+        return True
+    return subject.lemma_.lower() in _FOR_COUNTRY and not any(
+        c.dep_ in ("amod", "compound") for c in subject.children
+    )  # "the eastern province", "the party congress": not the country
+
+
 def events(article: Article, reading: Reading, clause: Clause) -> None:
     """An event named after what happened to what: "Dissolution of the Supreme Soviet
     (1993)", dated by the sentence's own date."""
@@ -1888,9 +1940,15 @@ def events(article: Article, reading: Reading, clause: Clause) -> None:
             # "the Mäjilis of the 7th convocation, which ...": the convocation, not the house
             of = re.match(rf"{re.escape(named.text)} of the [^,;]*\bconvocation\b", told)
             what = of.group() if of else named.text
-        elif national and article.country_name:
-            # "declared the sovereignty of the republic", "amended the constitution"
+        elif (
+            national
+            and article.country_name
+            and _acts_for_country(clause, token, article.country_name)
+        ):
+            # "declared the sovereignty of the republic", "parliament amended the constitution"
             what = f"{national.group('what').title()} of {article.country_name}"
+        elif national:
+            continue  # "the eastern province declared its independence": not the country's
         elif not re.search(r"\b[A-Z]|\b(?:election|referendum)s?\b", what):
             continue  # "signing of the decree", "dissolution of the chamber": not told enough
         if noun == "Adoption" and re.match(r"(?:\d{4} )?Constitution\b", what):
@@ -1933,15 +1991,25 @@ def issued(article: Article, reading: Reading, clause: Clause) -> None:
         if token.lemma_.lower() != "issue" or token.pos_ != "VERB":
             continue
         objects = [c for c in token.children if c.dep_ == "dobj"]
-        # ("Decree No. 1400": the model may take "No" for the object)
-        obj = next((t for o in objects[:1] for t in o.subtree if t.lemma_.lower() in _ISSUED), None)
+        # the object, or a word of its own name ("Decree No. 1400": the model may take "No")
+        obj = next(
+            (
+                t
+                for o in objects[:1]
+                for t in [o, *(c for c in o.children if c.dep_ in ("compound", "nummod"))]
+                if t.lemma_.lower() in _ISSUED
+            ),
+            None,
+        )
         if obj is None:
             continue
         dates = _dates_of(clause, token) or (clause.dates if len(clause.dates) == 1 else [])
         if not dates:
             continue
         date = dates[0]
-        named = re.match(r"[A-Z][\w.]*(?: (?:No\.|[A-Z\d][\w.\-/]*))+", clause.text[obj.idx :])
+        named = re.match(
+            r"[A-Z]\w*(?: (?:No\.|[A-Z\d][\w\-/]*(?:\.\d+)*))+", clause.text[obj.idx :]
+        )
         subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
         by = next(
             (n for n in clause.names if subject is not None and n.start <= subject.idx < n.end),

@@ -101,7 +101,7 @@ _LISTED_PART = re.compile(
     r"\b(?P<n>\d+) (?P<way>(?:party[- ])?list|districts?|constituenc\w*|single-\w+)"
 )
 # A section of one election's results: "=== 2019 ===", "== Results =="
-_RESULTS_SECTION = re.compile(r"^\s*\d{4}\s*$|\belections?\b|\bresults?\b", re.I)
+_RESULTS_SECTION = re.compile(r"^\s*(?:\d{4}(?: \w+)? elections?|\d{4}|results)\s*$", re.I)
 # how the listed seats were filled, as the introduction says ("in the party-list constituency")
 _LISTED_WAY = re.compile(
     r"\b(?:in|from|by) (?:the )?(?:single-member|single-mandate|party-list|party list|national list"
@@ -130,7 +130,8 @@ def listed_results(article: Article, reading: Reading, clause: Clause) -> None:
     # what a results list lists is a party or a group ("Self Reliance" is no person here)
     named = [n for n in clause.names_of("party", "group") if n.start == at and n.text == name]
     party = named[0] if named else Name(name, "party", at, at + len(name))
-    article.learn(party.text, party.kind)  # so later sentences agree
+    if reading.listing:  # what words said are results: later sentences agree
+        article.learn(party.text, party.kind)
     value = int(m.group("n"))
     token = next(t for t in clause.doc if t.idx >= clause.text.rfind(m.group("n")))
     way = _LISTED_WAY.search(listing)
