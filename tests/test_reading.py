@@ -1119,7 +1119,7 @@ TRAPS = """= Althing of Norlandia =
 
 - Country: Norlandia
 
-In March, the party of President Karl Holm won 40 seats. The Harbour Party won the 2019 election to the Althing, whose chairman is Jon Berg. In 2005 the Harbour Party set up a commission of inquiry with Lars Vik as chairman.
+In March, the party of President Karl Holm won 40 seats. The early election of 29 July 2009 produced a chamber in which the Harbour Party held 48 seats against 53 for four opposition parties. The Harbour Party won the 2019 election to the Althing, whose chairman is Jon Berg. In 2005 the Harbour Party set up a commission of inquiry with Lars Vik as chairman.
 
 Anna Holm chaired the Althing from 1991 to 1996. She was succeeded as party leader by Erik Sand in 1997. Olaf Dahl, a lawyer, was president of the chamber of commerce from 1998 to 2004.
 
@@ -1156,4 +1156,4 @@ def test_traps_for_the_rules_of_this_release_yield_nothing():
     assert not [f for f in _told(facts, "dissolved") if f.value.iso == "1995-05-12"]
     members = {(f.subject.name, f.value.name) for f in _told(facts, "memberOfParty")}
     assert not members & {("Sven Lid", "Fisher League"), ("Nils Berg", "Blue Party")}
-    assert not [f for f in _told(facts, "partySeats") if f.value == 28]
+    assert not [f for f in _told(facts, "partySeats") if f.value in (28, 53, 4)]

@@ -566,7 +566,11 @@ def _parties_told_so(article: Article, text: str, names: list[Name]) -> list[Nam
     return sorted(out, key=lambda n: n.start)
 
 
-_WIN = {"win", "take", "get", "gain", "secure", "receive", "hold", "capture", "carry"}
+# What a party does with seats or a share: "won 20 seats", "came first", "finished with 5%"
+WIN_VERBS = {
+    "win", "take", "get", "gain", "secure", "receive", "hold", "capture", "carry", "obtain",
+    "come", "finish", "become", "poll", "score",
+}  # fmt: skip
 
 
 def _seat_winners(doc: Doc) -> set[int]:
@@ -574,7 +578,7 @@ def _seat_winners(doc: Doc) -> set[int]:
     11 seats" is won by the League, whatever stands between it and the verb."""
     found = set()
     for verb in doc:
-        if verb.lemma_.lower() not in _WIN or verb.pos_ != "VERB":
+        if verb.lemma_.lower() not in WIN_VERBS or verb.pos_ != "VERB":
             continue
         objects = [c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in _SEAT_NOUNS]
         if not any(c.dep_ == "nummod" and c.like_num for o in objects for c in o.children):

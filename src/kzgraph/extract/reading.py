@@ -19,6 +19,7 @@ from kzgraph.extract.clause import (
     OFFICE_TITLES,
     PARTY_WORDS,
     SEAT_WORDS,
+    WIN_VERBS,
     Clause,
     Name,
     Reading,
@@ -182,7 +183,6 @@ def _dates_election(clause: Clause, date: DateValue) -> bool:
 
 
 ELECTED = {"elect", "choose", "renew", "return", "fill"}
-_CAME = {"come", "finish", "win", "take"}
 
 
 def _results_day(clause: Clause, date: DateValue) -> bool:
@@ -195,7 +195,7 @@ def _results_day(clause: Clause, date: DateValue) -> bool:
     parties = clause.names_of("party", "group")
     return (
         verb.pos_ == "VERB"
-        and verb.lemma_.lower() in _CAME
+        and verb.lemma_.lower() in WIN_VERBS
         and any(
             c.dep_ == "nsubj" and any(n.start <= c.idx < n.end for n in parties)
             for c in verb.children
@@ -818,7 +818,7 @@ def _segment_term(
     part_dates = [
         d
         for d in clause.dates
-        if person.end <= (d.start or 0) < end and not _in_aside(text, d.start or 0)
+        if person.end <= (d.start or 0) < end and not _date_in_aside(text, d.start or 0)
     ]
     again = re.search(r"\b(?:and )?again\b", text[person.end : end])
     if again:  # "... and again from 2013": the sentence's first holder's second spell
@@ -858,7 +858,7 @@ def _segment_term(
     return start, finish
 
 
-def _in_aside(text: str, at: int) -> bool:
+def _date_in_aside(text: str, at: int) -> bool:
     """``at`` lies in a bracketed aside, not a term: "(who shortened his surname to Rahmon
     in 2007)", "(also written ...)"."""
     opening = text.rfind("(", 0, at)

@@ -17,6 +17,7 @@ from spacy.tokens import Token
 from kzgraph.extract.article import Article
 from kzgraph.extract.clause import (
     SEAT_WORDS,
+    WIN_VERBS,
     Clause,
     Name,
     Reading,
@@ -199,13 +200,13 @@ def _owners(clause: Clause, token: Token, parties: list[Name], after: list[str])
         return pair
     winner = _winner(clause, token, parties)
     if winner is not None and not any(
-        winner.end <= p.start and p.end <= token.idx and not _in_aside(clause.text, winner, p)
+        winner.end <= p.start and p.end <= token.idx and not _party_in_aside(clause.text, winner, p)
         for p in parties
     ):  # not "A won 30 seats, B 13": B's, though the analysis hangs 13 on "won"
         return [winner]
     # "the YAP 72 seats", "independents took 55", "Ak Zhol 12 on 10.95 percent"
     earlier = [p for p in parties if p.end <= token.idx]
-    earlier = [p for p in earlier if not any(_in_aside(clause.text, q, p) for q in earlier)]
+    earlier = [p for p in earlier if not any(_party_in_aside(clause.text, q, p) for q in earlier)]
     if not earlier:
         return []
     party = earlier[-1]
@@ -221,7 +222,7 @@ def _owners(clause: Clause, token: Token, parties: list[Name], after: list[str])
     return [party]
 
 
-def _in_aside(text: str, winner: Name, other: Name) -> bool:
+def _party_in_aside(text: str, winner: Name, other: Name) -> bool:
     """``other`` is named in an aside right after the winner: "Nur Otan, as Otan had been
     renamed, took ..."."""
     opening = re.match(
@@ -244,12 +245,14 @@ def _winner(clause: Clause, token: Token, parties: list[Name]) -> Name | None:
     for _ in range(6):  # the count, its noun, "and", "with", up to the verb
         if word.pos_ in ("VERB", "AUX") and word.dep_ != "amod" or word.head is word:
             break
+        if word.dep_ == "prep" and word.lower_ in ("against", "for", "to", "than", "of"):
+            return None  # "held 48 seats against 53 for four opposition parties": others'
         word = word.head
     if word.pos_ not in ("VERB", "AUX"):
         return None
     if word.lemma_.lower() in _GAVE:
         roles = ("dative",)
-    elif word.lemma_.lower() in _WON:
+    elif word.lemma_.lower() in WIN_VERBS:
         roles = ("nsubj", "agent")
     else:
         return None
@@ -272,12 +275,6 @@ def _winner(clause: Clause, token: Token, parties: list[Name]) -> Name | None:
             if found:
                 return found[0]
     return None
-
-
-_WON = {
-    "win", "take", "get", "gain", "secure", "receive", "come", "finish", "capture", "obtain",
-    "become", "poll", "score",
-}  # fmt: skip
 
 
 def _seats(
