@@ -487,14 +487,19 @@ def _parties_of_people(article: Article, text: str, names: list[Name]) -> list[N
         words = {fold(w) for w in re.findall(r"[\w’'\-]+", name)}
         if not (m.group("word") or words & PARTY_WORDS):
             continue
-        start = m.start("name")
-        end = start + len(name)
-        if any(n.kind == "party" and n.start == start and n.end == end for n in out):
-            continue
-        out = [n for n in out if not (n.start < end and start < n.end)]
-        out.append(Name(name, "party", start, end))
-        article.learn(name, "party")
+        out = _with_party(article, out, name, m.start("name"))
     return sorted(out, key=lambda n: n.start)
+
+
+def _with_party(article: Article, names: list[Name], name: str, start: int) -> list[Name]:
+    """``names`` with ``name`` at ``start`` a party (learned), in place of what it overlaps."""
+    end = start + len(name)
+    if any(n.kind == "party" and n.start == start and n.end == end for n in names):
+        return names
+    article.learn(name, "party")
+    return [n for n in names if not (n.start < end and start < n.end)] + [
+        Name(name, "party", start, end)
+    ]
 
 
 _QUOTED = re.compile(r' ["“][^"”]{1,30}["”]')
@@ -547,22 +552,17 @@ def _parties_told_so(article: Article, text: str, names: list[Name]) -> list[Nam
             article.learn(two.group("b"), "party")
         else:
             out.append(n)
-    told = [(m.start("name"), m.end("name"), m.group("name")) for m in _TOLD_PARTY.finditer(text)]
+    told = [(m.start("name"), m.group("name")) for m in _TOLD_PARTY.finditer(text)]
     for m in _RENAMED_PARTY.finditer(text):  # "the Blue Union, as the Blue Party had been renamed"
         if any(n.kind == "party" and n.start == m.start("old") for n in out):
-            told.append((m.start("name"), m.end("name"), m.group("name")))
-    for start, end, found in told:
+            told.append((m.start("name"), m.group("name")))
+    for start, found in told:
         if start > 0 and text[start - 1] not in " (" or _NOT_A_NAME.match(found):
             continue  # "In March, the party of ...": a sentence's opening words
         article_word = re.match(r"The ", found)
         if article_word:
             found, start = found[article_word.end() :], start + article_word.end()
-        name = found
-        if any(n.kind == "party" and n.start == start and n.end == end for n in out):
-            continue
-        out = [n for n in out if not (n.start < end and start < n.end)]
-        out.append(Name(name, "party", start, end))
-        article.learn(name, "party")
+        out = _with_party(article, out, found, start)
     return sorted(out, key=lambda n: n.start)
 
 
