@@ -1157,3 +1157,20 @@ def test_traps_for_the_rules_of_this_release_yield_nothing():
     members = {(f.subject.name, f.value.name) for f in _told(facts, "memberOfParty")}
     assert not members & {("Sven Lid", "Fisher League"), ("Nils Berg", "Blue Party")}
     assert not [f for f in _told(facts, "partySeats") if f.value in (28, 53, 4)]
+
+
+def test_parties_that_got_in_on_a_day_date_an_election():
+    facts = _read(
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n- Political Groups1: |Blue Party (28)\n\n"
+        "Five parties got in on 10 October 2014, none of them with more than the Blue Party's 28 "
+        "seats.\n"
+    )
+    assert {f.value.iso for f in _told(facts, "pointInTime", "election")} == {"2014-10-10"}
+    dated = {
+        (f.subject.name, f.value, dict(f.qualifiers).get("pointInTime"))
+        for f in _told(facts, "partySeats")
+        if f.rule == "seats"
+    }
+    assert {(name, n, d.iso if d else None) for name, n, d in dated} == {
+        ("Blue Party", 28, "2014-10-10")
+    }

@@ -197,7 +197,11 @@ def _results_day(clause: Clause, date: DateValue) -> bool:
         verb.pos_ == "VERB"
         and verb.lemma_.lower() in WIN_VERBS
         and any(
-            c.dep_ == "nsubj" and any(n.start <= c.idx < n.end for n in parties)
+            c.dep_ == "nsubj"
+            and (
+                any(n.start <= c.idx < n.end for n in parties)
+                or c.lemma_.lower() in ("party", "list", "bloc")  # "Five parties got in on D"
+            )
             for c in verb.children
         )
         and re.search(r"\b\d+ seats\b", clause.text) is not None
