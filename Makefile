@@ -59,9 +59,9 @@ format: install
 # (docs/extraction-quality.md).
 EVAL   ?= ../shared/eval
 eval: install
-	$(BIN)/kzgraph evaluate $(EVAL) --min-recall 0.73 --min-precision 0.84
-	$(BIN)/kzgraph evaluate evaluation/other-words --referee $(EVAL) --min-recall 0.66 --min-precision 0.85
-	$(BIN)/kzgraph evaluate evaluation/third-hand --referee $(EVAL) --min-recall 0.58 --min-precision 0.80
+	$(BIN)/kzgraph evaluate $(EVAL) --min-recall 0.80 --min-precision 0.84
+	$(BIN)/kzgraph evaluate evaluation/other-words --referee $(EVAL) --min-recall 0.68 --min-precision 0.86
+	$(BIN)/kzgraph evaluate evaluation/third-hand --referee $(EVAL) --min-recall 0.67 --min-precision 0.84
 
 bench: build
 	$(BIN)/python benchmarks/serve_latency.py
