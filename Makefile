@@ -56,10 +56,12 @@ format: install
 # Extraction quality on the evaluation corpus beside the checkout (../shared/eval) and on
 # evaluation/other-words and evaluation/third-hand (articles in other hands, scored by the
 # same referees); fails below the floors, a little under this release's worst article
-# (docs/extraction-quality.md).
+# (docs/extraction-quality.md), and on the shared corpus below issue 11's targets (the source
+# 95%/85%, the six others 85%/90% on average).
 EVAL   ?= ../shared/eval
 eval: install
-	$(BIN)/kzgraph evaluate $(EVAL) --min-recall 0.80 --min-precision 0.84
+	$(BIN)/kzgraph evaluate $(EVAL) --min-recall 0.80 --min-precision 0.84 \
+		--target parliament-of-kazakhstan=0.95/0.85 --min-mean-recall 0.85 --min-mean-precision 0.90
 	$(BIN)/kzgraph evaluate evaluation/other-words --referee $(EVAL) --min-recall 0.68 --min-precision 0.86
 	$(BIN)/kzgraph evaluate evaluation/third-hand --referee $(EVAL) --min-recall 0.67 --min-precision 0.84
 

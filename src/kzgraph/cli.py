@@ -65,6 +65,15 @@ def main(argv: list[str] | None = None) -> int:
     v.add_argument("--min-recall", type=float, default=0.0, help="fail below, per article (0-1)")
     v.add_argument("--min-precision", type=float, default=0.0, help="fail below, per article")
     v.add_argument(
+        "--target",
+        action="append",
+        default=[],
+        metavar="ARTICLE=R/P",
+        help="an article's own floor (it is left out of the mean), e.g. x=0.95/0.85",
+    )
+    v.add_argument("--min-mean-recall", type=float, default=0.0, help="fail below, the mean")
+    v.add_argument("--min-mean-precision", type=float, default=0.0, help="fail below, the mean")
+    v.add_argument(
         "--referee", help="folder of gold_check.py and precision_check.py (default: the corpus)"
     )
     v.set_defaults(run=cmd_evaluate)
@@ -167,8 +176,9 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
-    from kzgraph.evaluate import below, evaluate, report
+    from kzgraph.evaluate import below, evaluate, parse_target, report
 
+    targets = dict(parse_target(t) for t in args.target)  # a wrong one fails before the work
     corpus = Path(args.corpus)
     if not (corpus / "docs").is_dir():
         say(f"error: {corpus}/docs not found: give the evaluation corpus folder")
@@ -179,7 +189,14 @@ def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     scores = evaluate(corpus, settings, referee)
     print(report(scores))
-    failures = below(scores, args.min_recall, args.min_precision)
+    failures = below(
+        scores,
+        args.min_recall,
+        args.min_precision,
+        targets,
+        args.min_mean_recall,
+        args.min_mean_precision,
+    )
     for line in failures:
         say(f"below the floor: {line}")
     return 1 if failures else 0
