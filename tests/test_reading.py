@@ -1174,3 +1174,26 @@ def test_parties_that_got_in_on_a_day_date_an_election():
     assert {(name, n, d.iso if d else None) for name, n, d in dated} == {
         ("Blue Party", 28, "2014-10-10")
     }
+
+
+def test_terms_that_changed_length():
+    facts = _read(
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n\n"
+        "At a joint sitting on 7 October 1998 Parliament set the senatorial term at six years "
+        "and lengthened that of Althing deputies from four to five. Besides extending the "
+        "presidential term from five to seven years, the 1999 referendum split the legislature; "
+        "the first elections were held on 27 February 2000. The party grew from fifty to one "
+        "hundred seats.\n"
+    )
+    terms = {
+        (f.subject.name, f.value, tuple((k, v.iso) for k, v in f.qualifiers))
+        for f in _told(facts, "termLength")
+        if f.rule == "term"
+    }
+    assert {
+        ("Althing", 4, (("endTime", "1998-10-07"),)),
+        ("Althing", 5, (("startTime", "1998-10-07"),)),
+        ("President of Norlandia", 5, ()),  # the change's own date is not told
+        ("President of Norlandia", 7, ()),
+    } <= terms
+    assert not [t for t in terms if t[1] in (50, 100)]  # seats are no term

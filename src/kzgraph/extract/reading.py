@@ -1319,7 +1319,50 @@ def sizes(article: Article, reading: Reading, clause: Clause) -> None:
 _TERM = re.compile(r"\b(?P<n>\w+)[- ]year (?:term|mandate)s?\b|\bterms? of (?P<m>\w+) years\b")
 
 
+# "extending the presidential term from five to seven years", "set the senatorial term at six
+# years and lengthened that of Mäjilis deputies from four to five"
+_TERM_CHANGE = re.compile(
+    r"\b(?:(?P<presidential>presidential )?term|that of (?P<body>[A-ZÀ-Þ][\w’'\-]*(?: [A-ZÀ-Þ][\w’'\-]*)*)"
+    r" (?:deputies|members|senators))\s+(?:was |were )?(?:\w+\s+)?from (?P<a>\w+) to (?P<b>\w+)"
+    r"(?! (?:seats|members|deputies|percent))"
+)
+
+
+def _term_changes(article: Article, reading: Reading, clause: Clause) -> None:
+    """A term changed from one length to another: the old one ends and the new one starts on
+    the sentence's date (a president's term is the office's)."""
+    for m in _TERM_CHANGE.finditer(clause.text):
+        old, new = number_of(m.group("a")), number_of(m.group("b"))
+        if old is None or new is None or not (0 < old <= 10 and 0 < new <= 10):
+            continue
+        if m.group("presidential"):
+            if not article.country_name:
+                continue
+            subject = Mention(f"President of {article.country_name}", "office")
+        elif m.group("body"):
+            named = [
+                n for n in clause.names_of("chamber", "legislature") if n.start == m.start("body")
+            ]
+            if not named:
+                continue
+            subject = name_mention(clause, named[0])
+        else:
+            subject = chamber_of(article, reading, clause, before=m.start() + 1)
+        # the date told before the change ("At a joint sitting on 7 October 1998 ..."), not a
+        # later one of the sentence's other news
+        before = [d for d in clause.dates if (d.end or 0) <= m.start()]
+        when = DateValue(before[-1].iso, before[-1].precision) if before else None
+        ev = clause_evidence(article, clause, m.start(), m.end())
+        article.add(
+            subject, "termLength", old, ev, (("endTime", when),) if when else (), rule="term"
+        )
+        article.add(
+            subject, "termLength", new, ev, (("startTime", when),) if when else (), rule="term"
+        )
+
+
 def terms(article: Article, reading: Reading, clause: Clause) -> None:
+    _term_changes(article, reading, clause)
     for m in _TERM.finditer(clause.text):
         value = number_of(m.group("n") or m.group("m"))
         if value is None or value > 10:
