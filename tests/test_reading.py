@@ -1197,3 +1197,13 @@ def test_terms_that_changed_length():
         ("President of Norlandia", 7, ()),
     } <= terms
     assert not [t for t in terms if t[1] in (50, 100)]  # seats are no term
+    assert not _told(facts, "numberOfSeats")  # the party's seats, not the house's size
+
+
+def test_a_house_that_grew_from_words_to_words():
+    facts = _read(
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n\n"
+        "A new constitution, adopted on 26 September 2008, made the Althing the sole "
+        "legislature, and it grew from fifty to one hundred and twenty-five seats.\n"
+    )
+    assert {f.value for f in _told(facts, "numberOfSeats")} == {125}

@@ -1236,7 +1236,8 @@ def _date_of(text: str | None, clause: Clause, after: DateValue | None = None) -
 _COUNT = r"\d+|(?:a|one|two|three|four|five|six|seven|eight|nine) hundred(?: and [a-z]+(?:-[a-z]+)?)?|[a-z]+(?:-[a-z]+)?"
 _SIZE = re.compile(
     r"\b(?:(?:has|had|have|of|with|comprises|comprised|comprising|consists of|consisted of|composed of|made up of|"
-    r"enlarged to|grew to|increased to|reduced to|fell to|cut to|expanded to|shrank from \d+ to|from \d+ to|seat|seats|"
+    r"enlarged to|grew to|increased to|reduced to|fell to|cut to|expanded to|"
+    r"(?:shrank |grew )?from (?:\d+|[a-z]+(?:-[a-z]+)?) to|seat|seats|"
     rf"its|their|all|total of|numbering)\s+(?P<n>{_COUNT})\s+(?:\w+\s+)?(?P<what>deputies|members|seats|senators|representatives|MPs|people)\b"
     r"|\b(?P<m>\d+|[a-z]+)-(?:member|seat)\b"
     # "the People's Representatives shrank to forty-five": a change of size, the noun left out
@@ -1278,6 +1279,8 @@ def sizes(article: Article, reading: Reading, clause: Clause) -> None:
             for n in clause.names_of("chamber", "legislature", "party", "group")
             if n.end <= m.start()
         ]
+        if re.match(r"(?:The|Its|Their) (?:party|parties|bloc|alliance|faction|coalition)\b", text):
+            continue  # "The party grew from fifty to one hundred seats": a party's, not a house's
         gap = len(text[before[-1].end : m.start()]) if before else len(text)
         if before and before[-1].kind in ("party", "group") and gap <= 12:
             continue  # "The Democratic Party was reduced to eleven seats": a party's seats
