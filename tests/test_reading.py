@@ -1204,6 +1204,9 @@ def test_a_house_that_grew_from_words_to_words():
     facts = _read(
         "= Althing of Norlandia =\n\n- Country: Norlandia\n\n"
         "A new constitution, adopted on 26 September 2008, made the Althing the sole "
-        "legislature, and it grew from fifty to one hundred and twenty-five seats.\n"
+        "legislature, and it grew from fifty to one hundred and twenty-five seats. The People's "
+        "Chamber began in 2005 with 120 deputies. Its size was increased to 150 at the 2009 "
+        "election.\n"
     )
-    assert {f.value for f in _told(facts, "numberOfSeats")} == {125}
+    sizes = {(f.subject.name, f.value) for f in _told(facts, "numberOfSeats")}
+    assert {("Althing", 125), ("People's Chamber", 120), ("People's Chamber", 150)} <= sizes

@@ -1290,7 +1290,14 @@ def sizes(article: Article, reading: Reading, clause: Clause) -> None:
             and text[m.start() :].startswith("with")
         ):
             continue  # "the SDPK came first with 38 seats"
-        if m.group("k") and (not before or before[-1].kind in ("party", "group") or gap > 12):
+        its_size = re.search(
+            r"\b(?:[Ii]ts|[Tt]he (?:house|chamber)['’]s) size\s+$", text[: m.start()]
+        )
+        if (
+            m.group("k")
+            and not its_size
+            and (not before or before[-1].kind in ("party", "group") or gap > 12)
+        ):
             continue  # "... while the representatives grew to ninety": whose size is not said
         bodies = [n for n in clause.names_of("chamber", "legislature") if n.start <= m.start() + 40]
         if text[m.start() : m.start() + 3].lower() == "of " and before and before[-1] in bodies:
