@@ -1068,7 +1068,8 @@ def test_a_house_elected_in_passing_is_not_the_paragraphs_election():
 def test_a_prime_minister_after_an_aside_and_a_president_who_resigned():
     facts = _read(
         "= Althing of Norlandia =\n\n- Country: Norlandia\n\n"
-        "Karl Holm resigned the presidency on 15 October 2020. Sadyr Lund, freed from prison "
+        "Karl Holm resigned the presidency on 15 October 2020. Jon Berg resigned as president "
+        "of the parliament on 2 May 2019. Sadyr Lund, freed from prison "
         "by protesters during the unrest, became prime minister and then acting head of state.\n"
     )
     held = {
@@ -1077,6 +1078,7 @@ def test_a_prime_minister_after_an_aside_and_a_president_who_resigned():
     }
     assert ("President of Norlandia", "Karl Holm", (("endTime", "2020-10-15"),)) in held
     assert ("Prime Minister of Norlandia", "Sadyr Lund", ()) in held
+    assert not [h for h in held if h[0] == "President of Norlandia" and h[1] == "Jon Berg"]
 
 
 def test_a_partys_chair_named_by_its_short_name_and_a_former_prime_minister():

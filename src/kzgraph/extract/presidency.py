@@ -72,6 +72,7 @@ def presidents(article: Article, reading: Reading, clause: Clause) -> None:
 # "Sooronbay Jeenbekov resigned the presidency on 15 October 2020", "resigned as president"
 _RESIGNED = re.compile(
     r"^(?:\s*\([^()]*\))?,?\s+(?:\w+\s+)?resigned\s+(?:from\s+)?(?:the\s+presidency|as\s+president)\b"
+    r"(?!\s+of\b)"  # not "resigned as president of the parliament"
 )
 
 
