@@ -277,6 +277,8 @@ _PARTY_MEMBER_WORD = re.compile(
     r"(?:(?:Social|Christian|Liberal|National|Free) )?(?:Democrat|Republican|Socialist|Communist"
     r"|Liberal|Conservative|Nationalist|Agrarian|Green)s? "
 )
+# A section about one election: "=== 2024 ===", "== 2019 parliamentary election =="
+ELECTION_SECTION = re.compile(r"\s*(?P<year>\d{4})(?: (?:\w+ )?elections?)?\s*", re.I)
 _SOVIET_REPUBLIC = re.compile(r" of the (?:[A-ZÀ-Þ][\w\-]+ )+(?:SSR|ASSR)\b")
 
 

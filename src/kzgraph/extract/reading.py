@@ -15,6 +15,7 @@ from spacy.tokens import Token
 from kzgraph.extract.article import Article
 from kzgraph.extract.clause import (
     BODY_WORDS,
+    ELECTION_SECTION,
     MEMBER_WORDS,
     OFFICE_TITLES,
     PARTY_WORDS,
@@ -316,9 +317,10 @@ def _near_election_word(clause: Clause, date: DateValue) -> bool:
 def elections(article: Article, reading: Reading, clause: Clause) -> None:
     """An election and its date(s), and the chamber it filled."""
     # "=== 2024 ===", "== 2019 election ==": the section is about that year's election
-    heading = re.fullmatch(r"\s*(\d{4})(?: (?:\w+ )?elections?)?\s*", clause.sentence.section, re.I)
-    if heading and (reading.election_date is None or reading.election_date.iso[:4] != heading[1]):
-        known = reading.elections.get(heading[1])
+    heading = ELECTION_SECTION.fullmatch(clause.sentence.section)
+    year = heading["year"] if heading else None
+    if year and (reading.election_date is None or reading.election_date.iso[:4] != year):
+        known = reading.elections.get(year)
         if known:
             reading.election_date, reading.election = known[0]
     for date in _election_dates(clause):
@@ -1990,12 +1992,12 @@ def events(article: Article, reading: Reading, clause: Clause) -> None:
         what = re.sub(r"\s*\([^)]*\)", "", what)  # an aside is not part of the name
         if not what or len(what) > 60 or not re.search(r"[A-Za-z]", what):
             continue
-        told = what
+        as_written = what
         named = next((n for n in clause.names if n.start <= obj.idx < n.end), None)
         national = _NATIONAL.fullmatch(what)
         if named is not None:
             # "the Mäjilis of the 7th convocation, which ...": the convocation, not the house
-            of = re.match(rf"{re.escape(named.text)} of the [^,;]*\bconvocation\b", told)
+            of = re.match(rf"{re.escape(named.text)} of the [^,;]*\bconvocation\b", as_written)
             what = of.group() if of else named.text
         elif (
             national
@@ -2028,7 +2030,7 @@ def events(article: Article, reading: Reading, clause: Clause) -> None:
             return
         article.add(event, "concerns", name_mention(clause, named), ev, rule="event")
         ended = noun in ("Dissolution", "Abolition") and named.kind in ("chamber", "legislature")
-        if ended and not re.search(r"\bconvocation\b", told, re.I):
+        if ended and not re.search(r"\bconvocation\b", as_written, re.I):
             # "Yeltsin issued a decree dissolving the Supreme Soviet": the body ended then
             when = DateValue(date.iso, date.precision)
             article.add(name_mention(clause, named), "dissolved", when, ev, rule="event")

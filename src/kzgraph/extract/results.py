@@ -16,6 +16,7 @@ from spacy.tokens import Token
 
 from kzgraph.extract.article import Article
 from kzgraph.extract.clause import (
+    ELECTION_SECTION,
     SEAT_WORDS,
     WIN_VERBS,
     Clause,
@@ -102,7 +103,7 @@ _LISTED_PART = re.compile(
     r"\b(?P<n>\d+) (?P<way>(?:party[- ])?list|districts?|constituenc\w*|single-\w+)"
 )
 # A section of one election's results: "=== 2019 ===", "== Results =="
-_RESULTS_SECTION = re.compile(r"^\s*(?:\d{4}(?: \w+)? elections?|\d{4}|results)\s*$", re.I)
+_RESULTS_SECTION = re.compile(r"\s*results\s*", re.I)
 # how the listed seats were filled, as the introduction says ("in the party-list constituency")
 _LISTED_WAY = re.compile(
     r"\b(?:in|from|by) (?:the )?(?:single-member|single-mandate|party-list|party list|national list"
@@ -119,7 +120,10 @@ def listed_results(article: Article, reading: Reading, clause: Clause) -> None:
         return
     m = _LISTED_SEATS.match(clause.text.strip())
     listing = reading.listing
-    if listing is None and _RESULTS_SECTION.search(clause.sentence.section):
+    section = clause.sentence.section
+    if listing is None and (
+        ELECTION_SECTION.fullmatch(section) or _RESULTS_SECTION.fullmatch(section)
+    ):
         listing = ""  # the items of a section on one election's results, without a lead-in
     if listing is None or m is None or reading.election is None:
         return
