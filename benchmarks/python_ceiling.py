@@ -54,6 +54,8 @@ def bare_app(graph: Path):
 
     store = ox.Store()
     store.bulk_load(path=str(graph), format=ox.RdfFormat.N_QUADS)
+    ready = Path(os.environ["KZGRAPH_CEILING_READY"])
+    (ready / str(os.getpid())).touch()  # loaded: this process can answer at once
 
     def answer(query_string: bytes | str) -> bytes:
         query = parse_qs(query_string if isinstance(query_string, str) else query_string.decode())
@@ -78,7 +80,6 @@ def serve_bare_uvicorn(graph: Path, port: int, processes: int) -> None:
     """``processes`` uvicorn servers on one listening socket (each forked after loading)."""
     import uvicorn
 
-    asgi, _ = bare_app(graph)
     listener = socket.socket()
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", port))
@@ -86,6 +87,7 @@ def serve_bare_uvicorn(graph: Path, port: int, processes: int) -> None:
     for _ in range(processes - 1):
         if os.fork() == 0:
             break
+    asgi, _ = bare_app(graph)
     config = uvicorn.Config(
         asgi, log_level="error", access_log=False, loop="uvloop", http="httptools"
     )
@@ -99,13 +101,15 @@ def granian_binary() -> str | None:
 
 def start_bare(kind: str, processes: int, graph: Path, log: Path) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    env = {**os.environ, "KZGRAPH_CEILING_GRAPH": str(graph)}
+    ready = log.with_suffix(".ready")
+    ready.mkdir()
+    env = {**os.environ, "KZGRAPH_CEILING_GRAPH": str(graph), "KZGRAPH_CEILING_READY": str(ready)}
     if kind == "uvicorn":
         command = [sys.executable, __file__, "--bare-uvicorn", str(port), str(processes)]
     else:
         command = [granian_binary(), "--interface", "rsgi", "--workers", str(processes)]
         command += ["--host", "127.0.0.1", "--port", str(port), "--no-ws"]
-        command += ["--log-level", "error", "benchmarks.python_ceiling:granian_app"]
+        command += ["--log-level", "error", "--factory", "benchmarks.python_ceiling:granian_app"]
         env["PYTHONPATH"] = f"{ROOT}{os.pathsep}{ROOT / 'src'}"
     process = subprocess.Popen(
         command,
@@ -115,24 +119,22 @@ def start_bare(kind: str, processes: int, graph: Path, log: Path) -> tuple[subpr
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            time.sleep(2)  # the other processes finish loading
-            return process, port
-        except OSError:
-            time.sleep(0.2)
+        if len(list(ready.iterdir())) >= processes:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return process, port
+            except OSError:
+                pass
+        time.sleep(0.2)
     raise RuntimeError(f"{kind} did not start: see {log}")
 
 
-def granian_app(scope, protocol):
-    """granian's entry point (``benchmarks.python_ceiling:granian_app``): loads the graph on
-    the first request of each worker process."""
-    global _rsgi
-    if "_rsgi" not in globals():
-        _, _rsgi = bare_app(Path(os.environ["KZGRAPH_CEILING_GRAPH"]))
-    return _rsgi(scope, protocol)
+def granian_app():
+    """granian's factory (``--factory benchmarks.python_ceiling:granian_app``), called in
+    each of its worker processes before it serves."""
+    return bare_app(Path(os.environ["KZGRAPH_CEILING_GRAPH"]))[1]
 
 
 def wrk_script(tmp: Path, name: str, path_before_query: str, query: str) -> Path:
