@@ -24,6 +24,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -32,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
 from benchmarks.compare_servers import (  # noqa: E402
+    NO_CACHE,
     PREFIXES,
     answers_per_second,
     load_both,
@@ -114,12 +116,18 @@ def under_siege(c: Contender, seconds: float) -> dict:
     return {"health": health, "short": short, "failures": failures}
 
 
+def distinct_short_script(path_of: Callable[[str], str], script: Path) -> Path:
+    """A wrk script asking SHORT anew each time (a counter in place of its number), at the
+    path ``path_of`` makes of a query."""
+    before, _, after = path_of(SHORT.format(n=999999999)).partition("999999999")
+    script.write_text(WRK_SCRIPT % (lua_string(before), lua_string(after)))
+    return script
+
+
 def wrk_distinct(c: Contender, connections: int, seconds: int, folder: Path) -> float:
     if shutil.which("wrk") is None:
         return float("nan")
-    before, _, after = c.path(SHORT.format(n=999999999)).partition("999999999")
-    script = folder / f"{c.name.replace(' ', '-')}.lua"
-    script.write_text(WRK_SCRIPT % (lua_string(before), lua_string(after)))
+    script = distinct_short_script(c.path, folder / f"{c.name.replace(' ', '-')}.lua")
     out = subprocess.run(
         [
             "wrk",
@@ -192,10 +200,9 @@ def main() -> None:
 
     quads, _, _ = load_both(args.triples, tmp)
     flags = ("--workers", "4", "--query-timeout", str(TIMEOUT), "--update-token", TOKEN)
-    no_cache = {"KZGRAPH_RESULT_CACHE_ENTRIES": "0", "KZGRAPH_SHARED_CACHE_BYTES": "0"}
-    kz = start_kzgraph(tmp / "kz" / "store", tmp / "kz.log", *flags, env=no_cache)
+    kz = start_kzgraph(tmp / "kz" / "store", tmp / "kz.log", *flags, env=NO_CACHE)
     direct = start_kzgraph(
-        tmp / "kz" / "store", tmp / "direct.log", *flags, env={**no_cache, "KZGRAPH_FRONT": "false"}
+        tmp / "kz" / "store", tmp / "direct.log", *flags, env={**NO_CACHE, "KZGRAPH_FRONT": "false"}
     )
     oxs = start_oxigraph(
         tmp / "ox", tmp / "ox.log", "--union-default-graph", "--timeout-s", str(TIMEOUT)
@@ -291,7 +298,7 @@ def main() -> None:
         "300",
         "--update-token",
         TOKEN,
-        env=no_cache,
+        env=NO_CACHE,
     )
     try:
         copy = one_copy_mb(tmp / "kz" / "store")

@@ -115,6 +115,21 @@ def wrk(url: str, connections: int, seconds: int) -> float:
     return answers_per_second(out)
 
 
+# Both result caches off: the worker's and the front's shared one.
+NO_CACHE = {"KZGRAPH_RESULT_CACHE_ENTRIES": "0", "KZGRAPH_SHARED_CACHE_BYTES": "0"}
+
+
+def rounds_arguments(doc: str) -> argparse.Namespace:
+    """The arguments of a benchmark that repeats rounds of wrk on a generated graph."""
+    parser = argparse.ArgumentParser(
+        description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--triples", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=5)
+    return parser.parse_args()
+
+
 def answers_per_second(wrk_output: str) -> float:
     """Successful answers a second from wrk's report: its Requests/sec counts errors too
     (a server that fails fast would look fast), so the 4xx and 5xx are taken out."""
@@ -156,8 +171,7 @@ def main() -> None:
         tmp / "kz.log",
         "--workers",
         "4",
-        # Both caches off: the worker's and the front's shared one.
-        env={"KZGRAPH_RESULT_CACHE_ENTRIES": "0", "KZGRAPH_SHARED_CACHE_BYTES": "0"},
+        env=NO_CACHE,
     )
     kz_cached = start_kzgraph(tmp / "kz" / "store", tmp / "kz-cached.log", "--workers", "4")
     oxs = start_oxigraph(tmp / "ox", tmp / "ox.log", "--union-default-graph")

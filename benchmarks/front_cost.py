@@ -12,7 +12,6 @@ queries, each new (the Lua script of benchmarks/availability.py), at c=8 for
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import subprocess
@@ -25,8 +24,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
-from benchmarks.availability import SHORT, WRK_SCRIPT, lua_string  # noqa: E402
-from benchmarks.compare_servers import answers_per_second, load_both  # noqa: E402
+from benchmarks.availability import distinct_short_script  # noqa: E402
+from benchmarks.compare_servers import (  # noqa: E402
+    NO_CACHE,
+    answers_per_second,
+    load_both,
+    rounds_arguments,
+)
 from tests.servers import GROUP, processes_where, start_kzgraph  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
@@ -45,20 +49,11 @@ def cpu_seconds(pids: list[int]) -> dict[int, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--triples", type=int, default=100_000)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--seconds", type=int, default=5)
-    args = parser.parse_args()
+    args = rounds_arguments(__doc__)
     tmp = Path(tempfile.mkdtemp(prefix="kzgraph-front-cost-"))
     load_both(args.triples, tmp)
-    no_cache = {"KZGRAPH_RESULT_CACHE_ENTRIES": "0", "KZGRAPH_SHARED_CACHE_BYTES": "0"}
-    server = start_kzgraph(tmp / "kz" / "store", tmp / "kz.log", "--workers", "4", env=no_cache)
-    before, _, after = ("/sparql?query=" + quote(SHORT.format(n=999999999))).partition("999999999")
-    script = tmp / "distinct.lua"
-    script.write_text(WRK_SCRIPT % (lua_string(before), lua_string(after)))
+    server = start_kzgraph(tmp / "kz" / "store", tmp / "kz.log", "--workers", "4", env=NO_CACHE)
+    script = distinct_short_script(lambda q: "/sparql?query=" + quote(q), tmp / "distinct.lua")
     front = [p for p in processes_where(GROUP, server.process.pid) if p != server.process.pid]
     front = [p for p in front if p not in server.worker_pids()]
     try:

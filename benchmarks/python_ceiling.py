@@ -23,7 +23,6 @@ single run on two shared cores mostly measures where the scheduler put wrk and t
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import shutil
@@ -40,8 +39,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
-from benchmarks.availability import SHORT, WRK_SCRIPT, lua_string  # noqa: E402
-from benchmarks.compare_servers import PREFIXES, answers_per_second, load_both  # noqa: E402
+from benchmarks.availability import distinct_short_script  # noqa: E402
+from benchmarks.compare_servers import (  # noqa: E402
+    NO_CACHE,
+    PREFIXES,
+    answers_per_second,
+    load_both,
+    rounds_arguments,
+)
 from tests.servers import free_port, start_kzgraph, start_oxigraph  # noqa: E402
 
 JSON = "application/sparql-results+json"
@@ -137,13 +142,6 @@ def granian_app():
     return bare_app(Path(os.environ["KZGRAPH_CEILING_GRAPH"]))[1]
 
 
-def wrk_script(tmp: Path, name: str, path_before_query: str, query: str) -> Path:
-    before, _, after = (path_before_query + quote(query)).partition("999999999")
-    script = tmp / f"{name}.lua"
-    script.write_text(WRK_SCRIPT % (lua_string(before), lua_string(after)))
-    return script
-
-
 def answers(port: int, script: Path, seconds: int) -> float:
     out = subprocess.run(
         ["wrk", "-t", "2", "-c", "8", "-d", f"{seconds}s", "-s", str(script)]
@@ -157,19 +155,10 @@ def answers(port: int, script: Path, seconds: int) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--triples", type=int, default=100_000)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--seconds", type=int, default=5)
-    args = parser.parse_args()
+    args = rounds_arguments(__doc__)
     tmp = Path(tempfile.mkdtemp(prefix="kzgraph-ceiling-"))
     load_both(args.triples, tmp)
     graph = tmp / "graph.nq"
-    query = SHORT.format(n=999999999)
-    full_query = PREFIXES + query
-    no_cache = {"KZGRAPH_RESULT_CACHE_ENTRIES": "0", "KZGRAPH_SHARED_CACHE_BYTES": "0"}
 
     contenders: list[tuple[str, int, Path]] = []
     stops = []
@@ -178,16 +167,22 @@ def main() -> None:
         stops.append(oxigraph.stop)
         ox_port = int(oxigraph.url.rstrip("/").rsplit(":", 1)[1])
         contenders.append(
-            ("Oxigraph server", ox_port, wrk_script(tmp, "ox", "/query?query=", full_query))
+            (
+                "Oxigraph server",
+                ox_port,
+                distinct_short_script(
+                    lambda q: "/query?query=" + quote(PREFIXES + q), tmp / "ox.lua"
+                ),
+            )
         )
-        kz = start_kzgraph(tmp / "kz" / "store", tmp / "kz.log", "--workers", "4", env=no_cache)
+        kz = start_kzgraph(tmp / "kz" / "store", tmp / "kz.log", "--workers", "4", env=NO_CACHE)
         stops.append(kz.stop)
         kz_port = int(kz.url.rstrip("/").rsplit(":", 1)[1])
         contenders.append(
             (
                 "kzgraph serve (front, 4 workers)",
                 kz_port,
-                wrk_script(tmp, "kz", "/sparql?query=", query),
+                distinct_short_script(lambda q: "/sparql?query=" + quote(q), tmp / "kz.lua"),
             )
         )
         kinds = ["uvicorn"] + (["granian"] if granian_binary() else [])
@@ -197,7 +192,14 @@ def main() -> None:
                 stops.append(lambda p=process: (os.killpg(p.pid, 15), p.wait()))
                 name = f"bare {kind}, {processes} process{'es' if processes > 1 else ''}"
                 contenders.append(
-                    (name, port, wrk_script(tmp, f"{kind}{processes}", "/?query=", full_query))
+                    (
+                        name,
+                        port,
+                        distinct_short_script(
+                            lambda q: "/?query=" + quote(PREFIXES + q),
+                            tmp / f"{kind}{processes}.lua",
+                        ),
+                    )
                 )
         rates: dict[str, list[float]] = {name: [] for name, _, _ in contenders}
         ratios: dict[str, list[float]] = {name: [] for name, _, _ in contenders}
