@@ -76,6 +76,11 @@ def main(argv: list[str] | None = None) -> int:
     v.add_argument(
         "--referee", help="folder of gold_check.py and precision_check.py (default: the corpus)"
     )
+    v.add_argument(
+        "--record",
+        metavar="FILE",
+        help="also write the figures there (src/kzgraph/quality/NAME.json: published as DQV)",
+    )
     v.set_defaults(run=cmd_evaluate)
 
     args = parser.parse_args(argv)
@@ -176,7 +181,7 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
-    from kzgraph.evaluate import below, evaluate, parse_target, report
+    from kzgraph.evaluate import below, evaluate, parse_target, record_scores, report
 
     targets = dict(parse_target(t) for t in args.target)  # a wrong one fails before the work
     corpus = Path(args.corpus)
@@ -189,6 +194,8 @@ def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     scores = evaluate(corpus, settings, referee)
     print(report(scores))
+    if args.record:
+        record_scores(Path(args.record), scores)
     failures = below(
         scores,
         args.min_recall,

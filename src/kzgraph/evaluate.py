@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kzgraph import quality
 from kzgraph.pipeline import build
 from kzgraph.settings import Settings
 
@@ -85,16 +86,29 @@ def report(scores: list[Score]) -> str:
         r = sum(Score.ratio(s.recall) for s in scores) / len(scores)
         p = sum(Score.ratio(s.precision) for s in scores) / len(scores)
         lines.append(f"| **mean** | {r:.0%} | {p:.0%} |")
-    totals: dict[str, list[int]] = {}
-    for s in scores:
-        for rel, (hit, n) in s.relations.items():
-            t = totals.setdefault(rel, [0, 0])
-            t[0] += hit
-            t[1] += n
     lines += ["", "| relation | recall |", "|---|---|"]
-    for rel, (hit, n) in sorted(totals.items()):
+    for rel, (hit, n) in sorted(relation_recall(scores).items()):
         lines.append(f"| {rel} | {hit / n:.0%} ({hit}/{n}) |")
     return "\n".join(lines)
+
+
+def relation_recall(scores: list[Score]) -> dict[str, tuple[int, int]]:
+    """Gold facts found and gold facts, per relation, over the whole corpus."""
+    totals: dict[str, tuple[int, int]] = {}
+    for s in scores:
+        for rel, (hit, n) in s.relations.items():
+            found, total = totals.get(rel, (0, 0))
+            totals[rel] = (found + hit, total + n)
+    return totals
+
+
+def record_scores(path: Path, scores: list[Score]) -> None:
+    """The corpus's figures as the package records them (kzgraph/quality.py)."""
+    quality.record(
+        path,
+        {s.article: (quality.Figure(*s.recall), quality.Figure(*s.precision)) for s in scores},
+        {rel: quality.Figure(*pair) for rel, pair in relation_recall(scores).items()},
+    )
 
 
 def below(

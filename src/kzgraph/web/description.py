@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from kzgraph.namespaces import DCAT, DCT, KZO, RDF, RDFS, SD, VOID, WDT, XSD
+from kzgraph import quality
+from kzgraph.namespaces import DCAT, DCT, DQV, KZO, RDF, RDFS, SD, VOID, WDT, XSD
 from kzgraph.namespaces import FORMATS as FORMATS_NS
 from kzgraph.rdf import node
 from kzgraph.settings import Settings
@@ -16,7 +17,16 @@ DUMP_MEDIA_TYPES = {
     "ttl": "text/turtle",
     "jsonld": "application/ld+json",
 }
-PREFIXES = {"sd": SD, "void": VOID, "dct": DCT, "rdfs": RDFS, "xsd": XSD, "kzo": KZO, "dcat": DCAT}
+PREFIXES = {
+    "sd": SD,
+    "void": VOID,
+    "dct": DCT,
+    "rdfs": RDFS,
+    "xsd": XSD,
+    "kzo": KZO,
+    "dcat": DCAT,
+    "dqv": DQV,
+}
 
 
 def _int(n: int) -> ox.Literal:
@@ -126,6 +136,28 @@ def void_triples(
         add(sub, RDF + "type", node(VOID + "Dataset"))
         add(sub, SD + "name", node(graph))
         add(sub, VOID + "triples", _int(n))
+    t += quality_triples(ds, settings)
+    return t
+
+
+def quality_triples(dataset: ox.NamedNode, settings: Settings) -> list[ox.Triple]:
+    """The extractor's recall and precision on the evaluation corpora (kzgraph/quality.py),
+    as DQV quality measurements of the dataset."""
+    t = Triples()
+    for m in quality.measurements():
+        iri = node(f"{settings.base_iri}dataset/quality/{m.slug}")
+        t.add(dataset, DQV + "hasQualityMeasurement", iri)
+        t.add(iri, RDF + "type", node(DQV + "QualityMeasurement"))
+        metric = "extractionRecall" if m.metric == "recall" else "extractionPrecision"
+        t.add(iri, DQV + "isMeasurementOf", node(KZO + metric))
+        t.add(iri, DQV + "computedOn", dataset)
+        t.add(iri, DQV + "value", ox.Literal(f"{m.value:.4f}", datatype=node(XSD + "double")))
+        t.add(iri, RDFS + "label", ox.Literal(m.label, language="en"))
+        t.add(iri, KZO + "evaluationCorpus", ox.Literal(m.corpus))
+        if m.article:
+            t.add(iri, KZO + "evaluationArticle", ox.Literal(m.article))
+        if m.relation:
+            t.add(iri, KZO + "evaluationRelation", ox.Literal(m.relation))
     return t
 
 

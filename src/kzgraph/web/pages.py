@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from kzgraph import __version__
-from kzgraph.namespaces import DCT, PREDEFINED, RDFS
+from kzgraph.namespaces import DCT, DQV, PREDEFINED, RDFS
 from kzgraph.web import dumps, results
 from kzgraph.web.dataset import StoreUnavailable, derived
 from kzgraph.web.description import (
@@ -262,7 +262,22 @@ def void_view(triples: list[ox.Triple], dataset: str) -> dict:
         "properties": partitions("propertyPartition", "property", "triples"),
         "subsets": sorted(subsets),
         "dumps": sorted(dumps),
+        "quality": quality_view(void, dataset),
     }
+
+
+def quality_view(void: TripleIndex, dataset: str) -> list[dict]:
+    """Each evaluation corpus's mean recall and precision, read back from the dataset's DQV
+    measurements (each article's and each relation's are in the RDF)."""
+    corpora: dict[str, dict] = {}
+    for measurement in void.values(dataset, DQV + "hasQualityMeasurement"):
+        m = measurement.value
+        if void.first(m, KZO + "evaluationArticle") or void.first(m, KZO + "evaluationRelation"):
+            continue
+        corpus = corpora.setdefault(void.first(m, KZO + "evaluationCorpus"), {})
+        metric = void.first(m, DQV + "isMeasurementOf").rsplit("extraction", 1)[-1].lower()
+        corpus[metric] = f"{float(void.first(m, DQV + 'value')):.0%}"
+    return [{"corpus": name, **figures} for name, figures in sorted(corpora.items())]
 
 
 # The README's example queries, offered on the home page as well.
