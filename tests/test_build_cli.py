@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import random
 import re
 import signal
 import subprocess
@@ -13,6 +12,8 @@ from pathlib import Path
 
 import pytest
 import rdflib
+
+from kzgraph import store as on_disk
 
 from .conftest import FIXTURES, SEED
 from .servers import copy_store
@@ -93,31 +94,40 @@ def test_bad_input_fails_clearly_and_leaves_the_store_alone(
 
 
 def test_a_killed_build_leaves_the_previous_store(store: Path, tmp_path: Path):
+    """A build killed while it writes its release (killed at once, and a little later,
+    after the release folder appears) leaves the previous store or the complete new one,
+    byte for byte: never a broken or half-written one."""
+    sources = [str(SEED), str(FIXTURES / "parliament-of-kenya.txt")]
+    run("build", *sources, "--store", str(tmp_path / "complete"))
+    complete = run("export", "--store", str(tmp_path / "complete")).stdout
     path = tmp_path / "store"
     copy_store(store, path)  # a store as a build leaves it
     before = run("export", "--store", str(path)).stdout
-    rng = random.Random(7)
-    for _ in range(4):
+    assert before != complete
+    releases = on_disk.releases_dir(path)
+    outcomes = []
+    for delay in (0.0, 0.05, 0.15, 0.3):
+        existing = set(releases.iterdir())
         env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
         proc = subprocess.Popen(
-            [
-                *KZGRAPH,
-                "build",
-                str(SEED),
-                str(FIXTURES / "parliament-of-kenya.txt"),
-                "--store",
-                str(path),
-            ],
+            [*KZGRAPH, "build", *sources, "--store", str(path)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env=env,
         )
-        time.sleep(rng.uniform(0.2, 1.2))
+        deadline = time.monotonic() + 60
+        while not set(releases.iterdir()) - existing and time.monotonic() < deadline:
+            time.sleep(0.001)
+        assert set(releases.iterdir()) - existing, "the build never started writing"
+        time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         after = run("export", "--store", str(path)).stdout
-        # Either the previous graph or the complete new one: never a broken store.
-        assert after == before or b"parliament-of-kenya" in after
+        assert after in (before, complete)
+        outcomes.append(after == complete)
+        before = after
+    # Killed as its release appeared, the build had not published yet.
+    assert outcomes[0] is False
 
 
 def test_export_without_a_store_says_what_to_do(tmp_path: Path):
