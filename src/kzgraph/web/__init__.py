@@ -7,7 +7,7 @@ kept off Flask's slower path, or Flask's routes for everything else.
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kzgraph.queries import load_catalogue
@@ -17,6 +17,7 @@ from kzgraph.web.dataset import Dataset, open_dataset
 from kzgraph.web.errors import register_error_handlers
 from kzgraph.web.federation import FederationGateway
 from kzgraph.web.gateway import CONTENT_SECURITY_POLICY, Gateway
+from kzgraph.web.protocol import check_utf8
 from kzgraph.web.service import QueryService
 from kzgraph.web.sparql import SparqlEndpoint
 from kzgraph.web.state import AppState
@@ -43,6 +44,10 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
     app.jinja_env.filters["local"] = lambda iri: linked.local(iri)
     # Templates name the graph and its subject from the configuration, never literally.
     app.jinja_env.globals["graph"] = settings
+
+    @app.before_request
+    def _strict_utf8() -> None:
+        check_utf8(request.environ)
 
     @app.after_request
     def _security_headers(response):

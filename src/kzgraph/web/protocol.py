@@ -98,6 +98,13 @@ def read_request(environ: dict, settings: Settings) -> QueryRequest:
     return req
 
 
+def check_utf8(environ: dict) -> None:
+    """Refuse a path or query string that is not UTF-8 (after percent-decoding): Flask's
+    routes would read it with replacement characters and answer as if it meant something."""
+    _utf8(environ.get("PATH_INFO", "").encode("latin-1"), "the path")
+    _params(environ.get("QUERY_STRING", ""))
+
+
 def _params(raw: str | bytes) -> list[tuple[str, str]]:
     """Decode ``a=1&b=2`` strictly as UTF-8 (WSGI hands the query string over as latin-1)."""
     data = raw.encode("latin-1") if isinstance(raw, str) else raw
