@@ -79,6 +79,8 @@ def slowloris(port: int, body: bool) -> socket.socket:
 
 def test_slow_clients_cost_a_socket_not_the_worker(one_worker):
     port = port_of(one_worker)
+    workers = one_worker.worker_pids()
+    log_before = one_worker.log.read_text()
     held = [slowloris(port, body=i % 2 == 0) for i in range(20)]
     idle = []
     for _ in range(10):  # keep-alive connections that stay open, idle
@@ -98,6 +100,10 @@ def test_slow_clients_cost_a_socket_not_the_worker(one_worker):
             r = get(one_worker, "sparql", query=short_query(n))
             assert r.status_code == 200 and r.json()["boolean"] is True, r.text[:300]
             assert get(one_worker, "health").status_code == 200
+        # Answered by the same worker, never ended for a slow client: without the front the
+        # slow reader would hold it until the query timeout ended it.
+        assert one_worker.worker_pids() == workers
+        assert "ending worker" not in one_worker.log.read_text()[len(log_before) :]
     finally:
         for sock in [*held, reader]:
             sock.close()
