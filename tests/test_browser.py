@@ -157,10 +157,17 @@ def test_open_in_the_editor_keeps_prefixes(page, live):
     needs_yasgui()
     page.goto(live.url, wait_until="networkidle")
     links = page.locator("a.open-example")
+    assert links.count() > 0
     for i in range(links.count()):
+        query = links.nth(i).get_attribute("data-query")
         links.nth(i).click()
-        page.wait_for_timeout(100)
-        assert syntax_markers(page) == 0, editor_text(page)
+        page.wait_for_function(
+            "q => window.kzgraphYasgui.getTab().getYasqe().getValue().includes(q)", arg=query
+        )
+        page.wait_for_timeout(200)  # the editor marks syntax errors after it parses
+        text = editor_text(page)
+        assert "PREFIX " in text, text  # the prefixes it uses, declared
+        assert syntax_markers(page) == 0, text
 
 
 def test_query_editor_runs_a_query_and_shows_the_table(browser, live):
