@@ -37,13 +37,24 @@ def test_repeated_queries_are_answered_by_the_cache(cached):
 
 
 def test_the_cache_keeps_one_answer_per_format(cached):
-    tsv = requests.get(cached + "sparql", params=QUERY, headers={"Accept": "text/csv"}, timeout=30)
-    again = requests.get(
-        cached + "sparql", params=QUERY, headers={"Accept": "text/csv"}, timeout=30
-    )
-    assert tsv.headers["Content-Type"].startswith("text/csv")
-    assert again.headers["Content-Type"].startswith("text/csv")
-    assert again.text == tsv.text
+    # A query of its own, so that no other test has cached it first.
+    query = {"query": "SELECT (COUNT(*) AS ?formats) WHERE { ?s a ?c }"}
+
+    def ask(accept: str) -> requests.Response:
+        return requests.get(cached + "sparql", params=query, headers={"Accept": accept}, timeout=30)
+
+    json_first = ask("application/sparql-results+json")
+    csv_first, csv_again = ask("text/csv"), ask("text/csv")
+    json_again = ask("application/sparql-results+json")
+    assert json_first.headers["X-Proxy-Cache"] == "MISS"
+    assert csv_first.headers["X-Proxy-Cache"] == "MISS"  # not the JSON answer
+    assert csv_first.headers["Content-Type"].startswith("text/csv")
+    assert csv_again.headers["X-Proxy-Cache"] == "HIT"
+    assert csv_again.headers["Content-Type"].startswith("text/csv")
+    assert csv_again.text == csv_first.text
+    assert json_again.headers["X-Proxy-Cache"] == "HIT"
+    assert json_again.headers["Content-Type"].startswith("application/sparql-results+json")
+    assert json_again.json() == json_first.json()
 
 
 def test_requests_with_credentials_are_never_cached(cached):
