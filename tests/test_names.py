@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from kzgraph.extract.facts import Mention
@@ -61,4 +63,4 @@ def test_entity_table_uses_only_confirmed_qids():
     text = terms.read_text()
     for entity in load_table(PROJECT_ROOT / "mappings" / "entities.yaml"):
         if entity.qid:
-            assert entity.qid in text, entity.slug
+            assert re.search(rf"\b{entity.qid}\b", text), entity.slug

@@ -97,12 +97,14 @@ def test_a_newline_in_an_identifier_is_a_404(client, path):
 
 
 @pytest.mark.parametrize("limit", ["1e999", "NaN", "-Infinity", "Infinity", "-1e999"])
-def test_reconciliation_limits_that_are_not_numbers_are_not_a_500(client, limit):
+def test_reconciliation_limits_that_are_not_numbers_are_a_400_naming_the_limit(client, limit):
     batch = '{"q0": {"query": "Astana", "limit": LIMIT}}'.replace("LIMIT", limit)
-    assert client.post("/reconcile", data={"queries": batch}).status_code < 500
-    v1 = '{"queries": [{"query": "Astana", "limit": LIMIT}]}'.replace("LIMIT", limit)
+    r = client.post("/reconcile", data={"queries": batch})
+    assert r.status_code == 400 and "limit" in r.get_json()["message"]
+    v1 = '{"queries": [{"conditions": [{"matchType": "name", "propertyValue": "Astana"}], '
+    v1 = (v1 + '"limit": LIMIT}]}').replace("LIMIT", limit)
     r = client.post("/reconcile/v1/match", data=v1, content_type="application/json")
-    assert r.status_code < 500
+    assert r.status_code == 400 and "limit" in r.get_json()["message"]
 
 
 # --- every route, generated arguments -------------------------------------------------------
