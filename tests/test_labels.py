@@ -10,12 +10,11 @@ from collections import Counter
 
 import pyoxigraph as ox
 import pytest
+import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kzgraph.namespaces import PREDEFINED
-from kzgraph.settings import load_settings
-from kzgraph.web import create_app
 from kzgraph.web.labels import prepare
 
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -25,9 +24,9 @@ SUFFIX = {"Label": LABEL, "Description": DESCRIPTION, "AltLabel": ALT}
 
 
 @pytest.fixture(scope="module")
-def client(seed_store):
-    app = create_app(load_settings(store=str(seed_store)))
-    return app.test_client()
+def client(live):
+    """The seed served by `kzgraph serve` on loopback (the session's ``live`` server)."""
+    return live
 
 
 @pytest.fixture(scope="module")
@@ -36,11 +35,14 @@ def store(seed):
 
 
 def served(client, query: str) -> list[dict[str, str]]:
-    r = client.post(
-        "/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"}
+    r = requests.post(
+        client.url + "sparql",
+        data={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=30,
     )
-    assert r.status_code == 200, r.get_data(as_text=True)
-    return [{k: v["value"] for k, v in b.items()} for b in r.get_json()["results"]["bindings"]]
+    assert r.status_code == 200, r.text
+    return [{k: v["value"] for k, v in b.items()} for b in r.json()["results"]["bindings"]]
 
 
 def oracle_label(store: ox.Store, term, prop: str, languages: list[str]) -> str | None:
@@ -138,9 +140,9 @@ def test_order_by_a_label_sorts_after_labelling(client):
 def test_order_by_a_label_with_limit_is_refused_clearly(client):
     query = """SELECT ?c ?cLabel WHERE { ?c wdt:P31 ?class .
       SERVICE wikibase:label { bd:serviceParam wikibase:language "en". } } ORDER BY ?cLabel LIMIT 3"""
-    r = client.post("/sparql", data={"query": query})
+    r = requests.post(client.url + "sparql", data={"query": query}, timeout=30)
     assert r.status_code == 400
-    assert "LIMIT" in r.get_json()["message"]
+    assert "LIMIT" in r.json()["message"]
 
 
 # --- generated query shapes ---------------------------------------------------------------
