@@ -23,7 +23,9 @@ ROOT = Path(os.environ.get("KZGRAPH_W3C_TESTS", SHARED / "w3c-sparql11" / "sparq
 TOKEN = "w3c-test-token"
 # Under CI a missing suite or server fails the tests instead of skipping them.
 pytestmark = [
-    pytest.mark.skipif(not ROOT.exists() and os.environ.get("CI") != "true", reason=f"{ROOT} is absent"),
+    pytest.mark.skipif(
+        not ROOT.exists() and os.environ.get("CI") != "true", reason=f"{ROOT} is absent"
+    ),
     pytest.mark.skipif(
         oxigraph_binary() is None and os.environ.get("CI") != "true",
         reason="the Oxigraph server is not installed (pip install oxigraph)",
