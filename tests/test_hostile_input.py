@@ -88,6 +88,21 @@ def test_invalid_utf8_everywhere_is_a_400_that_says_so(live, path):
     assert_still_serving(live)
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "queries/find-entity.json?name=%D0%9C%D3%99%D0%B6%D1%96%D0%BB%D1%96%D1%81",  # Мәжіліс
+        "reconcile/suggest/entity?prefix=M%C3%A4",  # Mä
+        "entity/m%C3%A4jilis",
+    ],
+)
+def test_percent_encoded_utf8_is_read(live, path):
+    """The UTF-8 check refuses only what is not UTF-8: non-ASCII text still gets its answer."""
+    r = requests.get(live.url + path, headers={"Accept": "application/json"}, timeout=10)
+    assert r.status_code in (200, 404), (path, r.status_code, r.text[:200])
+    assert "UTF-8" not in r.text
+
+
 def test_security_headers_on_html(live):
     for path in ("", "queries", "entity/majilis", "ontology", "source/parliament-of-kazakhstan"):
         r = requests.get(live.url + path, headers={"Accept": "text/html"}, timeout=10)

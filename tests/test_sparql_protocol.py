@@ -369,9 +369,16 @@ def test_health(live):
 def test_access_log_is_structured(live):
     before = len(live.log.read_text().splitlines())
     sparql(live, params={"query": Q_SEATS + " # access-log"})
-    time.sleep(0.2)  # the worker writes its record after the answer
-    new = [line for line in live.log.read_text().splitlines()[before:] if line.startswith("{")]
-    records = [json.loads(line) for line in new]
+
+    def new_records() -> list[dict]:
+        lines = live.log.read_text().splitlines()[before:]
+        return [json.loads(line) for line in lines if line.startswith("{")]
+
+    deadline = time.monotonic() + 10  # the worker writes its record after the answer
+    while not new_records() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.2)  # and nothing more comes
+    records = new_records()
     assert [(r["method"], r["path"], r["status"]) for r in records] == [("GET", "/sparql", 200)]
     assert records[0]["ms"] > 0 and "query_ms" in records[0]
 

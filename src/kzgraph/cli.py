@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     v.add_argument(
         "--record",
         metavar="FILE",
-        help="also write the figures there (src/kzgraph/quality/NAME.json: published as DQV)",
+        help="also write the figures there (src/kzgraph/quality-records/NAME.json, published as DQV)",
     )
     v.set_defaults(run=cmd_evaluate)
 
@@ -193,6 +193,9 @@ def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
         say(f"error: no gold_check.py in {referee or corpus}: give --referee ../shared/eval")
         return 2
     scores = evaluate(corpus, settings, referee)
+    if not scores:
+        say(f"error: no article of {corpus}/docs has its gold in {corpus}/gold")
+        return 2
     print(report(scores))
     if args.record:
         record_scores(Path(args.record), scores)

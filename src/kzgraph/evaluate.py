@@ -36,7 +36,15 @@ class Score:
 
     @staticmethod
     def ratio(pair: tuple[int, int]) -> float:
-        return pair[0] / pair[1] if pair[1] else 0.0
+        """The figure's value; nothing to count is 0 here, under any floor."""
+        return quality.Figure(*pair).value or 0.0
+
+
+def means(scores: list[Score]) -> tuple[float, float]:
+    """The plain means of the articles' recall and of their precision, as published."""
+    recall = quality.mean([quality.Figure(*s.recall).value for s in scores])
+    precision = quality.mean([quality.Figure(*s.precision).value for s in scores])
+    return recall or 0.0, precision or 0.0
 
 
 def evaluate(corpus: Path, settings: Settings, referee: Path | None = None) -> list[Score]:
@@ -83,8 +91,7 @@ def report(scores: list[Score]) -> str:
             f"| {Score.ratio(s.precision):.0%} ({s.precision[0]}/{s.precision[1]}) |"
         )
     if scores:
-        r = sum(Score.ratio(s.recall) for s in scores) / len(scores)
-        p = sum(Score.ratio(s.precision) for s in scores) / len(scores)
+        r, p = means(scores)
         lines.append(f"| **mean** | {r:.0%} | {p:.0%} |")
     lines += ["", "| relation | recall |", "|---|---|"]
     for rel, (hit, n) in sorted(relation_recall(scores).items()):
@@ -135,8 +142,7 @@ def below(
             )
     others = [s for s in scores if s.article not in targets]
     if others:
-        r = sum(Score.ratio(s.recall) for s in others) / len(others)
-        p = sum(Score.ratio(s.precision) for s in others) / len(others)
+        r, p = means(others)
         if r < mean_recall or p < mean_precision:
             out.append(
                 f"mean of {len(others)} articles: recall {r:.1%}, precision {p:.1%} "

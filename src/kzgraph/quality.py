@@ -5,38 +5,60 @@ A researcher deciding whether to trust a relation should not have to find the RE
 recall and precision of each evaluation article, each corpus's mean and the recall of each
 relation are in the VoID description (/.well-known/void) beside the counts, as data.
 
-`kzgraph evaluate CORPUS --record FILE` writes one corpus's figures (quality/NAME.json,
-NAME being the corpus's name in the description); CI runs the evaluation and fails when
-a record differs from what it measured, so the published figures are those of the code.
-This module is read by the web server: it must stay light (no extraction imports).
+`kzgraph evaluate CORPUS --record FILE` writes one corpus's figures (quality-records/
+NAME.json, NAME being the corpus's name in the description); CI runs the evaluation and
+fails when a record differs from what it measured, so the published figures are those of
+the code. This module is read by the web server: it must stay light (no extraction
+imports). The records' folder has a hyphen in its name so that it can never be taken for
+a package.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-RECORDS = Path(__file__).parent / "quality"
+RECORDS = Path(__file__).parent / "quality-records"
+
+# What a measurement measures (the ontology's dqv:Metric, by local name): an article's
+# figure, the plain mean of a corpus's articles, a relation's gold facts pooled over a corpus.
+METRICS = {
+    ("recall", "article"): "extractionRecall",
+    ("precision", "article"): "extractionPrecision",
+    ("recall", "mean"): "meanExtractionRecall",
+    ("precision", "mean"): "meanExtractionPrecision",
+    ("recall", "relation"): "relationRecall",
+}
+# Corpus, article and relation names become parts of IRIs: kept to these characters.
+NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
 @dataclass(frozen=True)
 class Figure:
     """One measured ratio: ``hit`` of ``total`` (facts of the gold found, or triples of the
-    graph the gold supports)."""
+    graph the gold supports). With nothing to count (``total`` 0) it has no value."""
 
     hit: int
     total: int
 
     @property
-    def value(self) -> float:
-        return self.hit / self.total if self.total else 0.0
+    def value(self) -> float | None:
+        return self.hit / self.total if self.total else None
+
+
+def mean(values: list[float | None]) -> float | None:
+    """The plain mean of the values there are (None where there are none)."""
+    known = [v for v in values if v is not None]
+    return sum(known) / len(known) if known else None
 
 
 @dataclass(frozen=True)
 class Measurement:
-    """A figure of one corpus: for an article, the corpus's mean (``article`` None), or a
-    relation over the whole corpus (``relation`` set, recall only)."""
+    """A figure of one corpus: of an article, the corpus's mean (``article`` None), or a
+    relation's over the whole corpus (``relation`` set, recall only)."""
 
     corpus: str
     metric: str  # "recall" or "precision"
@@ -44,6 +66,15 @@ class Measurement:
     article: str | None = None
     relation: str | None = None
     figure: Figure | None = None  # absent for a mean
+
+    @property
+    def scope(self) -> str:
+        return "relation" if self.relation else "article" if self.article else "mean"
+
+    @property
+    def metric_name(self) -> str:
+        """The ontology's local name of what this measures (``METRICS``)."""
+        return METRICS[(self.metric, self.scope)]
 
     @property
     def slug(self) -> str:
@@ -68,6 +99,11 @@ def record(
 ) -> None:
     """Write one corpus's figures: each article's (recall, precision) and each relation's
     recall. Sorted and without a date, so that an unchanged measurement is an unchanged file."""
+    for name in [path.stem, *articles, *relations]:
+        if not NAME.fullmatch(name):
+            raise ValueError(
+                f"{name!r}: corpus, article and relation names must match {NAME.pattern}"
+            )
     data = {
         "articles": {
             name: {"recall": [r.hit, r.total], "precision": [p.hit, p.total]}
@@ -79,8 +115,10 @@ def record(
     path.write_text(json.dumps(data, indent=1) + "\n")
 
 
-def measurements(folder: Path = RECORDS) -> list[Measurement]:
-    """Every recorded figure, corpus by corpus (a corpus is named by its file)."""
+@functools.cache
+def measurements(folder: Path = RECORDS) -> tuple[Measurement, ...]:
+    """Every recorded figure with a value, corpus by corpus (a corpus is named by its file);
+    none without records. Read once: the records are part of the installed package."""
     out: list[Measurement] = []
     for path in sorted(folder.glob("*.json")):
         corpus = path.stem
@@ -89,13 +127,15 @@ def measurements(folder: Path = RECORDS) -> list[Measurement]:
         for metric in ("recall", "precision"):
             figures = {name: Figure(*fig[metric]) for name, fig in articles.items()}
             for name, figure in figures.items():
-                out.append(Measurement(corpus, metric, figure.value, name, figure=figure))
-            if figures:
-                mean = sum(f.value for f in figures.values()) / len(figures)
-                out.append(Measurement(corpus, metric, mean))
+                if figure.value is not None:
+                    out.append(Measurement(corpus, metric, figure.value, name, figure=figure))
+            average = mean([f.value for f in figures.values()])
+            if average is not None:
+                out.append(Measurement(corpus, metric, average))
         for relation, (hit, total) in data.get("relations", {}).items():
             figure = Figure(hit, total)
-            out.append(
-                Measurement(corpus, "recall", figure.value, relation=relation, figure=figure)
-            )
-    return out
+            if figure.value is not None:
+                out.append(
+                    Measurement(corpus, "recall", figure.value, relation=relation, figure=figure)
+                )
+    return tuple(out)

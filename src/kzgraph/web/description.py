@@ -3,9 +3,11 @@ and the VoID description of the dataset at /.well-known/void, both with real cou
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pyoxigraph as ox
 
-from kzgraph import quality
+from kzgraph import __version__, quality
 from kzgraph.namespaces import DCAT, DCT, DQV, KZO, RDF, RDFS, SD, VOID, WDT, XSD
 from kzgraph.namespaces import FORMATS as FORMATS_NS
 from kzgraph.rdf import node
@@ -142,15 +144,29 @@ def void_triples(
 
 def quality_triples(dataset: ox.NamedNode, settings: Settings) -> list[ox.Triple]:
     """The extractor's recall and precision on the evaluation corpora (kzgraph/quality.py),
-    as DQV quality measurements of the dataset."""
+    as DQV quality measurements of the dataset, each computed on what was measured: an
+    evaluation article, or a whole evaluation corpus."""
     t = Triples()
-    for m in quality.measurements():
-        iri = node(f"{settings.base_iri}dataset/quality/{m.slug}")
+    measured = quality.measurements()
+    base = f"{settings.base_iri}dataset/quality/"
+    for corpus in sorted({m.corpus for m in measured}):
+        articles = sorted({m.article for m in measured if m.corpus == corpus and m.article})
+        where = node(base + quote(corpus))
+        t.add(where, RDF + "type", node(KZO + "EvaluationCorpus"))
+        label = f"evaluation corpus {corpus}: {len(articles)} articles with hand-written gold facts"
+        t.add(where, RDFS + "label", ox.Literal(label, language="en"))
+        for article in articles:
+            part = node(f"{base}{quote(corpus)}/{quote(article)}")
+            t.add(part, RDF + "type", node(KZO + "EvaluationArticle"))
+            t.add(part, RDFS + "label", ox.Literal(f"{article} ({corpus})", language="en"))
+            t.add(part, DCT + "isPartOf", where)
+    for m in measured:
+        iri = node(base + quote(m.slug, safe="/"))
+        target = f"{m.corpus}/{m.article}" if m.article else m.corpus
         t.add(dataset, DQV + "hasQualityMeasurement", iri)
         t.add(iri, RDF + "type", node(DQV + "QualityMeasurement"))
-        metric = "extractionRecall" if m.metric == "recall" else "extractionPrecision"
-        t.add(iri, DQV + "isMeasurementOf", node(KZO + metric))
-        t.add(iri, DQV + "computedOn", dataset)
+        t.add(iri, DQV + "isMeasurementOf", node(KZO + m.metric_name))
+        t.add(iri, DQV + "computedOn", node(base + quote(target, safe="/")))
         t.add(iri, DQV + "value", ox.Literal(f"{m.value:.4f}", datatype=node(XSD + "double")))
         t.add(iri, RDFS + "label", ox.Literal(m.label, language="en"))
         t.add(iri, KZO + "evaluationCorpus", ox.Literal(m.corpus))
@@ -158,6 +174,7 @@ def quality_triples(dataset: ox.NamedNode, settings: Settings) -> list[ox.Triple
             t.add(iri, KZO + "evaluationArticle", ox.Literal(m.article))
         if m.relation:
             t.add(iri, KZO + "evaluationRelation", ox.Literal(m.relation))
+        t.add(iri, KZO + "extractorVersion", ox.Literal(__version__))
     return t
 
 

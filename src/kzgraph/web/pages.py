@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from kzgraph import __version__
 from kzgraph.namespaces import DCT, DQV, PREDEFINED, RDFS
+from kzgraph.quality import METRICS
 from kzgraph.web import dumps, results
 from kzgraph.web.dataset import StoreUnavailable, derived
 from kzgraph.web.description import (
@@ -269,14 +270,14 @@ def void_view(triples: list[ox.Triple], dataset: str) -> dict:
 def quality_view(void: TripleIndex, dataset: str) -> list[dict]:
     """Each evaluation corpus's mean recall and precision, read back from the dataset's DQV
     measurements (each article's and each relation's are in the RDF)."""
+    means = {KZO + name: metric for (metric, scope), name in METRICS.items() if scope == "mean"}
     corpora: dict[str, dict] = {}
     for measurement in void.values(dataset, DQV + "hasQualityMeasurement"):
         m = measurement.value
-        if void.first(m, KZO + "evaluationArticle") or void.first(m, KZO + "evaluationRelation"):
-            continue
-        corpus = corpora.setdefault(void.first(m, KZO + "evaluationCorpus"), {})
-        metric = void.first(m, DQV + "isMeasurementOf").rsplit("extraction", 1)[-1].lower()
-        corpus[metric] = f"{float(void.first(m, DQV + 'value')):.0%}"
+        metric = means.get(void.first(m, DQV + "isMeasurementOf"))
+        if metric:
+            corpus = corpora.setdefault(void.first(m, KZO + "evaluationCorpus"), {})
+            corpus[metric] = f"{float(void.first(m, DQV + 'value')):.0%}"
     return [{"corpus": name, **figures} for name, figures in sorted(corpora.items())]
 
 
