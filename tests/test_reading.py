@@ -1214,3 +1214,26 @@ def test_a_house_that_grew_from_words_to_words():
     )
     sizes = {(f.subject.name, f.value) for f in _told(facts, "numberOfSeats")}
     assert {("Althing", 125), ("People's Chamber", 120), ("People's Chamber", 150)} <= sizes
+
+
+COMMA_LISTED = """= Althing of Norlandia =
+
+- Country: Norlandia
+
+=== 2024 election ===
+The vote of 6 October 2024 returned the Harbour Party with 40 of the 63 seats. The remaining 23 were shared as follows:
+- Blue Way (Sinine Tee), 16
+- Red Road, 11.5% (7 seats)
+- Anna Berg, 1991
+"""
+
+
+def test_results_listed_with_a_comma_before_the_count():
+    facts = _read(COMMA_LISTED)
+    seats = {(f.subject.name, f.value) for f in _told(facts, "partySeats")}
+    assert {("Blue Way", 16), ("Red Road", 7)} <= seats
+    assert not [s for s in seats if s[0] == "Anna Berg"]  # a year is no count
+    shares = {
+        (f.value.name, dict(f.qualifiers).get("proportion")) for f in _told(facts, "participant")
+    }
+    assert ("Red Road", Decimal("0.115")) in shares

@@ -93,10 +93,12 @@ def results(article: Article, reading: Reading, clause: Clause) -> None:
 
 
 _RESULTS_INTRO = re.compile(r"\b(?:seats?|results?|won|composition|elected)\b[^.]*:\s*$", re.I)
-# "- United Russia: 126", "- Citizens' groups: 6", "- Self Reliance (Samopomich): 10.97%, 33"
+# "- United Russia: 126", "- Citizens' groups: 6", "- Self Reliance (Samopomich): 10.97%, 33",
+# "- Blue Way (Sinine Tee), 29", "- Blue Way, 17.30% (15 seats)": a name, then its count
 _LISTED_SEATS = re.compile(
-    r"^(?P<name>[^:()]+?)\s*(?:\([^()]*\))?:\s*(?:(?P<pct>\d+(?:\.\d+)?)\s*%\s*,?\s*)?"
-    r"(?P<n>\d+)(?:\s+seats?)?\s*(?:\((?P<parts>[^()]*)\))?\s*\.?$"
+    r"^(?P<name>[^:(),]+?)\s*(?:\([^()]*\))?(?P<sep>:|,)\s*(?:(?P<pct>\d+(?:\.\d+)?)\s*%\s*,?\s*)?"
+    r"(?:(?P<n>\d+)(?:\s+seats?)?\s*(?:\((?P<parts>[^()]*)\))?"
+    r"|\((?P<n2>\d+) seats?\))\s*\.?$"
 )
 # "- Servant of the People: 254 (124 list, 130 district)": the parts of the whole
 _LISTED_PART = re.compile(
@@ -137,8 +139,11 @@ def listed_results(article: Article, reading: Reading, clause: Clause) -> None:
     party = named[0] if named else Name(name, "party", at, at + len(name))
     if reading.listing:  # what words said are results: later sentences agree
         article.learn(party.text, party.kind)
-    value = int(m.group("n"))
-    token = next(t for t in clause.doc if t.idx >= clause.text.rfind(m.group("n")))
+    count = m.group("n") or m.group("n2")
+    value = int(count)
+    if m.group("sep") == "," and not m.group("pct") and 1800 <= value <= 2100:
+        return  # "- Anna Berg, 1991": a year after a comma is no count
+    token = next(t for t in clause.doc if t.idx >= clause.text.rfind(count))
     way = _LISTED_WAY.search(listing)
     _seats(article, reading, clause, party, value, token, way.group().strip() if way else None)
     for part in _LISTED_PART.finditer(m.group("parts") or ""):
