@@ -1237,3 +1237,35 @@ def test_results_listed_with_a_comma_before_the_count():
         (f.value.name, dict(f.qualifiers).get("proportion")) for f in _told(facts, "participant")
     }
     assert ("Red Road", Decimal("0.115")) in shares
+
+
+STEMS = """= Althing of Norlandia =
+
+- Country: Norlandia
+- Political Groups1: |Harbour Party (40), |Tarn (16), |Moss Party (5)
+
+=== 2024 election ===
+The vote of 6 October 2024 returned the Harbour Party with 40 of the 63 seats. The remaining 23 were shared as follows:
+- Tarn Social Democratic Party, 16
+- Moss Party of Norlandia, 5
+- Fell People's Party, 1
+- Fell Social Party, 1
+
+The Harbour Party had also come first in 2019, when it won 38 seats, ahead of Tarn with 14 and the Moss Party with 8.
+"""
+
+
+def test_a_party_named_short_and_in_full_is_one_party(tmp_path):
+    source = tmp_path / "stems.txt"
+    source.write_text(STEMS, encoding="utf-8")
+    graph = Graph(build([source], load_settings()).quads)
+    rows = graph.rows("""SELECT ?p ?name ?n WHERE {
+        ?p wdt:P31 wd:Q7278 ; rdfs:label|skos:altLabel ?name ; p:P1410/ps:P1410 ?n }""")
+    seats: dict[str, set] = {}
+    for r in rows:
+        seats.setdefault(r["name"], set()).add(r["n"])
+    assert {"16", "14"} <= seats["Tarn"]  # "Tarn" is the Tarn Social Democratic Party
+    assert seats["Tarn"] == seats["Tarn Social Democratic Party"]
+    assert seats["Moss Party"] == seats["Moss Party of Norlandia"] == {"5", "8"}
+    labels = {r["p"]: r["name"] for r in rows}
+    assert len({p for p, name in labels.items() if name.startswith("Fell")}) == 2  # two parties

@@ -108,6 +108,7 @@ class Resolver:
         self._context: str | None = None
         self._country = ""
         self._article: dict[str, str] = {}
+        self._party_stems: dict[str, str] = {}  # folded stem -> slug, this article's parties
         for entity in table:
             for name in [entity.label, *entity.labels.values(), *entity.aliases]:
                 self._global.setdefault(fold(name), entity.slug)
@@ -122,6 +123,7 @@ class Resolver:
         the slugs of new chambers, offices, parties and groups are scoped to the country,
         so another country's "Senate" or "Independents" is another entity."""
         self._article = {}
+        self._party_stems = {}
         self._country = country
         self._context = self.country_slug(country)
         entity = self.entity_for(subject)
@@ -179,7 +181,7 @@ class Resolver:
         name = name.strip()
         mention_slug = slug
         if slug is None:
-            found = self.lookup(name, kind)
+            found = self.lookup(name, kind) or (self._same_party(name) if kind == "party" else None)
             if found:
                 self.learn(name, found)  # "Yerlan Koshanov" for "Erlan Koshanov": a label too
                 return found
@@ -204,6 +206,16 @@ class Resolver:
         self.learn(name, existing)
         return existing
 
+    def _same_party(self, name: str) -> Entity | None:
+        """The party of this article that ``name`` is a shorter or a longer name of (not one
+        that only shares a stem: "Blue Social Party" is not the "Blue People's Party")."""
+        found = [self._party_stems.get(fold(name))]
+        found += [self._article.get(fold(stem)) for stem in party_stems(name, self._country)]
+        for slug in found:
+            if slug and self.entities[slug].kind == "party":
+                return self.entities[slug]
+        return None
+
     def _qualified(self, name: str, kind: str) -> str:
         """A new entity's label: a name made of common words only ("National Assembly",
         "Agrarian Party", "Chairman of the Senate") is qualified by its country, as
@@ -219,6 +231,9 @@ class Resolver:
         """Remember that, in this article (and, if ``shared``, in every article about the
         same country), ``name`` denotes ``entity``."""
         self._article.setdefault(fold(name), entity.slug)
+        if entity.kind == "party":
+            for stem in party_stems(name, self._country):
+                self._party_stems.setdefault(fold(stem), entity.slug)
         if shared and self._context:
             self._local.setdefault(self._context, {}).setdefault(fold(name), entity.slug)
         if name != entity.label and name not in entity.names():
@@ -230,6 +245,28 @@ class Resolver:
         names.update(self._local.get(self._context or "", {}))
         names.update(self._article)
         return names
+
+
+def party_stems(name: str, country: str) -> list[str]:
+    """The shorter names a party goes by in an article about ``country``: without "of (the
+    Republic of) <country>" ("Ecological Party of Norlandia" is the "Ecological Party"), and
+    its proper words without the common ones after them ("Adolat Social Democratic Party" is
+    "Adolat"; "Democratic Party of X" is not "Democratic", a word many parties share)."""
+    stems = []
+    if country:
+        m = re.fullmatch(rf"(.+?) of (?:the )?(?:Republic of )?{re.escape(country)}", name)
+        if m:
+            stems.append(m.group(1))
+            name = m.group(1)
+    words = name.split()
+    while len(words) > 1 and fold(words[-1]) in _GENERIC_KEYS:
+        words.pop()
+        if any(fold(w) not in _GENERIC_KEYS for w in words) and fold(words[-1]) not in _LINKS:
+            stems.append(" ".join(words))
+    return stems
+
+
+_LINKS = {"of", "the", "and", "for"}
 
 
 def _compatible(found: str, wanted: str) -> bool:
