@@ -1269,3 +1269,21 @@ def test_a_party_named_short_and_in_full_is_one_party(tmp_path):
     assert seats["Moss Party"] == seats["Moss Party of Norlandia"] == {"5", "8"}
     labels = {r["p"]: r["name"] for r in rows}
     assert len({p for p, name in labels.items() if name.startswith("Fell")}) == 2  # two parties
+
+
+UNSAID = """= Althing of Norlandia =
+
+- Country: Norlandia
+
+== Elections ==
+At the election of 4 May 2013 the Blue Party won 47 seats, the Red Party 14, the Fell bloc 9 and Tarn twenty; the Fishermen's Union six. At the election of 2 May 2017 the Blue Party won 40 seats in March, Karl Holm stayed on and Chapter 5 was amended.
+"""
+
+
+def test_results_with_the_verb_and_seat_word_left_out():
+    facts = _read(UNSAID)
+    seats = {(f.subject.name, f.value) for f in _told(facts, "partySeats")}
+    assert {("Red Party", 14), ("Fell", 9), ("Tarn", 20), ("Fishermen's Union", 6)} <= seats
+    assert not [s for s in seats if s[0] in ("Karl Holm", "Chapter", "March") or s[1] == 5]
+    parties = {f.subject.name for f in _told(facts, "instanceOf", "party")}
+    assert {"Fell", "Tarn", "Fishermen's Union"} <= parties

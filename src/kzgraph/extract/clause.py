@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Token
 from kzgraph.document import Sentence
 from kzgraph.extract.article import Article
 from kzgraph.extract.facts import ROLE_CLASSES, DateValue, Evidence, Mention, find_dates
+from kzgraph.extract.numbers import number_of
 from kzgraph.names import fold
 
 PARTY_WORDS = {
@@ -246,6 +247,7 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
         names = [n for n in names if n.kind != "person" or country not in fold(n.text).split()]
     names = _parties_of_people(article, sentence.text, names)
     names = _parties_told_so(article, sentence.text, names)
+    names = _results_left_unsaid(article, sentence.text, names)
     for n in names:
         short = _ABBREVIATION.match(sentence.text, n.end)
         if short and n.kind in BODY_KINDS:
@@ -565,6 +567,51 @@ def _parties_told_so(article: Article, text: str, names: list[Name]) -> list[Nam
         if article_word:
             found, start = found[article_word.end() :], start + article_word.end()
         out = _with_party(article, out, found, start)
+    return sorted(out, key=lambda n: n.start)
+
+
+_COUNT_WORD = r"\d+|[a-z]+(?:-[a-z]+)?"
+# "The Blue Party won 47 seats", "took forty-two of the 77 seats": a party's seats told in full
+_SEATS_TOLD = re.compile(
+    rf"\b(?:won|took|got|gained|secured|received|held)\s+(?:just\s+|only\s+)?(?:{_COUNT_WORD})"
+    rf"(?:\s+of\s+the\s+(?:{_COUNT_WORD}))?\s+(?:seats|mandates)\b"
+)
+# "..., the ACUM bloc 26", "; the Fell and Moss Bloc 11", "Unity twenty", "Adolat with 24":
+# the next name and its count, the verb and the seat word left out
+_UNSAID_ITEM = re.compile(
+    r"(?:[,;]|\band)\s+(?:the\s+)?(?P<name>[^\W\d_][\w’'\-/!]*(?:\s+[^\W\d_][\w’'\-/!]*)*?)"
+    rf"(?:\s+(?:bloc|alliance|coalition|list))?\s+(?:with\s+)?(?P<n>{_COUNT_WORD})"
+    r"(?=\s*(?:[,;.]|\band\b|\bwith\b|$))"
+)
+_NAME_LINKS = {"and", "of", "for", "the"}
+_MONTHS = {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+}  # fmt: skip
+
+
+def _results_left_unsaid(article: Article, text: str, names: list[Name]) -> list[Name]:
+    """After a party that won seats, the others in the same sentence with only their count
+    ("The Blue Party won 47 seats, the Red Party 14, the ACUM bloc 26 and Unity twenty"):
+    each name so told is a party's, whatever the analysis took it for."""
+    told = _SEATS_TOLD.search(text)
+    if told is None:
+        return names
+    out = list(names)
+    for m in _UNSAID_ITEM.finditer(text, told.end()):
+        name, start = m.group("name"), m.start("name")
+        words = name.split()
+        proper = words[0][0].isupper() and words[-1][0].isupper()
+        if not proper or any(w not in _NAME_LINKS and not w[0].isupper() for w in words):
+            continue  # "the remaining two", "others with 5": no name
+        count = number_of(m.group("n"))
+        if count is None or 1800 <= count <= 2100 or fold(words[0]) in _MONTHS:
+            continue  # "in March 2004": a date, not a name and its count
+        end = start + len(name)
+        overlapping = [n for n in out if n.start < end and start < n.end]
+        if any(n.kind not in ("person", "organization") for n in overlapping):
+            continue  # a party already, or a place, a house: not this rule's
+        out = _with_party(article, out, name, start)
     return sorted(out, key=lambda n: n.start)
 
 
