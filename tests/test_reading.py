@@ -1287,3 +1287,31 @@ def test_results_with_the_verb_and_seat_word_left_out():
     assert not [s for s in seats if s[0] in ("Karl Holm", "Chapter", "March") or s[1] == 5]
     parties = {f.subject.name for f in _told(facts, "instanceOf", "party")}
     assert {"Fell", "Tarn", "Fishermen's Union"} <= parties
+
+
+POSTS = """= Althing of Norlandia =
+
+- Country: Norlandia
+
+The list was led by the fisheries minister Lars Vik and the deputy prime minister, Anna Holm, at the 2019 election. Olaf Dahl, the long-serving foreign minister, and Jens Olsen, until then a deputy prime minister, were elected. Erik Sand left the Althing in May 2020 to become Prosecutor General; Ingrid Solberg had moved on to become prime minister.
+
+After talks with the prime minister, Karl Holm went home. Nils Berg left the bank to become president of the chamber of commerce. Tor Hagen met the chief minister Sven Lid.
+"""
+
+
+def test_offices_told_beside_their_holders_and_taken_up_on_leaving():
+    facts = _read(POSTS)
+    held = {(f.subject.name, f.value.name) for f in _told(facts, "officeholder")}
+    assert {
+        ("Minister of Fisheries of Norlandia", "Lars Vik"),
+        ("Deputy Prime Minister of Norlandia", "Anna Holm"),
+        ("Minister of Foreign Affairs of Norlandia", "Olaf Dahl"),
+        ("Deputy Prime Minister of Norlandia", "Jens Olsen"),
+        ("Prosecutor General of Norlandia", "Erik Sand"),
+        ("Prime Minister of Norlandia", "Ingrid Solberg"),
+    } <= held
+    assert not {name for _, name in held} & {"Karl Holm", "Nils Berg", "Sven Lid", "Tor Hagen"}
+    dated = [
+        f for f in _told(facts, "officeholder") if f.value.name == "Jens Olsen" and f.qualifiers
+    ]
+    assert not dated  # "until then": held before the sentence's day, not from it

@@ -1044,8 +1044,11 @@ def _office(
 
 _GOVERNMENT = r"(?P<office>(?:first )?deputy prime minister|prime minister|vice[- ]president)"
 _TITLE_BEFORE = re.compile(rf"\b{_GOVERNMENT}\s+$", re.I)
+# "the deputy prime minister, X, ...": the title set off by a comma, then its holder
+_TITLE_APPOSED = re.compile(rf"\bthe\s+{_GOVERNMENT},\s+$", re.I)
 _TITLE_AFTER = re.compile(
-    rf"^(?:,\s+(?:a|the|then|its|his|her)?\s*(?P<former>former\s+)?(?:(?-i:[A-Z]{{2,6}})\s+)?"
+    rf"^(?:,\s+(?:(?P<before>until then|previously)\s+)?(?:a|the|then|its|his|her)?\s*"
+    rf"(?P<former>former\s+)?(?:(?-i:[A-Z]{{2,6}})\s+)?"
     rf"|\s+(?:\w+\s+)?(?:became|was (?:appointed|named|confirmed|made|elected)(?: as)?|took office as)\s+(?:the\s+)?)"
     rf"{_GOVERNMENT}\b",
     re.I,
@@ -1062,14 +1065,18 @@ def government(article: Article, reading: Reading, clause: Clause) -> None:
     for person in clause.names_of("person"):
         before, after = text[: person.start], text[person.end :]
         m = _TITLE_BEFORE.search(before) or _TITLE_AFTER.match(after)
+        if m is None and re.match(r"\s*(?:,|$)", after):
+            m = _TITLE_APPOSED.search(before)
         made = _MADE.search(before) and _MADE_AS.match(after)
         found = m or made or _became(clause, person)
         if not found:
             continue
         title = " ".join(w.capitalize() for w in re.split(r"[- ]", found.group("office").lower()))
         office = _country_office(article, title, clause, person.start, person.end)
-        if m is not None and (m.groupdict().get("former") or m.re is _TITLE_BEFORE):
-            # "Prime Minister X" dates nothing, unless "in office since D" follows
+        held = m.groupdict().get("former") or m.groupdict().get("before") if m else None
+        if m is not None and (held or m.re is not _TITLE_AFTER):
+            # "Prime Minister X", "X, until then a deputy prime minister" date nothing,
+            # unless "in office since D" follows
             since = re.match(r",? in office since ([^,;.]+)", after)
             start = _date_or_year(since.group(1)) if since else None
             record_holder(article, clause, office, person, None, start, None, "government")
@@ -1102,9 +1109,21 @@ _APPOSED_OFFICE = re.compile(
     r"|until then (?:a |the )?|formerly )?(?P<former>(?:former|onetime)\s+)?(?:(?:a|the)\s+)?"
     r"(?:(?P<title>mayor|governor|rector|director|head) of (?P<the>the )?"
     r"(?P<of>(?-i:[A-Z])[\w’'\-]*(?: (?:of |the )?(?-i:[A-Z])[\w’'\-]*)*)"
-    r"|(?P<field>[a-z]+) minister\b|(?P<prosecutor>prosecutor general)\b)",
+    r"|(?:[a-z]+-[a-z]+\s+)?(?P<field>[a-z]+) minister\b|(?P<prosecutor>prosecutor general)\b)",
     re.I,
 )
+# "the defence minister X", "the foreign minister, X": a minister's title before the holder
+_MINISTER_BEFORE = re.compile(r"\bthe\s+(?:former\s+)?(?P<field>[a-z]+)\s+minister,?\s+$")
+_NOT_A_FIELD = {"prime", "deputy", "first", "chief", "vice", "former", "the"}
+# what encyclopedias call a minister told by the field of the ministry
+_MINISTRIES = {"foreign": "Foreign Affairs", "defense": "Defence", "interior": "Internal Affairs"}
+
+
+def _minister(field: str) -> str:
+    """ "foreign minister" is the "Minister of Foreign Affairs", "labour minister" the
+    "Minister of Labour"."""
+    field = field.lower()
+    return f"Minister of {_MINISTRIES.get(field, field.capitalize())}"
 
 
 # "Koshanov, who had headed the Presidential Administration, was elected"
@@ -1123,8 +1142,12 @@ def other_offices(article: Article, reading: Reading, clause: Clause) -> None:
     for person in clause.names_of("person"):
         m = _APPOSED_OFFICE.match(text[person.end :]) or _HEADED.match(text[person.end :])
         if m is None:
-            continue
-        if m.re is _HEADED:
+            m = _MINISTER_BEFORE.search(text[: person.start])
+            if m is None or m.group("field") in _NOT_A_FIELD:
+                continue
+        if m.re is _MINISTER_BEFORE:
+            title, national = _minister(m.group("field")), bool(country)
+        elif m.re is _HEADED:
             title = f"Head of {m.group('the') or ''}{m.group('of')}"
             national = m.group("the") and country and country not in m.group("of")
         elif m.group("field") and m.group("field").lower() in ("prime", "deputy", "first"):
@@ -1138,16 +1161,59 @@ def other_offices(article: Article, reading: Reading, clause: Clause) -> None:
                 and not re.search(r"\b[A-Z]{2,}\b", m.group("of"))  # "the ODIHR": not the country's
             )
         elif m.group("field"):
-            title, national = f"Minister of {m.group('field').capitalize()}", bool(country)
+            title, national = _minister(m.group("field")), bool(country)
         else:
             title, national = "Prosecutor General", bool(country)
         if national:
             title = f"{title} of {country}"
         s = clause.sentence.start
-        office = Mention(title, "office", s + person.end, s + person.end + m.end())
+        at = person.end if m.re is not _MINISTER_BEFORE else m.start()
+        office = Mention(title, "office", s + at, s + at + len(m.group()))
         # told in passing, the office is not dated by the sentence's other dates
         record_holder(article, clause, office, person, None, None, None, "other-office")
     _member_titles(clause, article)
+
+
+# "X left the Senate in June 2019 to become Prosecutor General", "Y had moved on to become
+# foreign minister", "Z, who left to become president": an office taken up on leaving
+_TO_BECOME = re.compile(
+    r"\b(?P<verb>left|moved|resigned|stepped)\b[^;:]{0,40}?\bto become\s+(?:the\s+)?"
+    rf"(?:{_GOVERNMENT}|(?P<president>president)\b(?!\s+of\b)"
+    r"|(?P<prosecutor>prosecutor general)\b|(?-i:(?P<field>[a-z]+)) minister\b)",
+    re.I,
+)
+
+
+def offices_taken_up(article: Article, reading: Reading, clause: Clause) -> None:
+    """The office someone left one post to take up: the subject of "left" ("who left": the
+    person the clause hangs on), the country's office, undated (told in passing)."""
+    country = article.country_name
+    if not country:
+        return
+    for m in _TO_BECOME.finditer(clause.text):
+        verb = next((t for t in clause.doc if t.idx == m.start("verb")), None)
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None) if verb else None
+        if subject is not None and subject.lower_ in ("who", "that") and verb.dep_ == "relcl":
+            subject = verb.head
+        holder = next(
+            (
+                p
+                for p in clause.names_of("person")
+                if subject is not None and p.start <= subject.idx < p.end
+            ),
+            None,
+        )
+        if holder is None or m.group("field") in _NOT_A_FIELD:
+            continue
+        if m.group("office"):
+            title = " ".join(w.capitalize() for w in re.split(r"[- ]", m.group("office").lower()))
+        elif m.group("field"):
+            title = _minister(m.group("field"))
+        else:
+            title = "President" if m.group("president") else "Prosecutor General"
+        s = clause.sentence.start
+        office = Mention(f"{title} of {country}", "office", s + m.start(), s + m.end())
+        record_holder(article, clause, office, holder, None, None, None, "office-taken-up")
 
 
 # "Supreme Soviet Deputy Lyudmila Filaretova", "Senate Member X": a body's member by title
@@ -2251,6 +2317,7 @@ RULES = [
     offices,
     government,
     other_offices,
+    offices_taken_up,
     holder_lists,
     succession,
     sizes,
