@@ -1315,3 +1315,19 @@ def test_offices_told_beside_their_holders_and_taken_up_on_leaving():
         f for f in _told(facts, "officeholder") if f.value.name == "Jens Olsen" and f.qualifiers
     ]
     assert not dated  # "until then": held before the sentence's day, not from it
+
+
+ASIDES = """= Althing of Norlandia =
+
+- Country: Norlandia
+
+== Elections ==
+At the election of 26 February 1995 independents took 113 seats and the Red Party 60, whereas the Blue Party, set up at a congress on 10 December 1994, won just five. The first house elected under these rules, on 2 April 2017, had 105 members; the Fisher League won fifty-eight of them. The house of 2021 had 63 members; forty-one of them were women, and the Harbour Party, which had held 12 deputies, lost 5 of them.
+"""
+
+
+def test_seats_won_after_an_aside_and_of_the_members_counted_before():
+    facts = _read(ASIDES)
+    seats = {(f.subject.name, f.value) for f in _told(facts, "partySeats")}
+    assert {("Blue Party", 5), ("Fisher League", 58)} <= seats
+    assert not [s for s in seats if s[1] in (41, 12, 10) or s[0] == "Harbour Party"]

@@ -83,7 +83,9 @@ def results(article: Article, reading: Reading, clause: Clause) -> None:
         if before in ("from",) or (after[:1] == ["to"] and not seat_sentence):
             continue
         owners = _owners(clause, token, parties, after)
-        if not owners or not (seat_sentence or after[:1] and after[0] in SEAT_WORDS):
+        if not owners or not (
+            seat_sentence or after[:1] and after[0] in SEAT_WORDS or _of_the_members(clause, token)
+        ):
             continue
         for party in owners:
             _seats(article, reading, clause, party, value, token)
@@ -156,6 +158,21 @@ def listed_results(article: Article, reading: Reading, clause: Clause) -> None:
         _share(article, reading, clause, party, Decimal(m.group("pct")), share)
 
 
+# "had 105 members; the Blue Party won fifty-eight of them": a share of the members told before
+_OF_THEM = re.compile(r"\s+of them\b")
+_MEMBERS_BEFORE = re.compile(r"\b\d+ (?:members|deputies|seats|mandates)\b")
+
+
+def _of_the_members(clause: Clause, token: Token) -> bool:
+    """The count is won "of them", the members the sentence counted before it."""
+    at = token.idx + len(token.text)
+    return bool(
+        _OF_THEM.match(clause.text, at)
+        and _MEMBERS_BEFORE.search(clause.text, 0, token.idx)
+        and _winner(clause, token, clause.names_of("party", "group")) is not None
+    )
+
+
 def _count(token: Token) -> int | None:
     """A count written in digits or words, not a year, a date or a percentage."""
     if token.ent_type_ in ("DATE", "PERCENT", "TIME", "MONEY", "ORDINAL") and not token.like_num:
@@ -226,9 +243,15 @@ def _owners(clause: Clause, token: Token, parties: list[Name], after: list[str])
         gap = re.sub(r"\d+(?:\.\d+)?\s*(?:%|percent\b|per cent\b)", "", gap)
     # "the MPP, the successor of the old ruling party, which took 62": the aside left out
     gap = re.sub(r"^\)?\s*(?:\([^()]*\))?,\s*(?:the|a|an)\s+[a-z][^,;\d]*,(?=\s+which\b)", "", gap)
+    # "the People's Party, set up at a congress on 10 December 1994, won just five": an aside
+    # that opens with a lower-case word, between the party and its winning verb
+    gap = re.sub(rf"^\s*,\s+[a-z][^;]*?,(?=\s+(?:{_WON_WORDS})\b)", "", gap)
     if len(gap) > 60 or re.search(r"\d", gap) or ";" in gap:
         return []
     return [party]
+
+
+_WON_WORDS = "won|took|got|gained|secured|received|obtained"
 
 
 def _party_in_aside(text: str, winner: Name, other: Name) -> bool:
