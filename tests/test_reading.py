@@ -1331,3 +1331,15 @@ def test_seats_won_after_an_aside_and_of_the_members_counted_before():
     seats = {(f.subject.name, f.value) for f in _told(facts, "partySeats")}
     assert {("Blue Party", 5), ("Fisher League", 58)} <= seats
     assert not [s for s in seats if s[1] in (41, 12, 10) or s[0] == "Harbour Party"]
+
+
+def test_a_house_told_as_the_countrys_legislature_is_the_countrys():
+    facts = _read(
+        "= 2020 Norlandian general election =\n\n- Country: Norlandia\n- Election Date: 4 May 2020"
+        "\n\nVoters chose the members of the Great Assembly, the country's single-chamber "
+        "parliament, on 4 May 2020. The Fisher Council, the country's largest trade union, "
+        "backed the Blue Party.\n"
+    )
+    countries = {f.subject.name for f in _told(facts, "country") if f.rule == "country-apposed"}
+    assert "Great Assembly" in countries
+    assert "Fisher Council" not in countries  # the country's union, not its legislature

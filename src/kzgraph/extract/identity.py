@@ -62,3 +62,27 @@ def _own_names(article: Article) -> set[str]:
     if article.doc.official_name:
         names.add(fold(article.doc.official_name))
     return names
+
+
+# "the State Great Khural, the country's single-chamber parliament", "the Parliament of X, the
+# country's unicameral legislature": a body the text calls the country's legislature
+_COUNTRYS_LEGISLATURE = re.compile(
+    r",\s+the country's\s+(?:(?:only|sole|national|unicameral|single-chamber|bicameral|"
+    r"two-chamber|supreme|highest)\s+)*(?:legislature|parliament)\b"
+)
+
+
+def country_of_apposed(article: Article, reading: Reading, clause: Clause) -> None:
+    """A house told as "the country's legislature" beside its name is the country's, in an
+    article about an election or a chamber as well (where the first sentence may not name
+    the country)."""
+    country = article.country_name
+    if not country:
+        return
+    for body in clause.names_of("chamber", "legislature"):
+        m = _COUNTRYS_LEGISLATURE.match(clause.text, body.end)
+        if m is None:
+            continue
+        value = Mention(country, "country")
+        ev = clause_evidence(article, clause, body.start, m.end())
+        article.add(name_mention(clause, body), "country", value, ev, rule="country-apposed")

@@ -33,7 +33,7 @@ from kzgraph.extract.clause import (
     record_holder,
 )
 from kzgraph.extract.facts import ROLE_CLASSES, DateValue, Mention, find_dates, number
-from kzgraph.extract.identity import legislature_country
+from kzgraph.extract.identity import country_of_apposed, legislature_country
 from kzgraph.extract.infobox import election_mention
 from kzgraph.extract.language import analyse
 from kzgraph.extract.numbers import count_in, number_of
@@ -2328,6 +2328,7 @@ RULES = [
     chamber_kinds,
     replacements,
     legislature_country,
+    country_of_apposed,
     places,
     party_people,
     alliances,
