@@ -1343,3 +1343,28 @@ def test_a_house_told_as_the_countrys_legislature_is_the_countrys():
     countries = {f.subject.name for f in _told(facts, "country") if f.rule == "country-apposed"}
     assert "Great Assembly" in countries
     assert "Fisher Council" not in countries  # the country's union, not its legislature
+
+
+WORDED = """= Althing of Norlandia =
+
+- Country: Norlandia
+
+== Elections ==
+The snap election of 9 December 2018 gave his Blue Step Alliance 88 of 132 seats. At the election of 31 October 2020 the Harbour Party, running as part of the Sea Is in Us alliance, took 27.18 percent and 36 seats, and the Fisher League (FL)-led North Wind bloc 12 seats with 6.5%. Karl Holm's Red Road Coalition won 9 seats in 2024.
+
+After the Party congress of 1990, the Soviet bloc fell apart and the opposition alliance split.
+"""
+
+
+def test_parties_told_by_their_word_and_the_seats_a_count_is_out_of():
+    facts = _read(WORDED)
+    parties = {f.subject.name for f in _told(facts, "instanceOf", "party")}
+    assert {"Blue Step Alliance", "Sea Is in Us", "North Wind", "Red Road Coalition"} <= parties
+    assert not parties & {"Soviet", "Party", "Karl Holm's Red Road Coalition"}
+    seats = {(f.subject.name, f.value) for f in _told(facts, "partySeats")}
+    assert {("Blue Step Alliance", 88), ("Harbour Party", 36), ("North Wind", 12)} <= seats
+    shares = {
+        (f.value.name, dict(f.qualifiers).get("proportion")) for f in _told(facts, "participant")
+    }
+    assert ("Harbour Party", Decimal("0.2718")) in shares  # not the alliance in its aside
+    assert 132 in {f.value for f in _told(facts, "numberOfSeats")}

@@ -248,6 +248,7 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
     names = _parties_of_people(article, sentence.text, names)
     names = _parties_told_so(article, sentence.text, names)
     names = _results_left_unsaid(article, sentence.text, names)
+    names = _parties_by_their_word(article, sentence.text, names)
     for n in names:
         short = _ABBREVIATION.match(sentence.text, n.end)
         if short and n.kind in BODY_KINDS:
@@ -567,6 +568,52 @@ def _parties_told_so(article: Article, text: str, names: list[Name]) -> list[Nam
         if article_word:
             found, start = found[article_word.end() :], start + article_word.end()
         out = _with_party(article, out, found, start)
+    return sorted(out, key=lambda n: n.start)
+
+
+_PROPER_RUN = r"[A-ZÀ-Þ][\w’'\-–]*(?:\s+(?:[A-ZÀ-Þ][\w’'\-–]*|of|for|and|the|in|is))*?"
+# "his My Step Alliance", "the Peasants' Unity Bloc": a name that ends in a party's word
+_NAMED_PARTY = re.compile(
+    rf"(?<![\w’'\-])(?P<name>{_PROPER_RUN}\s+(?:Party|Alliance|Bloc|Coalition))\b(?![\-–])"
+)
+# "the Strength Is in Unity alliance", "the UNM-led Free Georgia bloc": a name, then the word
+_WORDED_PARTY = re.compile(
+    rf"(?:\bthe|-led)\s+(?P<name>{_PROPER_RUN})\s+(?:alliance|bloc|coalition)\b"
+)
+_LEADING = re.compile(rf"^(?:(?:[Tt]he|{_NOT_A_NAME.pattern})\s+)+")
+
+
+def _parties_by_their_word(article: Article, text: str, names: list[Name]) -> list[Name]:
+    """Names a party's word tells: one that ends in "Party", "Alliance", "Bloc" or
+    "Coalition", or one the text follows with "alliance", "bloc" or "coalition" (of two words
+    or more: "the Soviet bloc" is no party), where the analysis saw no name or a person."""
+    out = list(names)
+    found = [(m.start("name"), m.group("name"), 1) for m in _NAMED_PARTY.finditer(text)]
+    found += [(m.start("name"), m.group("name"), 2) for m in _WORDED_PARTY.finditer(text)]
+    for start, name, least in found:
+        lead = _LEADING.match(name)
+        if lead:
+            name, start = name[lead.end() :], start + lead.end()
+        if len(name.split()) < least or len(name.split()) < 2 and least == 1:
+            continue
+        end = start + len(name)
+        overlapping = [n for n in out if n.start < end and start < n.end]
+        owner = next(
+            (
+                n
+                for n in overlapping
+                if n.kind == "person"
+                and n.end < end
+                and re.match(r"['’]s ", text[n.end : n.end + 3])
+            ),
+            None,
+        )
+        if owner is not None:  # "Anna Berg's Blue Alliance": the party after the owner
+            start, name = owner.end + 3, text[owner.end + 3 : end]
+            overlapping = [n for n in overlapping if n is not owner]
+        if any(n.kind not in ("person", "organization") for n in overlapping):
+            continue  # a party, a place or a house the analysis found: its name stands
+        out = _with_party(article, out, name, start)
     return sorted(out, key=lambda n: n.start)
 
 

@@ -1336,9 +1336,12 @@ def sizes(article: Article, reading: Reading, clause: Clause) -> None:
             re.I,
         ) and m.group("n"):
             continue
+        # "gave the Blue Alliance 88 of 132 seats": the whole the party's count is out of
+        out_of = re.search(r"\b\d+\s+$", text[: m.start()]) and m.group().lower().startswith("of ")
         if (
             clause.names_of("party", "group")
             and not m.group("m")
+            and not out_of
             and re.search(r"\b(?:won|took|gave|carried)\b", text, re.I)
         ):
             continue
@@ -1350,7 +1353,7 @@ def sizes(article: Article, reading: Reading, clause: Clause) -> None:
         if re.match(r"(?:The|Its|Their) (?:party|parties|bloc|alliance|faction|coalition)\b", text):
             continue  # "The party grew from fifty to one hundred seats": a party's, not a house's
         gap = len(text[before[-1].end : m.start()]) if before else len(text)
-        if before and before[-1].kind in ("party", "group") and gap <= 12:
+        if before and before[-1].kind in ("party", "group") and gap <= 12 and not out_of:
             continue  # "The Democratic Party was reduced to eleven seats": a party's seats
         if (
             before

@@ -246,6 +246,13 @@ def _owners(clause: Clause, token: Token, parties: list[Name], after: list[str])
     # "the People's Party, set up at a congress on 10 December 1994, won just five": an aside
     # that opens with a lower-case word, between the party and its winning verb
     gap = re.sub(rf"^\s*,\s+[a-z][^;]*?,(?=\s+(?:{_WON_WORDS})\b)", "", gap)
+    # "took 27.18 percent and 36 seats": the share told first is no other count
+    gap = re.sub(
+        rf"^(\s+(?:{_WON_WORDS})\s+)\d+(?:\.\d+)?\s*(?:%|percent|per cent)(?: of the [a-z\- ]*vote)?"
+        r"\s+and\s+$",
+        r"\1",
+        gap,
+    )
     if len(gap) > 60 or re.search(r"\d", gap) or ";" in gap:
         return []
     return [party]
@@ -258,7 +265,8 @@ def _party_in_aside(text: str, winner: Name, other: Name) -> bool:
     """``other`` is named in an aside right after the winner: "Nur Otan, as Otan had been
     renamed, took ..."."""
     opening = re.match(
-        r"\s*(?:\([^()]*\))?,\s*(?:(?:as|which|who|once|formerly|then)\b|(?:the|a|an)\s+[a-z])[^,]*$",
+        r"\s*(?:\([^()]*\))?,\s*(?:(?:as|which|who|once|formerly|then|[a-z]+ing)\b|(?:the|a|an)\s+[a-z])"
+        r"[^,]*$",
         text[winner.end : other.start],
     )
     if re.fullmatch(r"\s*\([^()]*", text[winner.end : other.start]):
@@ -347,6 +355,8 @@ def _shares(clause: Clause, parties: list[Name]) -> Iterator[tuple[Name, Decimal
         if any(w in lead for w in ("turnout", "threshold", "barrier", "at least", "favour", "yes")):
             continue
         earlier = [p for p in parties if p.end <= m.start()]
+        # "A, running as part of the B alliance, took 27.18 percent": A's share, not B's
+        earlier = [p for p in earlier if not any(_party_in_aside(text, q, p) for q in earlier)]
         if not earlier or re.search(r"turnout|threshold", text[earlier[-1].end : m.start()], re.I):
             continue
         party = earlier[-1]
