@@ -1368,3 +1368,32 @@ def test_parties_told_by_their_word_and_the_seats_a_count_is_out_of():
     }
     assert ("Harbour Party", Decimal("0.2718")) in shares  # not the alliance in its aside
     assert 132 in {f.value for f in _told(facts, "numberOfSeats")}
+
+
+LISTED_THEN_TOLD = """= Althing of Norlandia =
+
+- Country: Norlandia
+
+=== 2019 ===
+The Harbour Party won the election of 21 July 2019.
+- Harbour Party: 254
+- Sea Platform — For Life: 43
+- Voice (Holos): 20
+
+Sea Platform — For Life took 13.05% of the list vote and Voice 5.82%.
+
+== Speakers ==
+- Anna Berg, 1991–1996
+
+Anna Berg took 55% of the vote for the chair in 1991.
+"""
+
+
+def test_names_listed_with_their_seats_are_parties_in_the_prose_too():
+    facts = _read(LISTED_THEN_TOLD)
+    shares = {
+        (f.value.name, dict(f.qualifiers).get("proportion")) for f in _told(facts, "participant")
+    }
+    assert {("Sea Platform — For Life", Decimal("0.1305")), ("Voice", Decimal("0.0582"))} <= shares
+    parties = {f.subject.name for f in _told(facts, "instanceOf", "party")}
+    assert "Anna Berg" not in parties  # a list of speakers lists no results

@@ -16,6 +16,7 @@ from kzgraph.extract.article import Article
 from kzgraph.extract.clause import (
     BODY_WORDS,
     ELECTION_SECTION,
+    INDEPENDENTS,
     MEMBER_WORDS,
     OFFICE_TITLES,
     PARTY_WORDS,
@@ -49,7 +50,7 @@ from kzgraph.extract.occasions import (
 )
 from kzgraph.extract.presidency import presidents, resignations
 from kzgraph.extract.prose import convocation_mention
-from kzgraph.extract.results import listed_results, results
+from kzgraph.extract.results import listed_parties, listed_results, results
 from kzgraph.extract.seats import list_parts, seat_parts
 from kzgraph.names import fold, slugify
 
@@ -95,11 +96,15 @@ _PARTY_CALLED = re.compile(
 
 def _learn_party_names(article: Article) -> None:
     """ "the Baitaq green party", "the Amanat party": a name the text calls a party, in
-    lower case, is a party's name wherever it appears."""
+    lower case, is a party's name wherever it appears; so is a name listed with its seats
+    in a list of results ("- Voice (Holos): 20")."""
     for sentence in article.doc.sentences:
         for m in _PARTY_CALLED.finditer(sentence.text):
             if article.kind_of(m.group("name")) in (None, "party"):
                 article.learn(m.group("name"), "party")
+    for name in listed_parties(article.doc.sentences):
+        if article.kind_of(name) is None and not INDEPENDENTS.search(name):
+            article.learn(name, "party")
 
 
 # --- elections -----------------------------------------------------------------------

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from spacy.tokens import Token
 
+from kzgraph.document import Sentence
 from kzgraph.extract.article import Article
 from kzgraph.extract.clause import (
     ELECTION_SECTION,
@@ -171,6 +172,25 @@ def _of_the_members(clause: Clause, token: Token) -> bool:
         and _MEMBERS_BEFORE.search(clause.text, 0, token.idx)
         and _winner(clause, token, clause.names_of("party", "group")) is not None
     )
+
+
+def listed_parties(sentences: list[Sentence]) -> Iterator[str]:
+    """The names of a list of results, as listed_results reads them, for the sentences that
+    name them again ("Voice 5.82%" after "- Voice (Holos): 20")."""
+    listing: str | None = None
+    for sentence in sentences:
+        if not sentence.item:
+            listing = sentence.text if _RESULTS_INTRO.search(sentence.text) else None
+            continue
+        section = ELECTION_SECTION.fullmatch(sentence.section) or _RESULTS_SECTION.fullmatch(
+            sentence.section
+        )
+        m = _LISTED_SEATS.match(sentence.text.strip())
+        if m is None or (listing is None and not section):
+            continue
+        if m.group("sep") == "," and not m.group("pct") and 1800 <= int(m.group("n") or 0) <= 2100:
+            continue
+        yield m.group("name").strip()
 
 
 def _count(token: Token) -> int | None:
