@@ -1397,3 +1397,13 @@ def test_names_listed_with_their_seats_are_parties_in_the_prose_too():
     assert {("Sea Platform — For Life", Decimal("0.1305")), ("Voice", Decimal("0.0582"))} <= shares
     parties = {f.subject.name for f in _told(facts, "instanceOf", "party")}
     assert "Anna Berg" not in parties  # a list of speakers lists no results
+
+
+def test_the_next_election_of_the_infobox_follows_the_last():
+    facts = _read(
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n- Last Election1: 26 October 2024\n"
+        "- Next Election1: 2028\n- Next Election2: 2030\n\nThe Althing is the parliament of "
+        "Norlandia.\n"
+    )
+    follows = [(f.subject.slug, f.value.slug) for f in facts if f.relation == "followedBy"]
+    assert len(follows) == 1 and "2024-10-26" in follows[0][0] and "2028" in follows[0][1]

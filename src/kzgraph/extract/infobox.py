@@ -320,6 +320,11 @@ def _read_election(article: Article, entry: InfoboxEntry, rule: dict) -> None:
     ev = whole(article, entry)
     article.add(election, "pointInTime", date, ev, rule="election")
     article.add(election, "electionFor", chamber, ev, rule="election")
+    last = _last_election_date(article, entry.index)
+    if entry.base_key.lower() == "next election" and last is not None and last.iso < date.iso:
+        # "Last Election: 26 October 2024", "Next Election: 2028": the one follows the other
+        before = election_mention(last, chamber, None, None)
+        article.add(before, "followedBy", election, ev, rule="next-election")
 
 
 def election_mention(
