@@ -1407,3 +1407,22 @@ def test_the_next_election_of_the_infobox_follows_the_last():
     )
     follows = [(f.subject.slug, f.value.slug) for f in facts if f.relation == "followedBy"]
     assert len(follows) == 1 and "2024-10-26" in follows[0][0] and "2028" in follows[0][1]
+
+
+LED_IN_A_LIST = """= Althing of Norlandia =
+
+- Country: Norlandia
+
+== Elections ==
+Six parties shared the 54 list seats in 2021: the Blue Party took 15; Fell Party, 12; Tarn Movement, led by former speaker Anna Holm, six; and Red Road Party, five. The Sea list, led by Karl Holm, took 27.17%, and the Moss Party 5.74%. The Harbour Party (HP) came second. Olaf Dahl, a former HP prime minister, led its list.
+"""
+
+
+def test_who_leads_a_party_in_a_list_and_whose_prime_minister_was_whose():
+    facts = _read(LED_IN_A_LIST)
+    chairs = {(f.subject.name, f.value.name) for f in _told(facts, "chairperson", "party")}
+    assert ("Tarn Movement", "Anna Holm") in chairs
+    assert not {("Red Road Party", "Anna Holm"), ("Moss Party", "Karl Holm")} & chairs
+    members = {(f.subject.name, f.value.name) for f in _told(facts, "memberOfParty")}
+    assert ("Olaf Dahl", "HP") in members
+    assert ("Karl Holm", "Moss Party") not in members

@@ -1053,7 +1053,7 @@ _TITLE_BEFORE = re.compile(rf"\b{_GOVERNMENT}\s+$", re.I)
 _TITLE_APPOSED = re.compile(rf"\bthe\s+{_GOVERNMENT},\s+$", re.I)
 _TITLE_AFTER = re.compile(
     rf"^(?:,\s+(?:(?P<before>until then|previously)\s+)?(?:a|the|then|its|his|her)?\s*"
-    rf"(?P<former>former\s+)?(?:(?-i:[A-Z]{{2,6}})\s+)?"
+    rf"(?P<former>former\s+)?(?:(?P<party>(?-i:[A-Z]{{2,6}}))\s+)?"
     rf"|\s+(?:\w+\s+)?(?:became|was (?:appointed|named|confirmed|made|elected)(?: as)?|took office as)\s+(?:the\s+)?)"
     rf"{_GOVERNMENT}\b",
     re.I,
@@ -1078,6 +1078,12 @@ def government(article: Article, reading: Reading, clause: Clause) -> None:
             continue
         title = " ".join(w.capitalize() for w in re.split(r"[- ]", found.group("office").lower()))
         office = _country_office(article, title, clause, person.start, person.end)
+        if m is not None and m.groupdict().get("party"):
+            # "X, a former GD prime minister": the party's prime minister, a member of it
+            at = person.end + m.start("party")
+            party = next((n for n in clause.names_of("party") if n.start == at), None)
+            if party is not None:
+                _party_person(article, clause, party, person, chair=False, rule="government")
         held = m.groupdict().get("former") or m.groupdict().get("before") if m else None
         if m is not None and (held or m.re is not _TITLE_AFTER):
             # "Prime Minister X", "X, until then a deputy prime minister" date nothing,
@@ -1668,9 +1674,19 @@ def party_people(article: Article, reading: Reading, clause: Clause) -> None:
     parties = clause.names_of("party")
     for m in _LED_BY.finditer(text):
         person = next((p for p in people if p.start == m.end()), None)
-        near = [p for p in parties if _LED_GAP.fullmatch(text[p.end : m.start()])]
-        party = _led_party(clause, m.start()) or (near[-1] if near else None)
-        if person is not None and party is not None and ";" not in text[party.end : m.start()]:
+        near = [
+            p for p in parties if p.end <= m.start() and _LED_GAP.fullmatch(text[p.end : m.start()])
+        ]
+        # the party the analysis hangs "led by" on, unless a ";" stands between: then the one
+        # right before ("...; Butun Kyrgyzstan, led by former speaker X, six")
+        found = [_led_party(clause, m.start()), near[-1] if near else None]
+        found = [
+            p
+            for p in found
+            if p is not None and p.end <= m.start() and ";" not in text[p.end : m.start()]
+        ]
+        party = found[0] if found else None
+        if person is not None and party is not None:
             verb = m.group("verb").lower()
             chairs = not verb.startswith("founded") or " and " in verb
             _party_person(article, clause, party, person, chair=chairs, rule="led-by")
