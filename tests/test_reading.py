@@ -1426,3 +1426,25 @@ def test_who_leads_a_party_in_a_list_and_whose_prime_minister_was_whose():
     members = {(f.subject.name, f.value.name) for f in _told(facts, "memberOfParty")}
     assert ("Olaf Dahl", "HP") in members
     assert ("Karl Holm", "Moss Party") not in members
+
+
+LEADERS_AFTER = """= Althing of Norlandia =
+
+- Country: Norlandia
+
+In 2010 the chair went to Ilse Roos, by now leader of the Red Party. She was followed by Anna Holm, a lawyer and a leader of the Blue Party. Jon Berg, a former prime minister and onetime leader of the Harbour Party, stood alone. Sven Lid was succeeded as leader of the Green Party by Tor Hagen in 2001. Nils Berg, first secretary of the Fisher Party since 1985, led the country. Olaf Dahl, head of the Fisher Council, and Lars Vik, the leader of the opposition, met.
+"""
+
+
+def test_party_leaders_told_after_their_names():
+    facts = _read(LEADERS_AFTER)
+    chairs = {(f.subject.name, f.value.name) for f in _told(facts, "chairperson", "party")}
+    assert {
+        ("Red Party", "Ilse Roos"),
+        ("Harbour Party", "Jon Berg"),
+        ("Green Party", "Tor Hagen"),
+    } <= chairs
+    assert not {("Blue Party", "Anna Holm"), ("Green Party", "Sven Lid")} & chairs
+    assert not [c for c in chairs if c[1] in ("Nils Berg", "Olaf Dahl", "Lars Vik")]
+    members = {(f.subject.name, f.value.name) for f in _told(facts, "memberOfParty")}
+    assert {("Anna Holm", "Blue Party"), ("Nils Berg", "Fisher Party")} <= members

@@ -1666,12 +1666,52 @@ _LEADER_OF = re.compile(
 )
 
 
+# "X, a former prime minister and onetime leader of the Y", "X, by now leader of the Y", "X,
+# a historian and a leader of the Y" (one of its leaders: a member), "X, first secretary of the
+# Y since 1985" (the party's office, read as membership)
+_LEADER_AFTER = re.compile(
+    r"^,\s+(?:(?:a|an|the)\s+[^,;()]{1,50}?\s+and\s+)?(?:(?:by now|now|then|later|still)\s+)?"
+    r"(?:(?P<one>a|an)\s+|the\s+)?(?:(?:onetime|former|then|longtime|long-time)\s+)?"
+    r"(?P<role>leader|chairman|chairwoman|chair|head|first secretary|general secretary)\s+of\s+"
+    r"(?:the\s+)?"
+)
+# "X was succeeded as leader of the Y by Z"
+_SUCCEEDED_AS_LEADER = re.compile(
+    r"\bsucceeded as (?:the )?(?:leader|chairman|chairwoman|chair|head) of (?:the )?$"
+)
+
+
+def _leaders_told_after(article: Article, clause: Clause) -> None:
+    """A person's party told after the name, as its leader or one of them."""
+    text = clause.text
+    for person in clause.names_of("person"):
+        m = _LEADER_AFTER.match(text[person.end :])
+        at = person.end + m.end() if m else -1
+        party = next((n for n in clause.names_of("party") if n.start == at), None)
+        if party is None:
+            continue
+        chair = not m.group("one") and m.group("role") not in (
+            "first secretary",
+            "general secretary",
+        )
+        _party_person(article, clause, party, person, chair=chair, rule="party-leader")
+    for party in clause.names_of("party"):
+        if not _SUCCEEDED_AS_LEADER.search(text[: party.start]):
+            continue
+        by = re.match(r"\s+by\s+", text[party.end :])
+        at = party.end + by.end() if by else -1
+        person = next((n for n in clause.names_of("person") if n.start == at), None)
+        if person is not None:
+            _party_person(article, clause, party, person, chair=True, rule="party-leader")
+
+
 def party_people(article: Article, reading: Reading, clause: Clause) -> None:
     """Who belongs to a party, and who leads it: "the Y Party, led by X", "X of the Y
     Party", "X's Y Party", "Y, the party of X", "X, the leader of the Y"."""
     text = clause.text
     people = clause.names_of("person")
     parties = clause.names_of("party")
+    _leaders_told_after(article, clause)
     for m in _LED_BY.finditer(text):
         person = next((p for p in people if p.start == m.end()), None)
         near = [
