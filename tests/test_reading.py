@@ -1448,3 +1448,15 @@ def test_party_leaders_told_after_their_names():
     assert not [c for c in chairs if c[1] in ("Nils Berg", "Olaf Dahl", "Lars Vik")]
     members = {(f.subject.name, f.value.name) for f in _told(facts, "memberOfParty")}
     assert {("Anna Holm", "Blue Party"), ("Nils Berg", "Fisher Party")} <= members
+
+
+def test_a_declaration_with_a_clause_after_it_and_a_verdict_that_is_none():
+    facts = _read(
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n\nOn 23 June 1990 the Althing "
+        "declared the sovereignty of the republic, which by then was calling itself the Free "
+        "State of Norlandia. The Blue Party, in power since 2012, was declared the winner on 4 "
+        "May 2020. On 19 June 2023 the court declared the Red Party unconstitutional.\n"
+    )
+    events = {f.subject.name for f in _told(facts, "pointInTime", "event")}
+    assert "Declaration of the Sovereignty of Norlandia (23 June 1990)" in events
+    assert not [e for e in events if "Party" in e]  # verdicts, not declarations

@@ -2110,6 +2110,8 @@ def events(article: Article, reading: Reading, clause: Clause) -> None:
         objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
         if not objects or objects[0].pos_ == "PRON":
             continue
+        if any(c.dep_ in ("oprd", "ccomp") for c in token.children):
+            continue  # "was declared the winner", "declared the party unconstitutional": verdicts
         obj = objects[0]
         end = obj.right_edge.i + 1
         when = [  # "Moldova's independence on August 27, 1991": the date is not the name
@@ -2120,6 +2122,9 @@ def events(article: Article, reading: Reading, clause: Clause) -> None:
         span = clause.doc[obj.left_edge.i : when[0] if when else end]
         what = re.sub(r"^(?:the|a|an|its|their|his|her)\s+", "", span.text, flags=re.I)
         what = re.sub(r"\s*\([^)]*\)", "", what)  # an aside is not part of the name
+        what = re.sub(r",\s+(?:which|who|whose|that)\b.*$", "", what)  # nor a clause about it
+        if re.search(r"\b(?:unconstitutional|illegal|unlawful|invalid|void|extremist)$", what):
+            continue  # a verdict the analysis took for the object's noun
         if not what or len(what) > 60 or not re.search(r"[A-Za-z]", what):
             continue
         as_written = what
