@@ -1460,3 +1460,21 @@ def test_a_declaration_with_a_clause_after_it_and_a_verdict_that_is_none():
     events = {f.subject.name for f in _told(facts, "pointInTime", "event")}
     assert "Declaration of the Sovereignty of Norlandia (23 June 1990)" in events
     assert not [e for e in events if "Party" in e]  # verdicts, not declarations
+
+
+ITS_CHAIR = """= Althing of Norlandia =
+
+- Country: Norlandia
+
+== History ==
+In 1990 the Popular Front won a majority in the Supreme Soviet, which began calling itself the Great Council. On 4 May 1990 it adopted a declaration, and its chairman, Anna Berg, became the face of the new state.
+
+Its powers then passed to a State Council. A new parliament was elected on 11 October 1992, and Karl Holm was chosen as its chairman.
+"""
+
+
+def test_its_chairman_is_the_chair_of_the_body_named_last():
+    facts = _read(ITS_CHAIR)
+    chairs = {(f.subject.name, f.value.name) for f in _told(facts, "chairperson")}
+    assert ("Great Council", "Anna Berg") in chairs
+    assert ("State Council", "Karl Holm") not in chairs  # "a new parliament": its chairman

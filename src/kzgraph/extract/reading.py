@@ -995,7 +995,19 @@ def _office_org(
                 clause.sentence.start + start + len(org),
             )
         return None
+    its = re.search(r"\b[Ii]ts\s+(?:first\s+|new\s+)?$", clause.text[: title.start()])
+    if its:  # "its chairman": the body named last before the title
+        lead = clause.text[: title.start()]
+        before = [n for n in clause.names_of("chamber", "legislature") if n.end <= title.start()]
+        if before:
+            return name_mention(clause, before[-1])
+        if reading.last_body is not None and not _GENERIC_HOUSE.search(lead):
+            return reading.last_body  # "On D it adopted ..., and its chairman, X, ..."
     return chamber_of(article, reading, clause)
+
+
+# "A new parliament was elected ..., and X was chosen as its chairman": the house it names
+_GENERIC_HOUSE = re.compile(r"\b(?:parliament|house|chamber|assembly|legislature)\b", re.I)
 
 
 def _presiding_office(
