@@ -1512,3 +1512,28 @@ def test_a_share_in_brackets_after_a_name_makes_it_a_party():
     parties = {f.subject.name for f in _told(facts, "instanceOf", "party")}
     assert "Tarn" in parties
     assert not parties & {"Turnout", "Karl Holm", "President"}
+
+
+PAIRED = """= Althing of Norlandia =
+
+- Country: Norlandia
+
+== Elections ==
+At the election of 17 November 2019 the Blue Party won 11 seats on 10.62%, and the Fell Party of Norlandia (FPN) and the Moss Party one each, on 5.33% and 0.89%. At the election of 2 March 2025 the Red and Green parties won one each, with 5.34% and 5.11%, and the Liberal and Social Democratic parties none.
+"""
+
+
+def test_shares_told_respectively_and_parties_sharing_their_word():
+    facts = _read(PAIRED)
+    shares = {
+        (f.value.name, dict(f.qualifiers).get("proportion")) for f in _told(facts, "participant")
+    }
+    assert {
+        ("Fell Party of Norlandia", Decimal("0.0533")),
+        ("Moss Party", Decimal("0.0089")),
+        ("Red Party", Decimal("0.0534")),
+        ("Green Party", Decimal("0.0511")),
+    } <= shares
+    assert ("Moss Party", Decimal("0.0533")) not in shares
+    parties = {f.subject.name for f in _told(facts, "instanceOf", "party")}
+    assert not parties & {"Liberal Party", "Social Party", "Social Democratic Party"}

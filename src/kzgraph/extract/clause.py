@@ -249,6 +249,7 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
     names = _parties_told_so(article, sentence.text, names)
     names = _results_left_unsaid(article, sentence.text, names)
     names = _parties_by_their_word(article, sentence.text, names)
+    names = _parties_sharing_a_word(article, sentence.text, names)
     for n in names:
         short = _ABBREVIATION.match(sentence.text, n.end)
         if short and n.kind in BODY_KINDS:
@@ -631,6 +632,26 @@ def _parties_by_their_word(article: Article, text: str, names: list[Name]) -> li
         if any(n.kind not in ("person", "organization") for n in overlapping):
             continue  # a party, a place or a house the analysis found: its name stands
         out = _with_party(article, out, name, start)
+    return sorted(out, key=lambda n: n.start)
+
+
+# "the Socialist and Democratic parties": the Socialist Party and the Democratic Party
+_SHARED_WORD = re.compile(
+    r"\bthe (?P<a>[A-ZÀ-Þ][\w’'\-]*) and (?P<b>[A-ZÀ-Þ][\w’'\-]*) (?P<word>parties|movements|fronts)\b"
+)
+
+
+def _parties_sharing_a_word(article: Article, text: str, names: list[Name]) -> list[Name]:
+    """Two parties named by their own words and one plural party word they share."""
+    out = list(names)
+    for m in _SHARED_WORD.finditer(text):
+        if any(n.start < m.end("word") and m.start("a") < n.end for n in out):
+            continue  # a name the analysis found there stands
+        word = {"parties": "Party", "movements": "Movement", "fronts": "Front"}[m.group("word")]
+        for group in ("a", "b"):
+            name = f"{m.group(group)} {word}"
+            article.learn(name, "party")
+            out.append(Name(name, "party", m.start(group), m.end(group)))
     return sorted(out, key=lambda n: n.start)
 
 

@@ -367,10 +367,39 @@ def _seats(
 _SHARE = re.compile(r"(?P<pct>\d+(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)")
 
 
+# "A and B one each, on 5.33% and 0.89%": two shares, in the order of the two parties
+_PAIRED = re.compile(
+    r"\b(?:each|respectively),?\s+(?:on|with)\s+(?P<a>\d+(?:\.\d+)?)\s*%\s+and\s+(?P<b>\d+(?:\.\d+)?)\s*%"
+)
+_JOINED = re.compile(r"\s*(?:\([^()]*\))?\s*,?\s+and\s+(?:the\s+)?")
+
+
+def _paired_shares(clause: Clause, parties: list[Name]) -> list[tuple[Name, Decimal, Token]]:
+    """The shares told of two parties joined by "and", respectively."""
+    text, found = clause.text, []
+    for m in _PAIRED.finditer(text):
+        # "the Liberal Democratic Party (LDPB)": the short name in brackets is the same party
+        before = [p for p in parties if p.end <= m.start() and text[p.start - 1 : p.start] != "("]
+        if len(before) < 2 or re.search(r"\d", text[before[-1].end : m.start()].replace("one", "")):
+            continue
+        first, second = before[-2], before[-1]
+        if not _JOINED.fullmatch(text[first.end : second.start]):
+            continue
+        for party, group in ((first, "a"), (second, "b")):
+            token = next((t for t in clause.doc if t.idx >= m.start(group)), clause.doc[-1])
+            found.append((party, Decimal(m.group(group)), token))
+    return found
+
+
 def _shares(clause: Clause, parties: list[Name]) -> Iterator[tuple[Name, Decimal, Token]]:
     """A party's share of the vote: the percentage after its name, before the next party."""
     text = clause.text
+    paired = _paired_shares(clause, parties)
+    yield from paired
+    told = {token.idx for _, _, token in paired}
     for m in _SHARE.finditer(text):
+        if any(m.start() <= at < m.end() for at in told):
+            continue
         lead = text[max(0, m.start() - 30) : m.start()].lower()
         if any(w in lead for w in ("turnout", "threshold", "barrier", "at least", "favour", "yes")):
             continue
