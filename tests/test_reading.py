@@ -1537,3 +1537,20 @@ def test_shares_told_respectively_and_parties_sharing_their_word():
     assert ("Moss Party", Decimal("0.0533")) not in shares
     parties = {f.subject.name for f in _told(facts, "instanceOf", "party")}
     assert not parties & {"Liberal Party", "Social Party", "Social Democratic Party"}
+
+
+def test_a_convocation_told_by_its_ordinal_and_the_day_it_first_met():
+    facts = _read(
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n\nThe ninth Althing held its first "
+        "sitting on 12 October 2021. Anna Berg opened the Tenth Althing on 1 November 2022. The "
+        "eleventh Althing was elected on 3 May 2025. Karl Holm opened the debate on 4 May 2025.\n"
+    )
+    begun = {
+        (f.subject.name.format("Althing"), f.value.iso) for f in facts if f.relation == "inception"
+    }
+    assert begun == {
+        ("9th convocation of the Althing", "2021-10-12"),
+        ("10th convocation of the Althing", "2022-11-01"),
+    }
+    also = {f.value for f in facts if f.relation == "alias" and f.subject.kind == "convocation"}
+    assert {"ninth Althing", "Tenth Althing"} <= also

@@ -33,6 +33,7 @@ from kzgraph.extract.clause import (
     name_mention,
     record_holder,
 )
+from kzgraph.extract.convocations import convocations
 from kzgraph.extract.facts import ROLE_CLASSES, DateValue, Mention, find_dates, number
 from kzgraph.extract.identity import country_of_apposed, legislature_country
 from kzgraph.extract.infobox import election_mention
@@ -2423,6 +2424,7 @@ RULES = [
     list_parts,
     terms,
     founding,
+    convocations,
     chamber_kinds,
     replacements,
     legislature_country,
