@@ -1554,3 +1554,15 @@ def test_a_convocation_told_by_its_ordinal_and_the_day_it_first_met():
     }
     also = {f.value for f in facts if f.relation == "alias" and f.subject.kind == "convocation"}
     assert {"ninth Althing", "Tenth Althing"} <= also
+
+
+def test_a_member_told_by_the_list_that_returned_them():
+    facts = _read(
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n\nThe Althing kept Anna Berg, who had "
+        "entered the new house on the Blue Party list, as its speaker. Karl Holm, who like his "
+        "successor was elected on the Harbour Party list, resigned. Olaf Dahl criticised the "
+        "Red Party list. Jon Berg, who voted on the Green Party list, abstained.\n"
+    )
+    members = {(f.subject.name, f.value.name) for f in _told(facts, "memberOfParty")}
+    assert {("Anna Berg", "Blue Party"), ("Karl Holm", "Harbour Party")} <= members
+    assert not {("Olaf Dahl", "Red Party"), ("Jon Berg", "Green Party")} & members

@@ -1711,9 +1711,23 @@ _SUCCEEDED_AS_LEADER = re.compile(
 )
 
 
+# "X, who was elected on the Y list", "X, who had entered the house on the Y list"
+_ON_THE_LIST = re.compile(
+    r"^,\s+who\s+[^,;()]{0,50}?\b(?:elected|entered|returned|stood|ran|won a seat)\b[^,;()]{0,30}?"
+    r"\s+(?:on|from)\s+the\s+$"
+)
+
+
 def _leaders_told_after(article: Article, clause: Clause) -> None:
-    """A person's party told after the name, as its leader or one of them."""
+    """A person's party told after the name, as its leader or one of them, or as the list
+    that returned them ("X, who was elected on the Y list")."""
     text = clause.text
+    for party in clause.names_of("party"):
+        if not re.match(r"\s+(?:party\s+)?list\b", text[party.end :]):
+            continue
+        before = [p for p in clause.names_of("person") if p.end <= party.start]
+        if before and _ON_THE_LIST.match(text[before[-1].end : party.start]):
+            _party_person(article, clause, party, before[-1], chair=False, rule="party-list")
     for person in clause.names_of("person"):
         m = _LEADER_AFTER.match(text[person.end :])
         at = person.end + m.end() if m else -1
