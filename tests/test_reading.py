@@ -1566,3 +1566,16 @@ def test_a_member_told_by_the_list_that_returned_them():
     members = {(f.subject.name, f.value.name) for f in _told(facts, "memberOfParty")}
     assert {("Anna Berg", "Blue Party"), ("Karl Holm", "Harbour Party")} <= members
     assert not {("Olaf Dahl", "Red Party"), ("Jon Berg", "Green Party")} & members
+
+
+def test_a_house_reduced_from_one_size_to_another_had_the_first_until_then():
+    facts = _read(
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n\nThe constitution of 11 April 2021 "
+        "reduced the Althing from 120 to 90 seats. Turnout fell from 60 to 50 percent. The "
+        "Blue Party grew from 20 to 30 seats.\n"
+    )
+    sizes = {
+        (f.value, tuple((k, v.iso) for k, v in f.qualifiers)) for f in _told(facts, "numberOfSeats")
+    }
+    assert {(90, (("pointInTime", "2021-04-11"),)), (120, (("endTime", "2021-04-11"),))} <= sizes
+    assert not [s for s in sizes if s[0] in (60, 50, 20, 30)]

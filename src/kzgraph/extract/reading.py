@@ -1346,7 +1346,7 @@ _COUNT = r"\d+|(?:a|one|two|three|four|five|six|seven|eight|nine) hundred(?: and
 _SIZE = re.compile(
     r"\b(?:(?:has|had|have|of|with|comprises|comprised|comprising|consists of|consisted of|composed of|made up of|"
     r"enlarged to|grew to|increased to|reduced to|fell to|cut to|expanded to|"
-    r"(?:shrank |grew )?from (?:\d+|[a-z]+(?:-[a-z]+)?) to|seat|seats|"
+    r"(?:shrank |grew )?from (?P<old>\d+|[a-z]+(?:-[a-z]+)?) to|seat|seats|"
     rf"its|their|all|total of|numbering)\s+(?P<n>{_COUNT})\s+(?:\w+\s+)?(?P<what>deputies|members|seats|senators|representatives|MPs|people)\b"
     r"|\b(?P<m>\d+|[a-z]+)-(?:member|seat)\b"
     # "the People's Representatives shrank to forty-five": a change of size, the noun left out
@@ -1436,6 +1436,11 @@ def sizes(article: Article, reading: Reading, clause: Clause) -> None:
             qualifiers = (("pointInTime", DateValue(years[0].iso, years[0].precision)),)
         ev = clause_evidence(article, clause, m.start(), m.end())
         article.add(body, "numberOfSeats", value, ev, qualifiers, rule="size")
+        old = count_in(m, "old")
+        if old is not None and old >= 5 and m.group("what"):
+            # "reduced the house from 120 to 90 seats": its size until the change
+            ended = (("endTime", qualifiers[0][1]),) if qualifiers else ()
+            article.add(body, "numberOfSeats", old, ev, ended, rule="size")
 
 
 _TERM = re.compile(r"\b(?P<n>\w+)[- ]year (?:term|mandate)s?\b|\bterms? of (?P<m>\w+) years\b")
