@@ -1579,3 +1579,14 @@ def test_a_house_reduced_from_one_size_to_another_had_the_first_until_then():
     }
     assert {(90, (("pointInTime", "2021-04-11"),)), (120, (("endTime", "2021-04-11"),))} <= sizes
     assert not [s for s in sizes if s[0] in (60, 50, 20, 30)]
+
+
+def test_a_person_told_by_what_they_do_is_typed_a_person():
+    facts = _read(
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n\nThe observers were chaired by "
+        "the Norlandic deputy Ivo Brunhilder and headed by its deputy secretary-general. The "
+        "party Blue Way won in 2019.\n"
+    )
+    people = {f.subject.name for f in _told(facts, "instanceOf", "person")}
+    assert "Ivo Brunhilder" in people  # the model calls the name an organisation
+    assert "Blue Way" not in people

@@ -2033,14 +2033,25 @@ def named_kinds(article: Article, reading: Reading, clause: Clause) -> None:
         article.add(mention, "instanceOf", "wd:Q7755", ev, rule="named-kind")
 
 
+# What a person is told as right before the name: "the billionaire", "the Italian deputy"
+_WHAT_THEY_DO = re.compile(
+    r"\b(?:the|a|an|former)\s+(?:[a-z\-]+\s+|[A-Z][a-z]+(?:an|ian|ese|ish|ic)\s+){0,3}"
+    r"(?:businessman|businesswoman|billionaire|banker|deputy|writer|journalist|lawyer|economist"
+    r"|historian|dissident|footballer|surgeon|activist|politician|general|diplomat|oligarch"
+    r"|mathematician|physician|singer|actor|actress|teacher|professor)\s+$"
+)
+
+
 def _surely_person(clause: Clause, name: Name) -> bool:
-    """The analysis calls it a person, it is written with an initial ("S. Ganbaatar"),
-    or it stands in a list with a name the analysis calls a person ("Albert Rau and
-    Daniya Yespayeva")."""
+    """The analysis calls it a person, it is written with an initial ("S. Ganbaatar"), the
+    text tells what they do right before it ("the banker X"), or it stands in a list with a
+    name the analysis calls a person ("Albert Rau and Daniya Yespayeva")."""
     if not re.match(r"[A-Z]", name.text):
         return False  # "Жогорку Кеңеш": a native spelling of a name told in English
     if entity_label_at(clause.doc, name.start) == "PERSON" or re.match(r"[A-Z]\. ", name.text):
         return True
+    if _WHAT_THEY_DO.search(clause.text[: name.start]):
+        return True  # "the businessman and deputy Ainārs Šlesers", "the billionaire X"
     people = clause.names_of("person")
     i = people.index(name)
     listed = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
