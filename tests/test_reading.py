@@ -1590,3 +1590,19 @@ def test_a_person_told_by_what_they_do_is_typed_a_person():
     people = {f.subject.name for f in _told(facts, "instanceOf", "person")}
     assert "Ivo Brunhilder" in people  # the model calls the name an organisation
     assert "Blue Way" not in people
+
+
+def test_electoral_systems_by_their_usual_names():
+    facts = _read(
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n\nThe Althing is elected for five "
+        "years under a parallel system; seats are allocated by the Sainte-Laguë method. In 2020 "
+        "it returned to plurality-at-large voting in multi-member constituencies. The parallel "
+        "streets of the capital were renamed.\n"
+    )
+    systems = {f.value.name for f in _told(facts, "electoralSystem")}
+    assert {
+        "Parallel voting",
+        "Sainte-Laguë method",
+        "Plurality-at-large voting in multi-member constituencies",
+    } <= systems
+    assert not [s for s in systems if "streets" in s]

@@ -1948,9 +1948,13 @@ def _renamed(
 _SYSTEMS = re.compile(
     r"\b(?:party-list proportional representation|proportional representation|first-past-the-post(?: voting)?|"
     r"two-round system|plurality (?:vote|voting)|mixed(?:-member)? (?:majoritarian|proportional)?\s*(?:system|formula|arrangement|representation)|"
-    r"single-member (?:constituencies|districts)|party lists?)\b",
+    r"single-member (?:constituencies|districts)|party lists?|parallel (?:voting|system)|"
+    r"(?:Sainte-Lagu[eë]|D'Hondt|Hare) method|plurality-at-large voting(?: in multi-member constituencies)?|"
+    r"(?:plurality )?block vot(?:e|ing)|(?:single|multiple) (?:non-)?transferable vote)\b",
     re.I,
 )
+# the names encyclopedias give a system the text calls otherwise
+_SYSTEM_NAMES = {"parallel system": "Parallel voting", "block vote": "Block voting"}
 _CHOSEN_BY = re.compile(
     r"\b(?P<verb>appointed|elected|chosen|nominated|named|returned|filled)\s+by\s+(?:the\s+)?", re.I
 )
@@ -1962,8 +1966,9 @@ def selection(article: Article, reading: Reading, clause: Clause) -> None:
     body = None
     for m in _SYSTEMS.finditer(text):
         body = body or chamber_of(article, reading, clause)
+        name = _SYSTEM_NAMES.get(m.group(0).lower(), m.group(0))
         concept = Mention(
-            m.group(0)[0].upper() + m.group(0)[1:],
+            name[0].upper() + name[1:],
             "concept",
             clause.sentence.start + m.start(),
             clause.sentence.start + m.end(),
