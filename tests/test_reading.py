@@ -1606,3 +1606,18 @@ def test_electoral_systems_by_their_usual_names():
         "Plurality-at-large voting in multi-member constituencies",
     } <= systems
     assert not [s for s in systems if "streets" in s]
+
+
+def test_a_hyphenated_surname_alone_and_a_chair_left_for_the_presidency():
+    facts = _read(
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n\n== Chairmen ==\nJon Berg-Holm "
+        "chaired the Althing from 1990. When Berg-Holm was elected the country's first president "
+        "in October 1991, the chair passed to Anna Dahl.\n"
+    )
+    presidents = {f.value.name for f in _told(facts, "participant", "election")}
+    assert "Jon Berg-Holm" in presidents
+    chairs = {
+        (f.value.name, tuple((k, v.iso) for k, v in f.qualifiers))
+        for f in _told(facts, "chairperson")
+    }
+    assert ("Jon Berg-Holm", (("startTime", "1991-10"),)) not in chairs  # he left it then

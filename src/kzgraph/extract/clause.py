@@ -164,6 +164,7 @@ def _days_without_year(text: str, dates: list[DateValue], last_year: str) -> lis
 
 def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: Doc) -> Clause:
     earlier = dict(reading.surnames)  # a surname alone: someone named before it, not after
+    before_clause = dict(earlier)
     names: list[Name] = []
     for m in article.mentions(sentence):
         start, end = m.start - sentence.start, m.end - sentence.start  # type: ignore[operator]
@@ -269,6 +270,12 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
         start, end = token.idx, token.idx + len(token.text)
         if full and not any(n.start < end and start < n.end for n in names):
             names.append(Name(full, "person", start, end))
+    for m in _HYPHENED.finditer(sentence.text):  # "Ter-Petrosyan": the model splits it
+        key, start, end = fold(m.group()), m.start(), m.end()
+        told = [n.text for n in full_names if n.end <= start and fold(n.text.split()[-1]) == key]
+        full = told[-1] if told else before_clause.get(key)
+        if full and not any(n.start < end and start < n.end for n in names):
+            names.append(Name(full, "person", start, end))
     names.sort(key=lambda n: n.start)
     dates = _days_without_year(sentence.text, find_dates(sentence.text), reading.last_year)
     if dates:
@@ -276,6 +283,7 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
     return Clause(sentence, doc, names, dates)
 
 
+_HYPHENED = re.compile(r"(?<![\w\-])[A-ZÀ-Þ][\w’']+(?:-[A-ZÀ-Þ][\w’']+)+(?![\w\-])")
 # What a person is called after their party: "Social Democrat X", "the Communist Y"
 _PARTY_MEMBER_WORD = re.compile(
     r"(?:(?:Social|Christian|Liberal|National|Free) )?(?:Democrat|Republican|Socialist|Communist"

@@ -770,6 +770,7 @@ def succession(article: Article, reading: Reading, clause: Clause) -> None:
             or re.search(r"\bPresident\s+$", lead)
             or _TITLE_BEFORE.search(lead)
             or _LEFT.match(part)
+            or _ELECTED_PRESIDENT.match(part)
         ):
             continue  # "Mami's departure", "President Nazarbayev", "Prime Minister X": not the holder
         spells = _spells(clause.text[person.end : end])
@@ -792,6 +793,11 @@ def succession(article: Article, reading: Reading, clause: Clause) -> None:
 
 
 _SUCCEEDED_PRONOUN = re.compile(r"\b(?:succeeded|replaced|followed) (?:him|her)\b")
+# "When X was elected the country's first president in 1991, the chair passed to Y": X left
+_ELECTED_PRESIDENT = re.compile(
+    r"\s+(?:was|had been)\s+elected\s+(?:the\s+)?(?:country's\s+)?(?:first\s+)?president\b(?!\s+of\s+the\b)",
+    re.I,
+)
 
 
 _LEFT_OFFICE = re.compile(r"\b(?:resigned|died|stepped down|was dismissed|was removed)\b")
