@@ -1635,3 +1635,18 @@ def test_a_former_president_and_prime_minister_held_both():
         ("Prime Minister of Norlandia", "Karl Holm"),
     } <= held
     assert not [h for h in held if h[1] == "Anna Berg"]
+
+
+def test_presidents_chosen_the_next_day_or_a_week_later():
+    facts = _read(
+        "= Althing of Norlandia =\n\n- Country: Norlandia\n\nThe First Althing assembled on 7 "
+        "November 1922. A week later, on 14 November, its deputies chose Karl Holm as the first "
+        "President of Norlandia. The Fifth Althing met on 6 July 1993. The next day the deputies "
+        "chose Anna Berg, a lawyer, as president.\n"
+    )
+    elected = {
+        (f.value.name, dict(f.qualifiers)["startTime"].iso)
+        for f in _told(facts, "officeholder")
+        if f.subject.name == "President of Norlandia"
+    }
+    assert elected == {("Karl Holm", "1922-11-14"), ("Anna Berg", "1993-07-07")}

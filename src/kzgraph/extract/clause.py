@@ -4,6 +4,7 @@ linguistic analysis, its dates, and what the reader carries from sentence to sen
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -93,6 +94,7 @@ class Reading:
     last_body_at: int = -1  # the sentence that named it
     body_before: Mention | None = None  # the one named last before that sentence
     last_year: str = ""  # the year of the last date read ("in September of that year")
+    last_day: str = ""  # the last day read, ISO ("The next day the deputies chose ...")
     listing: str | None = None  # the words that introduce a list of seats ("Seats won ...:")
 
 
@@ -137,7 +139,8 @@ def _days_without_year(text: str, dates: list[DateValue], last_year: str) -> lis
     """ "in 2004, when voters went to the polls on 19 September": the day in the one year
     the sentence names; "On 21 September of that year": the year the text named last."""
     years = {d.iso[:4] for d in dates}
-    that_year = not years and last_year and re.search(r"\bof that year\b", text)
+    # "On 21 September of that year", "A week later, on 14 November": the year told before
+    that_year = not years and last_year and re.search(r"\bof that year\b|\blater,? on\b", text)
     if that_year:
         years = {last_year}
     if len(years) != 1:
@@ -160,6 +163,27 @@ def _days_without_year(text: str, dates: list[DateValue], last_year: str) -> lis
         if found:
             out.append(DateValue(found[0].iso, "day", m.start() + 3, m.end()))
     return sorted(out, key=lambda d: d.start or 0)
+
+
+_NEXT_DAY = re.compile(r"\b(?:the|on the) (?:next|following) day\b", re.I)
+
+
+def _next_day(text: str, dates: list[DateValue], last_day: str) -> list[DateValue]:
+    """ "The next day the deputies chose X": the day after the last day told, in this
+    sentence before the words or in the one before."""
+    m = _NEXT_DAY.search(text)
+    if m is None:
+        return dates
+    before = [d for d in dates if d.precision == "day" and (d.end or 0) <= m.start()]
+    base = before[-1].iso if before else last_day
+    if not base or any(d.start is not None and d.start >= m.start() for d in dates):
+        return dates  # "the next day, 7 July": the day is told
+    try:
+        day = datetime.date.fromisoformat(base) + datetime.timedelta(days=1)
+    except ValueError:
+        return dates
+    found = DateValue(day.isoformat(), "day", m.start(), m.end())
+    return sorted([*dates, found], key=lambda d: d.start or 0)
 
 
 def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: Doc) -> Clause:
@@ -278,8 +302,12 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
             names.append(Name(full, "person", start, end))
     names.sort(key=lambda n: n.start)
     dates = _days_without_year(sentence.text, find_dates(sentence.text), reading.last_year)
+    dates = _next_day(sentence.text, dates, reading.last_day)
     if dates:
         reading.last_year = dates[-1].iso[:4]
+    days = [d for d in dates if d.precision == "day"]
+    if days:
+        reading.last_day = days[-1].iso
     return Clause(sentence, doc, names, dates)
 
 
