@@ -1650,3 +1650,23 @@ def test_presidents_chosen_the_next_day_or_a_week_later():
         if f.subject.name == "President of Norlandia"
     }
     assert elected == {("Karl Holm", "1922-11-14"), ("Anna Berg", "1993-07-07")}
+
+
+ITS_LEADER = """= Althing of Norlandia =
+
+- Country: Norlandia
+
+The first multiparty election took place on 28 October 1990. It was won by the Round Table bloc, and the Great Council (as the Supreme Soviet now called itself) elected the bloc's leader, the former dissident Karl Holm, as its chairman on 14 November 1990. The nationalist Blue Movement came out of it strong enough to put its leader, Anna Berg, in the government. The Great Council gave its chairman, Olaf Dahl, a medal.
+"""
+
+
+def test_its_leader_and_the_blocs_leader_lead_the_party_named_last():
+    facts = _read(ITS_LEADER)
+    chairs = {(f.subject.name, f.value.name) for f in _told(facts, "chairperson")}
+    assert {
+        ("Round Table", "Karl Holm"),
+        ("Blue Movement", "Anna Berg"),
+        ("Great Council", "Karl Holm"),  # the house named outside the brackets
+    } <= chairs
+    assert ("Supreme Soviet", "Karl Holm") not in chairs
+    assert not [c for c in chairs if c[1] == "Olaf Dahl" and c[0] != "Great Council"]

@@ -1013,7 +1013,11 @@ def _office_org(
     its = re.search(r"\b[Ii]ts\s+(?:first\s+|new\s+)?$", clause.text[: title.start()])
     if its:  # "its chairman": the body named last before the title
         lead = clause.text[: title.start()]
-        before = [n for n in clause.names_of("chamber", "legislature") if n.end <= title.start()]
+        before = [
+            n
+            for n in clause.names_of("chamber", "legislature")
+            if n.end <= title.start() and lead.count("(", 0, n.start) <= lead.count(")", 0, n.start)
+        ]  # not "the Supreme Council (as the Supreme Soviet now called itself) elected ..."
         if before:
             return name_mention(clause, before[-1])
         if reading.last_body is not None and not _GENERIC_HOUSE.search(lead):
@@ -1737,6 +1741,28 @@ _ON_THE_LIST = re.compile(
 )
 
 
+# "the bloc's leader, the former dissident X", "to put its leader, X, in the chair"
+_ITS_LEADER = re.compile(
+    r"\b(?:the (?:party|bloc|alliance|movement|coalition)['’]s|its) (?:leader|chairman|chairwoman)"
+    r",?\s+(?:the\s+(?:[a-z\-]+\s+){1,3})?$"
+)
+
+
+def _leaders_told_by_pronoun(article: Article, clause: Clause) -> None:
+    """ "its leader, X" or "the bloc's leader, X" after a party: the party named last leads."""
+    text = clause.text
+    for person in clause.names_of("person"):
+        m = _ITS_LEADER.search(text[: person.start])
+        if m is None:
+            continue
+        # "the bloc's leader": the party named last; "its leader": the party, if it was the
+        # last thing named
+        kinds = ("party",) if m.group().startswith("the") else ("party", "chamber", "legislature")
+        named = [n for n in clause.names_of(*kinds) if n.end <= m.start()]
+        if named and named[-1].kind == "party":
+            _party_person(article, clause, named[-1], person, chair=True, rule="party-leader")
+
+
 def _leaders_told_after(article: Article, clause: Clause) -> None:
     """A person's party told after the name, as its leader or one of them, or as the list
     that returned them ("X, who was elected on the Y list")."""
@@ -1775,6 +1801,7 @@ def party_people(article: Article, reading: Reading, clause: Clause) -> None:
     people = clause.names_of("person")
     parties = clause.names_of("party")
     _leaders_told_after(article, clause)
+    _leaders_told_by_pronoun(article, clause)
     for m in _LED_BY.finditer(text):
         person = next((p for p in people if p.start == m.end()), None)
         near = [
