@@ -2216,7 +2216,7 @@ def events(article: Article, reading: Reading, clause: Clause) -> None:
         objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
         if not objects or objects[0].pos_ == "PRON":
             continue
-        if any(c.dep_ in ("oprd", "ccomp") for c in token.children):
+        if any(c.dep_ in ("oprd", "ccomp") and c.i > token.i for c in token.children):
             continue  # "was declared the winner", "declared the party unconstitutional": verdicts
         obj = objects[0]
         end = obj.right_edge.i + 1
