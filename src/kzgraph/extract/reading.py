@@ -458,9 +458,6 @@ _SPAN = re.compile(
 )
 
 
-_AND_GOVERNMENT = re.compile(r"\s+and\s+(?:(?:first\s+)?deputy\s+)?prime\s+minister\s+", re.I)
-
-
 def offices(article: Article, reading: Reading, clause: Clause) -> None:
     """Office holders: "X was elected speaker", "Speaker X", "X chaired the Y from A to B",
     "the chair passed to X", "X, the first holder, served from A until B"."""
@@ -478,18 +475,13 @@ def offices(article: Article, reading: Reading, clause: Clause) -> None:
             if holder is not None:
                 _party_person(article, clause, party, holder, chair=True, rule="party-chair")
             continue
-        # "former president and prime minister X": both titles right before the name
-        both = _AND_GOVERNMENT.match(text, title.end()) if word == "president" else None
-        after_both = [p for p in people if both and p.start == both.end()]
-        holder = (
-            after_both[0] if after_both else _holder_for(clause, people, title.start(), title.end())
-        )
+        holder = _holder_for(clause, people, title.start(), title.end())
         if holder is None:
             continue
         if word == "president" and not title.group("org") and not title.group("house"):
             if title.group("deputy") or not text[title.end() : title.end() + 2].startswith(" "):
                 continue
-            if holder.start != title.end() + 1 and not after_both:
+            if holder.start != title.end() + 1:
                 continue  # "President Ilham Aliyev": the title right before the name
             office = _country_office(article, "President", clause, title.start(), title.end())
             _hold(article, clause, office, holder, None, title.start(), rule="office")
