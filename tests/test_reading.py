@@ -1499,21 +1499,6 @@ def test_a_president_since_a_year_and_a_prime_minister_who_remained():
     assert not [h for h in held if h[1] == "Jon Sigurdsson"]  # since no date
 
 
-def test_a_share_in_brackets_after_a_name_makes_it_a_party():
-    facts = _read(
-        "= Althing of Norlandia =\n\n- Country: Norlandia\n\n== Elections ==\nThe election of 10 "
-        "January 2021 returned three parties. The Moss Party (5.29%) and Tarn (3.57%) fell "
-        "short of the bar. Turnout (63.2%) was low. Karl Holm (61.5%) beat the President (38%).\n"
-    )
-    shares = {
-        (f.value.name, dict(f.qualifiers).get("proportion")) for f in _told(facts, "participant")
-    }
-    assert ("Tarn", Decimal("0.0357")) in shares
-    parties = {f.subject.name for f in _told(facts, "instanceOf", "party")}
-    assert "Tarn" in parties
-    assert not parties & {"Turnout", "Karl Holm", "President"}
-
-
 PAIRED = """= Althing of Norlandia =
 
 - Country: Norlandia

@@ -473,14 +473,6 @@ _SHARE_WON = re.compile(
     r"^(?:,? with| (?:won|took|got|gained|received|polled|secured)) \d+(?:\.\d+)? ?(?:%|percent\b|per cent\b)"
 )
 _NAME_BEFORE = re.compile(r"[A-Z][\w’'\-]*(?: (?:[A-Z][\w’'\-]*|of|for|and))*$")
-# "Auyl (5.29%) and Adal (3.57%) fell short": a share in brackets after a name
-_SHARE_IN_BRACKETS = re.compile(r"^ \(\d+(?:\.\d+)?\s*(?:%|percent|per cent)\)")
-
-
-def _mid_sentence_name(text: str, start: int, end: int) -> bool:
-    """Capitalised words inside a sentence, none a title's or a month's: a proper name."""
-    words = text[start:end].split()
-    return start > 0 and not any(fold(w) in TITLE_WORDS for w in words)
 
 
 def _parties_by_role(article: Article, doc: Doc, names: list[Name]) -> list[Name]:
@@ -501,26 +493,17 @@ def _parties_by_role(article: Article, doc: Doc, names: list[Name]) -> list[Name
             name = Name(name.text, "party", name.start, name.end)
             article.learn(name.text, "party")
         out.append(name)
-    for m in re.finditer(
-        r"(?:['’]s|,? with \d| (?:won|took|got|gained|secured|received) | \(\d)", text
-    ):
-        rest = text[m.start() :]
-        shared = _SHARE_WON.match(rest) or _SHARE_IN_BRACKETS.match(rest)
-        if not (_SEATS_WON.match(rest) or shared):
+    for m in re.finditer(r"(?:['’]s|,? with \d| (?:won|took|got|gained|secured|received) )", text):
+        if not (_SEATS_WON.match(text[m.start() :]) or _SHARE_WON.match(text[m.start() :])):
             continue
         found = _NAME_BEFORE.search(text[: m.start()])
         if found is None:
             continue
         start = _proper_start(doc, found.start(), m.start())
-        bracketed = _SHARE_IN_BRACKETS.match(text[m.start() :])
-        if start is None and bracketed and _mid_sentence_name(text, found.start(), m.start()):
-            start = found.start()  # "Auyl (5.29%) and Adal (3.57%)": the model's noun
         if start is None or any(n.start < m.start() and start < n.end for n in out):
             continue
-        if bracketed and start == 0:
-            continue  # "Turnout (63.2%) was low": a sentence's first word may be no name
-        if shared and entity_label_at(doc, start) == "PERSON" and " " in text[start : m.start()]:
-            continue  # "Serdar Berdimuhamedow (72.97%)": a candidate
+        if _SHARE_WON.match(text[m.start() :]) and entity_label_at(doc, start) == "PERSON":
+            continue
         out.append(Name(text[start : m.start()], "party", start, m.start()))
         article.learn(text[start : m.start()], "party")
     return out
