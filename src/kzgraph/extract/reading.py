@@ -1077,15 +1077,9 @@ _TITLE_APPOSED = re.compile(rf"\bthe\s+{_GOVERNMENT},\s+$", re.I)
 _TITLE_AFTER = re.compile(
     rf"^(?:,\s+(?:(?P<before>until then|previously)\s+)?(?:a|the|then|its|his|her)?\s*"
     rf"(?P<former>former\s+)?(?:(?P<party>(?-i:[A-Z]{{2,6}}))\s+)?"
-    rf"|(?:\s+\([^()]*\))?\s+(?:\w+\s+)?(?:became|remained|was (?:appointed|named|confirmed|made|elected)(?: as)?"
-    rf"|took office as)\s+(?:the\s+)?)"
+    rf"|\s+(?:\w+\s+)?(?:became|was (?:appointed|named|confirmed|made|elected)(?: as)?|took office as)\s+(?:the\s+)?)"
     rf"{_GOVERNMENT}\b",
     re.I,
-)
-# "Alexander Lukashenko, president since 1994", "X, first secretary of the party since 1985 and
-# president since 1990": the country's president from that date
-_PRESIDENT_SINCE = re.compile(
-    r"^,\s+(?:[^,;()]{0,80}?\s+and\s+)?(?:the\s+)?(?:country's\s+)?president since (?P<since>[^,;.]+)"
 )
 _MADE = re.compile(r"\b(?:appointed|named|confirmed|made)\s+$", re.I)
 _MADE_AS = re.compile(rf"^\s+(?:(?:\w+\s+){{0,4}}?as\s+)?(?:the\s+)?{_GOVERNMENT}\b", re.I)
@@ -1098,13 +1092,6 @@ def government(article: Article, reading: Reading, clause: Clause) -> None:
     text = clause.text
     for person in clause.names_of("person"):
         before, after = text[: person.start], text[person.end :]
-        since = _PRESIDENT_SINCE.match(after)
-        start = _date_or_year(since.group("since")) if since else None
-        if start is not None and article.country_name:
-            office = _country_office(
-                article, "President", clause, person.end, person.end + since.end()
-            )
-            record_holder(article, clause, office, person, None, start, None, "government")
         m = _TITLE_BEFORE.search(before) or _TITLE_AFTER.match(after)
         if m is None and re.match(r"\s*(?:,|$)", after):
             m = _TITLE_APPOSED.search(before)
@@ -1120,11 +1107,7 @@ def government(article: Article, reading: Reading, clause: Clause) -> None:
             party = next((n for n in clause.names_of("party") if n.start == at), None)
             if party is not None:
                 _party_person(article, clause, party, person, chair=False, rule="government")
-        held = (
-            m.groupdict().get("former") or m.groupdict().get("before") or " remained " in m.group()
-            if m
-            else None
-        )  # "X remained prime minister": in office then, since a day the sentence does not give
+        held = m.groupdict().get("former") or m.groupdict().get("before") if m else None
         if m is not None and (held or m.re is not _TITLE_AFTER):
             # "Prime Minister X", "X, until then a deputy prime minister" date nothing,
             # unless "in office since D" follows
