@@ -1622,3 +1622,28 @@ def test_its_leader_and_the_blocs_leader_lead_the_party_named_last():
     } <= chairs
     assert ("Supreme Soviet", "Karl Holm") not in chairs
     assert not [c for c in chairs if c[1] == "Olaf Dahl" and c[0] != "Great Council"]
+
+
+# Sentences on which the rules of this release read wrong facts before the review (each
+# trap was confirmed against the code it names).
+REVIEWED = """= Althing of Norlandia =
+
+- Country: Norlandia
+
+In the presidential runoff Holmberg (48.95%) narrowly defeated Lindqvist (45.47%). Turnout was lowest in Eastport (41.2%).
+
+Observers were led by the Russian defence minister Sergei Shoigu. The talks were led by the deputy prime minister, Oleg Pankratov, and by Temir Sariyev, until then a deputy prime minister of Kyrgyzstan.
+
+Erik Lund left the cabinet in 2019 to become the President's state adviser. Russia's Vladimir Putin, president since 2012, urged calm. Lund met the former president and prime minister Boris Yeltsin. Lund remained Prime Minister Anna Holm's main partner in the Althing.
+"""
+
+
+def test_traps_of_the_reviewed_rules_yield_nothing():
+    facts = _read(REVIEWED)
+    parties = {f.subject.name for f in _told(facts, "instanceOf", "party")}
+    assert not parties & {"Holmberg", "Lindqvist", "Eastport"}
+    held = {(f.subject.name, f.value.name) for f in _told(facts, "positionHeld")}
+    foreign = {"Sergei Shoigu", "Temir Sariyev", "Vladimir Putin"}
+    assert not {person for person, _ in held} & foreign
+    assert ("Boris Yeltsin", "President of Norlandia") not in held
+    assert not [office for person, office in held if person in ("Erik Lund", "Lund")]

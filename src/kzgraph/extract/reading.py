@@ -8,6 +8,7 @@ needs is not a rule. Each fact keeps the words that state it as its evidence.
 
 from __future__ import annotations
 
+import os
 import re
 
 from spacy.tokens import Token
@@ -1090,11 +1091,14 @@ def government(article: Article, reading: Reading, clause: Clause) -> None:
     Khürelsükh", "Norovyn Altankhuyag, a former prime minister", "X became prime minister
     on D", "the Khural appointed X prime minister"."""
     text = clause.text
+    abroad = _names_another_country(article, clause)
     for person in clause.names_of("person"):
         before, after = text[: person.start], text[person.end :]
         m = _TITLE_BEFORE.search(before) or _TITLE_AFTER.match(after)
-        if m is None and re.match(r"\s*(?:,|$)", after):
+        if m is None and re.match(r"\s*(?:,|$)", after) and not abroad:
             m = _TITLE_APPOSED.search(before)
+        if m is not None and m.groupdict().get("before") and abroad:
+            continue  # "X, until then a deputy prime minister (of another country)"
         made = _MADE.search(before) and _MADE_AS.match(after)
         found = m or made or _became(clause, person)
         if not found:
@@ -1173,11 +1177,12 @@ def other_offices(article: Article, reading: Reading, clause: Clause) -> None:
     institution ("the Cabinet Secretariat") is the country's; a place keeps its own name."""
     text = clause.text
     country = article.country_name
+    abroad = _names_another_country(article, clause)
     for person in clause.names_of("person"):
         m = _APPOSED_OFFICE.match(text[person.end :]) or _HEADED.match(text[person.end :])
         if m is None:
             m = _MINISTER_BEFORE.search(text[: person.start])
-            if m is None or m.group("field") in _NOT_A_FIELD:
+            if m is None or m.group("field") in _NOT_A_FIELD or abroad:
                 continue
         if m.re is _MINISTER_BEFORE:
             title, national = _minister(m.group("field")), bool(country)
@@ -1213,7 +1218,9 @@ def other_offices(article: Article, reading: Reading, clause: Clause) -> None:
 _TO_BECOME = re.compile(
     r"\b(?P<verb>left|moved|resigned|stepped)\b[^;:]{0,40}?\bto become\s+(?:the\s+)?"
     rf"(?:{_GOVERNMENT}|(?P<president>president)\b(?!\s+of\b)"
-    r"|(?P<prosecutor>prosecutor general)\b|(?-i:(?P<field>[a-z]+)) minister\b)",
+    r"|(?P<prosecutor>prosecutor general)\b|(?-i:(?P<field>[a-z]+)) minister\b)"
+    # the office itself, not "the President's state adviser"
+    r"(?!['’]s)(?=\s*(?:[,.;)]|$)|\s+(?:in|of|on|until|after|and|when|while)\b)",
     re.I,
 )
 
@@ -1222,7 +1229,7 @@ def offices_taken_up(article: Article, reading: Reading, clause: Clause) -> None
     """The office someone left one post to take up: the subject of "left" ("who left": the
     person the clause hangs on), the country's office, undated (told in passing)."""
     country = article.country_name
-    if not country:
+    if not country or _names_another_country(article, clause):
         return
     for m in _TO_BECOME.finditer(clause.text):
         verb = next((t for t in clause.doc if t.idx == m.start("verb")), None)
@@ -1265,6 +1272,21 @@ def _member_titles(clause: Clause, article: Article) -> None:
         s = clause.sentence.start
         office = Mention(f"{title} of the {body.text}", "office", s + body.start, s + person.start)
         record_holder(article, clause, office, person, None, None, None, "other-office")
+
+
+def _names_another_country(article: Article, clause: Clause) -> bool:
+    """Whether the sentence names a country or nationality other than the article's ("the
+    Russian defence minister", "a deputy prime minister of Kyrgyzstan", "Kazakhstan's X" in
+    an article about Kyrgyzstan): a title told there may be that country's office, so the
+    rules that give titles told in passing to the article's country stay silent."""
+    own = (article.country_name or "").lower()
+    for ent in clause.doc.ents:
+        if ent.label_ not in ("GPE", "NORP"):
+            continue
+        name = re.sub(r"^the\s+|['’]s$", "", ent.text.lower())
+        if not own or os.path.commonprefix([name, own])[:5] != own[:5] or len(name) < 4:
+            return True
+    return False
 
 
 def _country_office(article: Article, title: str, clause: Clause, start: int, end: int) -> Mention:
