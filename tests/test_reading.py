@@ -1635,6 +1635,12 @@ In the presidential runoff Holmberg (48.95%) narrowly defeated Lindqvist (45.47%
 Observers were led by the Russian defence minister Sergei Shoigu. The talks were led by the deputy prime minister, Oleg Pankratov, and by Temir Sariyev, until then a deputy prime minister of Kyrgyzstan.
 
 Erik Lund left the cabinet in 2019 to become the President's state adviser. Russia's Vladimir Putin, president since 2012, urged calm. Lund met the former president and prime minister Boris Yeltsin. Lund remained Prime Minister Anna Holm's main partner in the Althing.
+
+The Greens backed the Harbour Party in the 2015 election, and its leader, Tor Strand, urged voters to follow. Olaf Dahl, who had chaired the Althing since 3 May 1988, was elected president of the republic. The next day the Althing elected Per Olsen its chairman.
+
+The Blue Party won its seats by staying close to the Eastern Bloc. The Grand Coalition talks failed. Both the Estonian and Russian parties courted voters in the 2015 election, while the Christian and Islamic parties stayed small. Observers from Russia, where the Federal Assembly, the country's bicameral parliament, sits, watched the vote.
+
+Ingrid Solberg, who was elected on the Blue Party list as a non-party candidate, later joined the Harbour Party. The Blue Party won 47 seats, Nils Berg's Fisher League 13, and 9 in Eastport, Holmberg 4. The Althing was enlarged from 77 to 107 seats.
 """
 
 
@@ -1647,3 +1653,25 @@ def test_traps_of_the_reviewed_rules_yield_nothing():
     assert not {person for person, _ in held} & foreign
     assert ("Boris Yeltsin", "President of Norlandia") not in held
     assert not [office for person, office in held if person in ("Erik Lund", "Lund")]
+    chairs = {(f.subject.name, f.value.name) for f in _told(facts, "chairperson")}
+    assert ("Harbour Party", "Tor Strand") not in chairs  # its: the Greens' or the party's?
+    days = {f.value.iso for f in facts if f.relation == "pointInTime"}
+    assert "1988-05-04" not in days  # the next day after the story's day, not an aside's
+    assert not parties & {
+        "Eastern Bloc",
+        "Grand Coalition",
+        "Estonian Party",
+        "Russian Party",
+        "Christian Party",
+        "Islamic Party",
+        "Nils Berg's Fisher League",
+    }
+    countries = {(f.subject.name, f.value.name) for f in _told(facts, "country")}
+    assert not [house for house, _ in countries if "Federal Assembly" in house]
+    members = {(f.subject.name, f.value.name) for f in _told(facts, "memberOfParty")}
+    assert ("Ingrid Solberg", "Blue Party") not in members
+    seats = {(f.subject.name, f.value) for f in _told(facts, "partySeats")}
+    assert not [s for s in seats if s[0] in ("Holmberg", "Nils Berg's Fisher League")]
+    assert ("Fisher League", 13) in seats  # the party, without its owner
+    sizes = {f.value for f in _told(facts, "numberOfSeats")}
+    assert 77 not in sizes and 107 in sizes  # undated, the old size would read as current

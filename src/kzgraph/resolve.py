@@ -252,7 +252,10 @@ def party_stems(name: str, country: str) -> list[str]:
     Republic of) <country>" ("Ecological Party of Norlandia" is the "Ecological Party"), and
     its proper words without the common ones after them ("Adolat Social Democratic Party" is
     "Adolat"; "Democratic Party of X" is not "Democratic", a word many parties share)."""
-    stems = []
+    stems: list[str] = []
+    words = name.split()
+    if not words or words[0].lower() in _LINKS or words[-1].lower() in _LINKS:
+        return stems  # a name cut badly ("... of Kyrgyzstan and") is no name to shorten
     if country:
         m = re.fullmatch(rf"(.+?) of (?:the )?(?:Republic of )?{re.escape(country)}", name)
         if m:

@@ -5,6 +5,7 @@ linguistic analysis, its dates, and what the reader carries from sentence to sen
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -166,6 +167,14 @@ def _days_without_year(text: str, dates: list[DateValue], last_year: str) -> lis
 
 
 _NEXT_DAY = re.compile(r"\b(?:the|on the) (?:next|following) day\b", re.I)
+# a day that starts or ends a span, or is told in brackets, is no day the story is at
+_SPAN_END = re.compile(r"(?:\b(?:since|until|till|from|between|born)\s+(?:on\s+)?|\()$")
+
+
+def _story_days(text: str, dates: list[DateValue]) -> list[DateValue]:
+    """The days the sentence tells as its own ("On 3 May the Saeima met"), not those of an
+    aside ("who had chaired it since 3 May 1988"): what "the next day" counts from."""
+    return [d for d in dates if d.precision == "day" and not _SPAN_END.search(text[: d.start or 0])]
 
 
 def _next_day(text: str, dates: list[DateValue], last_day: str) -> list[DateValue]:
@@ -174,7 +183,7 @@ def _next_day(text: str, dates: list[DateValue], last_day: str) -> list[DateValu
     m = _NEXT_DAY.search(text)
     if m is None:
         return dates
-    before = [d for d in dates if d.precision == "day" and (d.end or 0) <= m.start()]
+    before = [d for d in _story_days(text, dates) if (d.end or 0) <= m.start()]
     base = before[-1].iso if before else last_day
     if not base or any(d.start is not None and d.start >= m.start() for d in dates):
         return dates  # "the next day, 7 July": the day is told
@@ -305,9 +314,11 @@ def analyse_clause(article: Article, reading: Reading, sentence: Sentence, doc: 
     dates = _next_day(sentence.text, dates, reading.last_day)
     if dates:
         reading.last_year = dates[-1].iso[:4]
-    days = [d for d in dates if d.precision == "day"]
+    days = _story_days(sentence.text, dates)
     if days:
         reading.last_day = days[-1].iso
+    elif any(d.precision == "day" for d in dates):
+        reading.last_day = ""  # the story moved to another time: the day it was at is gone
     return Clause(sentence, doc, names, dates)
 
 
@@ -618,6 +629,17 @@ _WORDED_PARTY = re.compile(
     rf"(?:\bthe|-led)\s+(?P<name>{_PROPER_RUN})\s+(?:alliance|bloc|coalition)\b"
 )
 _LEADING = re.compile(rf"^(?:(?:[Tt]he|{_NOT_A_NAME.pattern})\s+)+")
+# Blocs of states and grand coalitions are no parties: "the Eastern Bloc", "the North
+# Atlantic alliance", "the Grand Coalition talks", "the Eurasian Economic Union bloc"
+_NOT_A_PARTY_BLOC = re.compile(
+    r"^(?:(?:Eastern|Western|Soviet|Warsaw|Communist) Bloc|North Atlantic|Grand Coalition)$"
+    r"|\b(?:Union|Treaty|Pact|Organi[sz]ation|Community)$"
+)
+# a party is told with what parties do: seats, votes, lists, elections, shares
+_ELECTORAL = re.compile(
+    r"\b(?:seats?|votes?|won|win|list|elect\w*|ran|stood|campaign\w*|part(?:y|ies)|per ?cent)\b|%",
+    re.I,
+)
 
 
 def _parties_by_their_word(article: Article, text: str, names: list[Name]) -> list[Name]:
@@ -625,6 +647,8 @@ def _parties_by_their_word(article: Article, text: str, names: list[Name]) -> li
     "Coalition", or one the text follows with "alliance", "bloc" or "coalition" (of two words
     or more: "the Soviet bloc" is no party), where the analysis saw no name or a person."""
     out = list(names)
+    if not _ELECTORAL.search(text):
+        return out
     found = [(m.start("name"), m.group("name"), 1) for m in _NAMED_PARTY.finditer(text)]
     found += [(m.start("name"), m.group("name"), 2) for m in _WORDED_PARTY.finditer(text)]
     for start, name, least in found:
@@ -632,6 +656,8 @@ def _parties_by_their_word(article: Article, text: str, names: list[Name]) -> li
         if lead:
             name, start = name[lead.end() :], start + lead.end()
         if len(name.split()) < least or len(name.split()) < 2 and least == 1:
+            continue
+        if _NOT_A_PARTY_BLOC.search(name):
             continue
         end = start + len(name)
         overlapping = [n for n in out if n.start < end and start < n.end]
@@ -660,12 +686,23 @@ _SHARED_WORD = re.compile(
 )
 
 
+# The words parties are named by; "the Estonian and Russian parties", "the Christian and
+# Islamic parties" are groups of parties, told by nation or faith
+_PARTY_IDEAS = {
+    "socialist", "social", "democratic", "liberal", "conservative", "communist", "green",
+    "agrarian", "labour", "labor", "republican", "radical", "progressive", "reform",
+    "centre", "center", "civic", "popular", "red", "blue",
+}  # fmt: skip
+
+
 def _parties_sharing_a_word(article: Article, text: str, names: list[Name]) -> list[Name]:
     """Two parties named by their own words and one plural party word they share."""
     out = list(names)
     for m in _SHARED_WORD.finditer(text):
         if any(n.start < m.end("word") and m.start("a") < n.end for n in out):
             continue  # a name the analysis found there stands
+        if not {m.group("a").lower(), m.group("b").lower()} <= _PARTY_IDEAS:
+            continue
         word = {"parties": "Party", "movements": "Movement", "fronts": "Front"}[m.group("word")]
         for group in ("a", "b"):
             name = f"{m.group(group)} {word}"
@@ -703,7 +740,22 @@ def _results_left_unsaid(article: Article, text: str, names: list[Name]) -> list
         return names
     out = list(names)
     for m in _UNSAID_ITEM.finditer(text, told.end()):
+        if re.search(r"\bin\s+[A-ZÀ-Þ][\w’'\-]*\s*$", text[: m.start()]):
+            break  # "... and 13 in Kyiv, X 4": counts of a place now, not the results
         name, start = m.group("name"), m.start("name")
+        owner = next(
+            (
+                n
+                for n in out
+                if n.kind == "person"
+                and start <= n.start
+                and n.end < start + len(name)
+                and re.match(r"['’]s\s", text[n.end : n.end + 3])
+            ),
+            None,
+        )
+        if owner:  # "Raimbek Matraimov's Mekenchil 13": the party, not its owner
+            name, start = text[owner.end + 3 : start + len(name)], owner.end + 3
         words = name.split()
         proper = words[0][0].isupper() and words[-1][0].isupper()
         if not proper or any(w not in _NAME_LINKS and not w[0].isupper() for w in words):
@@ -864,3 +916,18 @@ def record_holder(
     article.add(person, "positionHeld", office, ev, qualifiers, rule=rule)
     if org is not None:
         article.add(org, "chairperson", person, ev, qualifiers, rule=rule)
+
+
+def names_another_country(article: Article, clause: Clause) -> bool:
+    """Whether the sentence names a country or nationality other than the article's ("the
+    Russian defence minister", "a deputy prime minister of Kyrgyzstan", "Kazakhstan's X" in
+    an article about Kyrgyzstan): a title told there may be that country's office, so the
+    rules that give titles told in passing to the article's country stay silent."""
+    own = (article.country_name or "").lower()
+    for ent in clause.doc.ents:
+        if ent.label_ not in ("GPE", "NORP"):
+            continue
+        name = re.sub(r"^the\s+|['’]s$", "", ent.text.lower())
+        if not own or os.path.commonprefix([name, own])[:5] != own[:5] or len(name) < 4:
+            return True
+    return False

@@ -13,7 +13,13 @@ from __future__ import annotations
 import re
 
 from kzgraph.extract.article import Article
-from kzgraph.extract.clause import Clause, Reading, clause_evidence, name_mention
+from kzgraph.extract.clause import (
+    Clause,
+    Reading,
+    clause_evidence,
+    name_mention,
+    names_another_country,
+)
 from kzgraph.extract.facts import Mention
 from kzgraph.names import fold
 
@@ -77,8 +83,8 @@ def country_of_apposed(article: Article, reading: Reading, clause: Clause) -> No
     article about an election or a chamber as well (where the first sentence may not name
     the country)."""
     country = article.country_name
-    if not country:
-        return
+    if not country or names_another_country(article, clause):
+        return  # "Observers from Russia, where the Federal Assembly, the country's ...": whose?
     for body in clause.names_of("chamber", "legislature"):
         m = _COUNTRYS_LEGISLATURE.match(clause.text, body.end)
         if m is None:

@@ -8,7 +8,6 @@ needs is not a rule. Each fact keeps the words that state it as its evidence.
 
 from __future__ import annotations
 
-import os
 import re
 
 from spacy.tokens import Token
@@ -32,6 +31,7 @@ from kzgraph.extract.clause import (
     country_adjective,
     entity_label_at,
     name_mention,
+    names_another_country,
     record_holder,
 )
 from kzgraph.extract.convocations import convocations
@@ -1091,7 +1091,7 @@ def government(article: Article, reading: Reading, clause: Clause) -> None:
     Khürelsükh", "Norovyn Altankhuyag, a former prime minister", "X became prime minister
     on D", "the Khural appointed X prime minister"."""
     text = clause.text
-    abroad = _names_another_country(article, clause)
+    abroad = names_another_country(article, clause)
     for person in clause.names_of("person"):
         before, after = text[: person.start], text[person.end :]
         m = _TITLE_BEFORE.search(before) or _TITLE_AFTER.match(after)
@@ -1177,7 +1177,7 @@ def other_offices(article: Article, reading: Reading, clause: Clause) -> None:
     institution ("the Cabinet Secretariat") is the country's; a place keeps its own name."""
     text = clause.text
     country = article.country_name
-    abroad = _names_another_country(article, clause)
+    abroad = names_another_country(article, clause)
     for person in clause.names_of("person"):
         m = _APPOSED_OFFICE.match(text[person.end :]) or _HEADED.match(text[person.end :])
         if m is None:
@@ -1229,7 +1229,7 @@ def offices_taken_up(article: Article, reading: Reading, clause: Clause) -> None
     """The office someone left one post to take up: the subject of "left" ("who left": the
     person the clause hangs on), the country's office, undated (told in passing)."""
     country = article.country_name
-    if not country or _names_another_country(article, clause):
+    if not country or names_another_country(article, clause):
         return
     for m in _TO_BECOME.finditer(clause.text):
         verb = next((t for t in clause.doc if t.idx == m.start("verb")), None)
@@ -1272,21 +1272,6 @@ def _member_titles(clause: Clause, article: Article) -> None:
         s = clause.sentence.start
         office = Mention(f"{title} of the {body.text}", "office", s + body.start, s + person.start)
         record_holder(article, clause, office, person, None, None, None, "other-office")
-
-
-def _names_another_country(article: Article, clause: Clause) -> bool:
-    """Whether the sentence names a country or nationality other than the article's ("the
-    Russian defence minister", "a deputy prime minister of Kyrgyzstan", "Kazakhstan's X" in
-    an article about Kyrgyzstan): a title told there may be that country's office, so the
-    rules that give titles told in passing to the article's country stay silent."""
-    own = (article.country_name or "").lower()
-    for ent in clause.doc.ents:
-        if ent.label_ not in ("GPE", "NORP"):
-            continue
-        name = re.sub(r"^the\s+|['’]s$", "", ent.text.lower())
-        if not own or os.path.commonprefix([name, own])[:5] != own[:5] or len(name) < 4:
-            return True
-    return False
 
 
 def _country_office(article: Article, title: str, clause: Clause, start: int, end: int) -> Mention:
@@ -1452,9 +1437,10 @@ def sizes(article: Article, reading: Reading, clause: Clause) -> None:
         ev = clause_evidence(article, clause, m.start(), m.end())
         article.add(body, "numberOfSeats", value, ev, qualifiers, rule="size")
         old = count_in(m, "old")
-        if old is not None and old >= 5 and m.group("what"):
-            # "reduced the house from 120 to 90 seats": its size until the change
-            ended = (("endTime", qualifiers[0][1]),) if qualifiers else ()
+        if old is not None and old >= 5 and m.group("what") and qualifiers:
+            # "reduced the house from 120 to 90 seats in 2007": its size until the change;
+            # undated, the old size would read as a current one
+            ended = (("endTime", qualifiers[0][1]),)
             article.add(body, "numberOfSeats", old, ev, ended, rule="size")
 
 
@@ -1745,6 +1731,22 @@ _ITS_LEADER = re.compile(
 )
 
 
+def _other_names_before(clause: Clause, party: Name, at: int) -> bool:
+    """Whether anything else with a name (a party, group, people or person the analysis or
+    the model found) stands before ``at`` besides ``party``: then "its" may be theirs."""
+    others = [n for n in clause.names if n.end <= at and n.text != party.text]
+    others += [
+        e
+        for e in clause.doc.ents
+        if e.end_char <= at
+        and e.label_ in ("ORG", "NORP", "PERSON")
+        and not (
+            party.start <= e.start_char < party.end or e.start_char <= party.start < e.end_char
+        )
+    ]
+    return bool(others)
+
+
 def _leaders_told_by_pronoun(article: Article, clause: Clause) -> None:
     """ "its leader, X" or "the bloc's leader, X" after a party: the party named last leads."""
     text = clause.text
@@ -1756,6 +1758,12 @@ def _leaders_told_by_pronoun(article: Article, clause: Clause) -> None:
         # last thing named
         kinds = ("party",) if m.group().startswith("the") else ("party", "chamber", "legislature")
         named = [n for n in clause.names_of(*kinds) if n.end <= m.start()]
+        if (
+            named
+            and m.group().startswith("its")
+            and _other_names_before(clause, named[-1], m.start())
+        ):
+            continue  # "the Greens backed the Centre Party, and its leader": whose?
         if named and named[-1].kind == "party":
             _party_person(article, clause, named[-1], person, chair=True, rule="party-leader")
 
@@ -1768,7 +1776,11 @@ def _leaders_told_after(article: Article, clause: Clause) -> None:
         if not re.match(r"\s+(?:party\s+)?list\b", text[party.end :]):
             continue
         before = [p for p in clause.names_of("person") if p.end <= party.start]
-        if before and _ON_THE_LIST.match(text[before[-1].end : party.start]):
+        # "elected on the Y list as a non-party candidate, later joined Z": no member of Y
+        unaffiliated = re.search(
+            r"\b(?:non-?party|non-?partisan|independent|joined)\b", text[party.end :], re.I
+        )
+        if before and not unaffiliated and _ON_THE_LIST.match(text[before[-1].end : party.start]):
             _party_person(article, clause, party, before[-1], chair=False, rule="party-list")
     for person in clause.names_of("person"):
         m = _LEADER_AFTER.match(text[person.end :])
