@@ -1640,7 +1640,7 @@ The Greens backed the Harbour Party in the 2015 election, and its leader, Tor St
 
 The Blue Party won its seats by staying close to the Eastern Bloc. The Grand Coalition talks failed. Both the Estonian and Russian parties courted voters in the 2015 election, while the Christian and Islamic parties stayed small. Observers from Russia, where the Federal Assembly, the country's bicameral parliament, sits, watched the vote.
 
-Ingrid Solberg, who was elected on the Blue Party list as a non-party candidate, later joined the Harbour Party. The Blue Party won 47 seats, Nils Berg's Fisher League 13, and 9 in Eastport, Holmberg 4. The Althing was enlarged from 77 to 107 seats.
+Ingrid Solberg, who was elected on the Blue Party list as a non-party candidate, later joined the Harbour Party. The Blue Party won 47 seats, Nils Berg's Fisher League 13, and 9 in Eastport, Holmberg 4. The Althing was enlarged from 77 to 107 seats. Norlandia keeps a parallel system of customary courts.
 """
 
 
@@ -1675,3 +1675,4 @@ def test_traps_of_the_reviewed_rules_yield_nothing():
     assert ("Fisher League", 13) in seats  # the party, without its owner
     sizes = {f.value for f in _told(facts, "numberOfSeats")}
     assert 77 not in sizes and 107 in sizes  # undated, the old size would read as current
+    assert not _told(facts, "electoralSystem")  # courts, not votes

@@ -1998,7 +1998,7 @@ def _renamed(
 _SYSTEMS = re.compile(
     r"\b(?:party-list proportional representation|proportional representation|first-past-the-post(?: voting)?|"
     r"two-round system|plurality (?:vote|voting)|mixed(?:-member)? (?:majoritarian|proportional)?\s*(?:system|formula|arrangement|representation)|"
-    r"single-member (?:constituencies|districts)|party lists?|parallel (?:voting|system)|"
+    r"single-member (?:constituencies|districts)|(?-i:party lists?)|parallel voting|parallel system(?! of)|"
     r"(?:Sainte-Lagu[eë]|D'Hondt|Hare) method|plurality-at-large voting(?: in multi-member constituencies)?|"
     r"(?:plurality )?block vot(?:e|ing)|(?:single|multiple) (?:non-)?transferable vote)\b",
     re.I,
