@@ -5,7 +5,6 @@ linguistic analysis, its dates, and what the reader carries from sentence to sen
 from __future__ import annotations
 
 import datetime
-import os
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,7 +13,7 @@ from spacy.tokens import Doc, Token
 
 from kzgraph.document import Sentence
 from kzgraph.extract.article import Article
-from kzgraph.extract.facts import ROLE_CLASSES, DateValue, Evidence, Mention, find_dates
+from kzgraph.extract.facts import MONTHS, ROLE_CLASSES, DateValue, Evidence, Mention, find_dates
 from kzgraph.extract.numbers import number_of
 from kzgraph.names import fold
 
@@ -642,6 +641,20 @@ _ELECTORAL = re.compile(
 )
 
 
+def _owner(text: str, names: list[Name], start: int, end: int) -> Name | None:
+    """The person whose possessive opens the span: "Anna Berg" in "Anna Berg's Blue Alliance"."""
+    return next(
+        (
+            n
+            for n in names
+            if n.kind == "person"
+            and start <= n.start < n.end < end
+            and re.match(r"['’]s\s", text[n.end : n.end + 3])
+        ),
+        None,
+    )
+
+
 def _parties_by_their_word(article: Article, text: str, names: list[Name]) -> list[Name]:
     """Names a party's word tells: one that ends in "Party", "Alliance", "Bloc" or
     "Coalition", or one the text follows with "alliance", "bloc" or "coalition" (of two words
@@ -661,16 +674,7 @@ def _parties_by_their_word(article: Article, text: str, names: list[Name]) -> li
             continue
         end = start + len(name)
         overlapping = [n for n in out if n.start < end and start < n.end]
-        owner = next(
-            (
-                n
-                for n in overlapping
-                if n.kind == "person"
-                and n.end < end
-                and re.match(r"['’]s ", text[n.end : n.end + 3])
-            ),
-            None,
-        )
+        owner = _owner(text, out, start, end)
         if owner is not None:  # "Anna Berg's Blue Alliance": the party after the owner
             start, name = owner.end + 3, text[owner.end + 3 : end]
             overlapping = [n for n in overlapping if n is not owner]
@@ -725,10 +729,6 @@ _UNSAID_ITEM = re.compile(
     r"(?=\s*(?:[,;.]|\band\b|\bwith\b|$))"
 )
 _NAME_LINKS = {"and", "of", "for", "the"}
-_MONTHS = {
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
-}  # fmt: skip
 
 
 def _results_left_unsaid(article: Article, text: str, names: list[Name]) -> list[Name]:
@@ -743,17 +743,7 @@ def _results_left_unsaid(article: Article, text: str, names: list[Name]) -> list
         if re.search(r"\bin\s+[A-ZÀ-Þ][\w’'\-]*\s*$", text[: m.start()]):
             break  # "... and 13 in Kyiv, X 4": counts of a place now, not the results
         name, start = m.group("name"), m.start("name")
-        owner = next(
-            (
-                n
-                for n in out
-                if n.kind == "person"
-                and start <= n.start
-                and n.end < start + len(name)
-                and re.match(r"['’]s\s", text[n.end : n.end + 3])
-            ),
-            None,
-        )
+        owner = _owner(text, out, start, start + len(name))
         if owner:  # "Raimbek Matraimov's Mekenchil 13": the party, not its owner
             name, start = text[owner.end + 3 : start + len(name)], owner.end + 3
         words = name.split()
@@ -761,7 +751,7 @@ def _results_left_unsaid(article: Article, text: str, names: list[Name]) -> list
         if not proper or any(w not in _NAME_LINKS and not w[0].isupper() for w in words):
             continue  # "the remaining two", "others with 5": no name
         count = number_of(m.group("n"))
-        if count is None or 1800 <= count <= 2100 or fold(words[0]) in _MONTHS:
+        if count is None or 1800 <= count <= 2100 or words[0].lower() in MONTHS:
             continue  # "in March 2004": a date, not a name and its count
         end = start + len(name)
         overlapping = [n for n in out if n.start < end and start < n.end]
@@ -887,7 +877,7 @@ def country_adjective(article: Article) -> str | None:
     for word in re.findall(r"\b[A-Z][a-zäöüə]{3,}\b", article.doc.text):
         key = fold(word)
         demonym = re.search(r"(?:an|i|ish|ese|ic|k|h|z|men)$", key)  # not "Latvijas"
-        if key != country and demonym and (country.startswith(key) or key.startswith(country[:-1])):
+        if key != country and demonym and _names_the_country(key, country):
             counts[word] = counts.get(word, 0) + 1
     if counts:
         return max(counts, key=lambda w: counts[w])
@@ -923,11 +913,17 @@ def names_another_country(article: Article, clause: Clause) -> bool:
     Russian defence minister", "a deputy prime minister of Kyrgyzstan", "Kazakhstan's X" in
     an article about Kyrgyzstan): a title told there may be that country's office, so the
     rules that give titles told in passing to the article's country stay silent."""
-    own = (article.country_name or "").lower()
+    own = fold(article.country_name or "")
     for ent in clause.doc.ents:
         if ent.label_ not in ("GPE", "NORP"):
             continue
-        name = re.sub(r"^the\s+|['’]s$", "", ent.text.lower())
-        if not own or os.path.commonprefix([name, own])[:5] != own[:5] or len(name) < 4:
+        name = fold(re.sub(r"^the\s+|['’]s$", "", ent.text))
+        if not own or len(name) < 4 or not _names_the_country(name, own):
             return True
     return False
+
+
+def _names_the_country(word: str, country: str) -> bool:
+    """Whether a folded word is the folded country's name, shortened or extended ("kazakh",
+    "kazakhstans", "latvian" for "latvia")."""
+    return country.startswith(word) or word.startswith(country[:-1])

@@ -1103,7 +1103,7 @@ def government(article: Article, reading: Reading, clause: Clause) -> None:
         found = m or made or _became(clause, person)
         if not found:
             continue
-        title = " ".join(w.capitalize() for w in re.split(r"[- ]", found.group("office").lower()))
+        title = _title(found.group("office"))
         office = _country_office(article, title, clause, person.start, person.end)
         if m is not None and m.groupdict().get("party"):
             # "X, a former GD prime minister": the party's prime minister, a member of it
@@ -1155,6 +1155,12 @@ _MINISTER_BEFORE = re.compile(r"\bthe\s+(?:former\s+)?(?P<field>[a-z]+)\s+minist
 _NOT_A_FIELD = {"prime", "deputy", "first", "chief", "vice", "former", "the"}
 # what encyclopedias call a minister told by the field of the ministry
 _MINISTRIES = {"foreign": "Foreign Affairs", "defense": "Defence", "interior": "Internal Affairs"}
+
+
+def _title(office: str) -> str:
+    """ "deputy prime minister" as a title: "Deputy Prime Minister" ("vice-president":
+    "Vice President")."""
+    return " ".join(w.capitalize() for w in re.split(r"[- ]", office.lower()))
 
 
 def _minister(field: str) -> str:
@@ -1247,7 +1253,7 @@ def offices_taken_up(article: Article, reading: Reading, clause: Clause) -> None
         if holder is None or m.group("field") in _NOT_A_FIELD:
             continue
         if m.group("office"):
-            title = " ".join(w.capitalize() for w in re.split(r"[- ]", m.group("office").lower()))
+            title = _title(m.group("office"))
         elif m.group("field"):
             title = _minister(m.group("field"))
         else:
